@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs what building and testing sfc needs on a Debian machine: a JDK 17 + Maven (usually present),
+# libpcap (real ports over veth), iproute2 (network namespaces for the veth tests).
+set -euo pipefail
+need=()
+command -v mvn >/dev/null 2>&1 || need+=(maven)
+command -v javac >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
+command -v ip >/dev/null 2>&1 || need+=(iproute2)
+ldconfig -p 2>/dev/null | grep -q 'libpcap\.so' || need+=(libpcap0.8)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "setup: missing ${need[*]}; run as root or install them: apt-get install ${need[*]}" >&2
+    exit 1
+  fi
+  echo "setup: installing ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+echo "setup: ok ($(java -version 2>&1 | head -1), $(mvn -v 2>/dev/null | head -1))"

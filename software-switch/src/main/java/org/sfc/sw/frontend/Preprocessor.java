@@ -1,0 +1,448 @@
+package org.sfc.sw.frontend;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The part of the C preprocessor that P4 programs use: {@code #include "file"} (relative to the including
+ * file, then the include path), {@code #include <core.p4>} and {@code <v1model.p4>} (built in), object-like
+ * {@code #define}/{@code #undef}, and {@code #ifdef/#ifndef/#if/#elif/#else/#endif} where {@code #if}
+ * takes {@code defined(X)}, integers, {@code !}, {@code &&}, {@code ||} and parentheses.
+ *
+ * <p>The output is one text plus a {@link SourceMap} from output lines back to original files, so every
+ * later error can name the file and line the user wrote. Function-like macros are rejected with a clear
+ * message rather than expanded wrongly.
+ */
+public final class Preprocessor {
+    /** Output text and where each of its lines came from. */
+    public record Result(String text, SourceMap sourceMap) {}
+
+    private static final Pattern DIRECTIVE = Pattern.compile("^\\s*#\\s*(\\w+)\\s*(.*)$");
+    private static final Pattern IDENT = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final Set<String> BUILTIN_INCLUDES = Set.of("core.p4", "v1model.p4");
+    private static final int MAX_INCLUDE_DEPTH = 64;
+
+    private final List<Path> includePath;
+    private final Map<String, String> macros = new HashMap<>();
+    private final StringBuilder out = new StringBuilder();
+    private final SourceMap.Builder map = new SourceMap.Builder();
+    private final Set<String> includedOnce = new HashSet<>();
+
+    public Preprocessor(List<Path> includePath, Map<String, String> predefined) {
+        this.includePath = List.copyOf(includePath);
+        this.macros.putAll(predefined);
+    }
+
+    /** Preprocesses a file on disk. */
+    public static Result run(Path file, List<Path> includePath) throws IOException {
+        Preprocessor p = new Preprocessor(includePath, Map.of());
+        p.process(file.toString(), Files.readString(file, StandardCharsets.UTF_8), file.toAbsolutePath().getParent(), 0);
+        return p.result();
+    }
+
+    /** Preprocesses program text that has no file of its own (e.g. a pipeline pushed over P4Runtime). */
+    public static Result runText(String name, String text) {
+        Preprocessor p = new Preprocessor(List.of(), Map.of());
+        p.process(name, text, null, 0);
+        return p.result();
+    }
+
+    public Result result() {
+        return new Result(out.toString(), map.build());
+    }
+
+    /** Reads a built-in include (core.p4, v1model.p4) shipped with the switch. */
+    public static String builtinInclude(String name) {
+        try (InputStream in = Preprocessor.class.getResourceAsStream("/org/sfc/sw/p4include/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("built-in include missing from the jar: " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read built-in include " + name, e);
+        }
+    }
+
+    private record Cond(boolean parentActive, boolean taken, boolean active) {}
+
+    private void process(String fileName, String text, Path dir, int depth) {
+        if (depth > MAX_INCLUDE_DEPTH) {
+            throw new FrontendException(fileName + ":1:1: #include nested more than " + MAX_INCLUDE_DEPTH
+                    + " deep; is there an include cycle without an include guard?");
+        }
+        String[] lines = text.split("\r?\n", -1);
+        Deque<Cond> conds = new ArrayDeque<>();
+        boolean inBlockComment = false;
+        for (int i = 0; i < lines.length; i++) {
+            int lineNo = i + 1;
+            String line = lines[i];
+            // Join backslash-continued lines; the output keeps the first line's number.
+            while (line.endsWith("\\") && i + 1 < lines.length) {
+                line = line.substring(0, line.length() - 1) + " " + lines[++i];
+                emitBlank(fileName, lineNo);
+                lineNo = i + 1;
+            }
+            boolean active = conds.isEmpty() || conds.peek().active();
+            Matcher d = inBlockComment ? null : DIRECTIVE.matcher(line);
+            if (d != null && d.matches()) {
+                String what = d.group(1);
+                String rest = stripComment(d.group(2)).trim();
+                String where = fileName + ":" + lineNo + ":1";
+                switch (what) {
+                    case "ifdef", "ifndef" -> {
+                        boolean defined = macros.containsKey(firstWord(rest, where, what));
+                        boolean cond = what.equals("ifdef") == defined;
+                        conds.push(new Cond(active, cond, active && cond));
+                    }
+                    case "if" -> {
+                        boolean cond = active && evalCondition(rest, where) != 0;
+                        conds.push(new Cond(active, cond, active && cond));
+                    }
+                    case "elif" -> {
+                        Cond c = popFor(conds, where, what);
+                        boolean cond = !c.taken() && c.parentActive() && evalCondition(rest, where) != 0;
+                        conds.push(new Cond(c.parentActive(), c.taken() || cond, c.parentActive() && cond));
+                    }
+                    case "else" -> {
+                        Cond c = popFor(conds, where, what);
+                        conds.push(new Cond(c.parentActive(), true, c.parentActive() && !c.taken()));
+                    }
+                    case "endif" -> popFor(conds, where, what);
+                    case "define" -> {
+                        if (active) {
+                            define(rest, where);
+                        }
+                    }
+                    case "undef" -> {
+                        if (active) {
+                            macros.remove(firstWord(rest, where, what));
+                        }
+                    }
+                    case "include" -> {
+                        if (active) {
+                            include(rest, where, dir, depth);
+                        }
+                    }
+                    case "pragma" -> {
+                        if (active && rest.equals("once")) {
+                            includedOnce.add(fileName);
+                        }
+                    }
+                    case "error" -> {
+                        if (active) {
+                            throw new FrontendException(where + ": #error " + rest);
+                        }
+                    }
+                    case "warning", "line" -> { /* nothing to do */ }
+                    default -> throw new FrontendException(where + ": unknown preprocessor directive #" + what);
+                }
+                emitBlank(fileName, lineNo);
+                continue;
+            }
+            if (active) {
+                emit(fileName, lineNo, expand(line, new HashSet<>()));
+            } else {
+                emitBlank(fileName, lineNo);
+            }
+            inBlockComment = endsInsideBlockComment(line, inBlockComment);
+        }
+        if (!conds.isEmpty()) {
+            throw new FrontendException(fileName + ":" + lines.length + ":1: missing #endif at end of file");
+        }
+    }
+
+    private static Cond popFor(Deque<Cond> conds, String where, String what) {
+        if (conds.isEmpty()) {
+            throw new FrontendException(where + ": #" + what + " without a matching #if/#ifdef/#ifndef");
+        }
+        return conds.pop();
+    }
+
+    private static String firstWord(String rest, String where, String what) {
+        Matcher m = IDENT.matcher(rest);
+        if (!m.lookingAt()) {
+            throw new FrontendException(where + ": #" + what + " needs a macro name");
+        }
+        return m.group();
+    }
+
+    private void define(String rest, String where) {
+        Matcher m = IDENT.matcher(rest);
+        if (!m.lookingAt()) {
+            throw new FrontendException(where + ": #define needs a macro name");
+        }
+        String name = m.group();
+        String body = rest.substring(m.end());
+        if (body.startsWith("(")) {
+            throw new FrontendException(where + ": unsupported: function-like macro " + name
+                    + "(...); use a const declaration or an object-like #define");
+        }
+        macros.put(name, body.trim());
+    }
+
+    private void include(String rest, String where, Path dir, int depth) {
+        String target;
+        boolean system;
+        if (rest.startsWith("\"") && rest.indexOf('"', 1) > 0) {
+            target = rest.substring(1, rest.indexOf('"', 1));
+            system = false;
+        } else if (rest.startsWith("<") && rest.indexOf('>') > 0) {
+            target = rest.substring(1, rest.indexOf('>'));
+            system = true;
+        } else {
+            throw new FrontendException(where + ": #include needs \"file\" or <file>");
+        }
+        if (BUILTIN_INCLUDES.contains(target) && (system || findFile(target, dir) == null)) {
+            String key = "<" + target + ">";
+            if (includedOnce.add(key)) {
+                process(key, builtinInclude(target), null, depth + 1);
+            }
+            return;
+        }
+        Path found = findFile(target, system ? null : dir);
+        if (found == null) {
+            throw new FrontendException(where + ": cannot find include file " + (system ? "<" + target + ">"
+                    : "\"" + target + "\"") + (system ? "; built-in includes are " + BUILTIN_INCLUDES
+                    : "; looked in " + (dir == null ? "" : dir + " and ") + "the include path " + includePath));
+        }
+        String name = found.toString();
+        if (includedOnce.contains(name)) {
+            return;
+        }
+        try {
+            process(name, Files.readString(found, StandardCharsets.UTF_8), found.toAbsolutePath().getParent(),
+                    depth + 1);
+        } catch (IOException e) {
+            throw new FrontendException(where + ": cannot read " + found + ": " + e.getMessage());
+        }
+    }
+
+    private Path findFile(String target, Path dir) {
+        if (dir != null && Files.isRegularFile(dir.resolve(target))) {
+            return dir.resolve(target).normalize();
+        }
+        for (Path p : includePath) {
+            if (Files.isRegularFile(p.resolve(target))) {
+                return p.resolve(target).normalize();
+            }
+        }
+        return null;
+    }
+
+    private void emit(String file, int line, String text) {
+        out.append(text).append('\n');
+        map.add(file, line);
+    }
+
+    private void emitBlank(String file, int line) {
+        emit(file, line, "");
+    }
+
+    /** Replaces defined macro names outside string literals, rescanning replacements like cpp. */
+    private String expand(String line, Set<String> expanding) {
+        if (macros.isEmpty()) {
+            return line;
+        }
+        StringBuilder sb = new StringBuilder(line.length());
+        int i = 0;
+        while (i < line.length()) {
+            char c = line.charAt(i);
+            if (c == '"') {
+                int end = i + 1;
+                while (end < line.length() && line.charAt(end) != '"') {
+                    end += line.charAt(end) == '\\' ? 2 : 1;
+                }
+                end = Math.min(end + 1, line.length());
+                sb.append(line, i, end);
+                i = end;
+            } else if (c == '/' && i + 1 < line.length() && line.charAt(i + 1) == '/') {
+                sb.append(line, i, line.length());
+                break;
+            } else if (Character.isLetter(c) || c == '_') {
+                int end = i + 1;
+                while (end < line.length() && (Character.isLetterOrDigit(line.charAt(end)) || line.charAt(end) == '_')) {
+                    end++;
+                }
+                String word = line.substring(i, end);
+                boolean numberSuffix = i > 0 && Character.isDigit(line.charAt(i - 1));
+                if (!numberSuffix && macros.containsKey(word) && !expanding.contains(word)) {
+                    expanding.add(word);
+                    sb.append(expand(macros.get(word), expanding));
+                    expanding.remove(word);
+                } else {
+                    sb.append(word);
+                }
+                i = end;
+            } else if (Character.isDigit(c)) {
+                int end = i + 1;
+                while (end < line.length() && (Character.isLetterOrDigit(line.charAt(end)) || line.charAt(end) == '_')) {
+                    end++;
+                }
+                sb.append(line, i, end);
+                i = end;
+            } else {
+                sb.append(c);
+                i++;
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String stripComment(String s) {
+        int k = s.indexOf("//");
+        if (k >= 0) {
+            s = s.substring(0, k);
+        }
+        return s.replaceAll("/\\*.*?\\*/", " ");
+    }
+
+    private static boolean endsInsideBlockComment(String line, boolean inside) {
+        int i = 0;
+        boolean inString = false;
+        while (i < line.length()) {
+            if (inside) {
+                int end = line.indexOf("*/", i);
+                if (end < 0) {
+                    return true;
+                }
+                inside = false;
+                i = end + 2;
+            } else {
+                char c = line.charAt(i);
+                if (c == '"') {
+                    inString = !inString;
+                } else if (!inString && line.startsWith("//", i)) {
+                    return false;
+                } else if (!inString && line.startsWith("/*", i)) {
+                    inside = true;
+                    i += 2;
+                    continue;
+                }
+                i++;
+            }
+        }
+        return inside;
+    }
+
+    // ---- #if expression: defined(X) / defined X, integers, macros, !, &&, ||, ==, !=, parentheses.
+
+    private long evalCondition(String expr, String where) {
+        return new CondParser(expr, where).parse();
+    }
+
+    private final class CondParser {
+        private final List<String> toks = new ArrayList<>();
+        private final String where;
+        private int p;
+
+        CondParser(String expr, String where) {
+            this.where = where;
+            Matcher m = Pattern.compile("\\s*(defined|[A-Za-z_]\\w*|\\d+|&&|\\|\\||==|!=|[!()])").matcher(expr);
+            int pos = 0;
+            while (pos < expr.length()) {
+                if (!m.find(pos) || m.start() != pos) {
+                    if (expr.substring(pos).isBlank()) {
+                        break;
+                    }
+                    throw new FrontendException(where + ": unsupported #if expression: " + expr);
+                }
+                toks.add(m.group(1));
+                pos = m.end();
+            }
+        }
+
+        long parse() {
+            long v = or();
+            if (p != toks.size()) {
+                throw new FrontendException(where + ": cannot parse #if expression near '" + toks.get(p) + "'");
+            }
+            return v;
+        }
+
+        private long or() {
+            long v = and();
+            while (p < toks.size() && toks.get(p).equals("||")) {
+                p++;
+                long r = and();
+                v = (v != 0 || r != 0) ? 1 : 0;
+            }
+            return v;
+        }
+
+        private long and() {
+            long v = eq();
+            while (p < toks.size() && toks.get(p).equals("&&")) {
+                p++;
+                long r = eq();
+                v = (v != 0 && r != 0) ? 1 : 0;
+            }
+            return v;
+        }
+
+        private long eq() {
+            long v = unary();
+            while (p < toks.size() && (toks.get(p).equals("==") || toks.get(p).equals("!="))) {
+                boolean isEq = toks.get(p++).equals("==");
+                long r = unary();
+                v = ((v == r) == isEq) ? 1 : 0;
+            }
+            return v;
+        }
+
+        private long unary() {
+            if (p >= toks.size()) {
+                throw new FrontendException(where + ": #if expression ends too early");
+            }
+            String t = toks.get(p++);
+            switch (t) {
+                case "!":
+                    return unary() == 0 ? 1 : 0;
+                case "(": {
+                    long v = or();
+                    expect(")");
+                    return v;
+                }
+                case "defined": {
+                    boolean paren = p < toks.size() && toks.get(p).equals("(");
+                    if (paren) {
+                        p++;
+                    }
+                    String name = toks.get(p++);
+                    if (paren) {
+                        expect(")");
+                    }
+                    return macros.containsKey(name) ? 1 : 0;
+                }
+                default:
+                    if (Character.isDigit(t.charAt(0))) {
+                        return Long.parseLong(t);
+                    }
+                    String body = macros.get(t);
+                    if (body == null || body.isBlank()) {
+                        return 0; // cpp: an undefined identifier is 0
+                    }
+                    return new CondParser(body, where).parse();
+            }
+        }
+
+        private void expect(String t) {
+            if (p >= toks.size() || !toks.get(p).equals(t)) {
+                throw new FrontendException(where + ": expected '" + t + "' in #if expression");
+            }
+            p++;
+        }
+    }
+}

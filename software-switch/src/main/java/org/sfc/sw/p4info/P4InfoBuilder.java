@@ -1,0 +1,301 @@
+package org.sfc.sw.p4info;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.sfc.sw.ast.Ast;
+import org.sfc.sw.compile.CompiledProgram;
+import org.sfc.sw.exec.Hashes;
+import org.sfc.sw.frontend.FrontendException;
+import org.sfc.sw.runtime.ActionDef;
+import org.sfc.sw.runtime.ActionProfileDef;
+import org.sfc.sw.runtime.CounterDef;
+import org.sfc.sw.runtime.DirectCounterDef;
+import org.sfc.sw.runtime.DirectMeterDef;
+import org.sfc.sw.runtime.MeterDef;
+import org.sfc.sw.runtime.RegisterDef;
+import org.sfc.sw.runtime.TableDef;
+import org.sfc.sw.types.P4Type;
+
+import com.google.protobuf.TextFormat;
+
+import p4.config.v1.P4InfoOuterClass;
+import p4.config.v1.P4InfoOuterClass.P4Info;
+import p4.config.v1.P4InfoOuterClass.Preamble;
+import p4.config.v1.P4Types;
+
+/**
+ * Builds the P4Info of a compiled program and assigns every object its id, following the P4Runtime
+ * specification: the top byte of an id is the resource type (0x01 action, 0x02 table, 0x04 controller
+ * header, 0x11 action profile, 0x12 counter, 0x13 direct counter, 0x14 meter, 0x15 direct meter,
+ * 0x16 register). An {@code @id} annotation is used verbatim when it carries the right prefix, and gets
+ * the prefix added when its top byte is zero; other objects get a stable hash of their name. Names follow
+ * p4c: {@code Control.object}, aliases the shortest unambiguous suffix.
+ */
+public final class P4InfoBuilder {
+    public static final int ACTION = 0x01;
+    public static final int TABLE = 0x02;
+    public static final int CONTROLLER_HEADER = 0x04;
+    public static final int ACTION_PROFILE = 0x11;
+    public static final int COUNTER = 0x12;
+    public static final int DIRECT_COUNTER = 0x13;
+    public static final int METER = 0x14;
+    public static final int DIRECT_METER = 0x15;
+    public static final int REGISTER = 0x16;
+
+    private final Set<Integer> used = new HashSet<>();
+    private final Map<String, Integer> controllerHeaderIds = new HashMap<>();
+    private final List<String> problems = new ArrayList<>();
+    private final List<String> allNames = new ArrayList<>();
+
+    private P4InfoBuilder() {}
+
+    /** Assigns ids to every object of {@code p} (in place) and returns its P4Info. */
+    public static P4Info build(CompiledProgram p) {
+        return new P4InfoBuilder().run(p);
+    }
+
+    public static String toText(P4Info info) {
+        return TextFormat.printer().printToString(info);
+    }
+
+    private P4Info run(CompiledProgram p) {
+        for (ActionDef a : p.actions()) {
+            allNames.add(a.name);
+        }
+        for (TableDef t : p.tables()) {
+            allNames.add(t.name);
+        }
+        // Explicit ids first so that hashed ids avoid them.
+        for (ActionDef a : p.actions()) {
+            a.id = explicitId(a.annotations, ACTION, a.name);
+        }
+        for (TableDef t : p.tables()) {
+            t.id = explicitId(t.annotations, TABLE, t.name);
+        }
+        for (ActionProfileDef ap : p.profiles()) {
+            ap.id = 0;
+        }
+        for (CounterDef c : p.counters()) {
+            c.id = explicitId(c.annotations, COUNTER, c.name);
+        }
+        for (DirectCounterDef c : p.directCounters()) {
+            c.id = explicitId(c.annotations, DIRECT_COUNTER, c.name);
+        }
+        for (MeterDef m : p.meters()) {
+            m.id = explicitId(m.annotations, METER, m.name);
+        }
+        for (DirectMeterDef m : p.directMeters()) {
+            m.id = explicitId(m.annotations, DIRECT_METER, m.name);
+        }
+        for (RegisterDef r : p.registers()) {
+            r.id = explicitId(r.annotations, REGISTER, r.name);
+        }
+        if (!problems.isEmpty()) {
+            throw new FrontendException(problems);
+        }
+        for (ActionDef a : p.actions()) {
+            a.id = a.id != 0 ? a.id : hashedId(ACTION, a.name);
+        }
+        for (TableDef t : p.tables()) {
+            t.id = t.id != 0 ? t.id : hashedId(TABLE, t.name);
+        }
+        for (ActionProfileDef ap : p.profiles()) {
+            ap.id = hashedId(ACTION_PROFILE, ap.name);
+        }
+        for (CounterDef c : p.counters()) {
+            c.id = c.id != 0 ? c.id : hashedId(COUNTER, c.name);
+        }
+        for (DirectCounterDef c : p.directCounters()) {
+            c.id = c.id != 0 ? c.id : hashedId(DIRECT_COUNTER, c.name);
+        }
+        for (MeterDef m : p.meters()) {
+            m.id = m.id != 0 ? m.id : hashedId(METER, m.name);
+        }
+        for (DirectMeterDef m : p.directMeters()) {
+            m.id = m.id != 0 ? m.id : hashedId(DIRECT_METER, m.name);
+        }
+        for (RegisterDef r : p.registers()) {
+            r.id = r.id != 0 ? r.id : hashedId(REGISTER, r.name);
+        }
+        for (CompiledProgram.ControllerHeader h : p.controllerHeaders()) {
+            int id = explicitId(h.type().annotations(), CONTROLLER_HEADER, h.name());
+            controllerHeaderIds.put(h.name(), id != 0 ? id : hashedId(CONTROLLER_HEADER, h.name()));
+        }
+        return toP4Info(p);
+    }
+
+    private int explicitId(Ast.Annotations annos, int prefix, String name) {
+        var a = annos.find("id");
+        if (a.isEmpty()) {
+            return 0;
+        }
+        long v;
+        try {
+            v = Long.decode(a.get().rawBody().trim());
+        } catch (NumberFormatException e) {
+            problems.add(a.get().pos() + ": @id of " + name + " must be an integer, got '" + a.get().rawBody() + "'");
+            return 0;
+        }
+        int id = (int) v;
+        if ((id >>> 24) == 0) {
+            id |= prefix << 24;
+        } else if ((id >>> 24) != prefix) {
+            problems.add(a.get().pos() + ": @id 0x" + Integer.toHexString(id) + " of " + name
+                    + " has resource-type prefix 0x" + Integer.toHexString(id >>> 24) + " but this kind of object needs 0x"
+                    + String.format("%02x", prefix));
+            return 0;
+        }
+        if (!used.add(id)) {
+            problems.add(a.get().pos() + ": @id 0x" + Integer.toHexString(id) + " of " + name + " is used twice");
+        }
+        return id;
+    }
+
+    private int hashedId(int prefix, String name) {
+        int low = (int) (Hashes.crc32(name.getBytes(StandardCharsets.UTF_8), name.length()) & 0xFFFFFF);
+        int id = (prefix << 24) | low;
+        while (low == 0 || !used.add(id)) {
+            low = (low + 1) & 0xFFFFFF;
+            id = (prefix << 24) | low;
+        }
+        return id;
+    }
+
+    /** The shortest dot-suffix of {@code name} that no other object name ends with. */
+    private String alias(String name) {
+        String[] parts = name.split("\\.");
+        for (int k = parts.length - 1; k >= 0; k--) {
+            String suffix = String.join(".", java.util.Arrays.copyOfRange(parts, k, parts.length));
+            long clashes = allNames.stream().filter(n -> !n.equals(name)
+                    && (n.equals(suffix) || n.endsWith("." + suffix))).count();
+            if (clashes == 0) {
+                return suffix;
+            }
+        }
+        return name;
+    }
+
+    private Preamble preamble(int id, String name) {
+        return Preamble.newBuilder().setId(id).setName(name).setAlias(alias(name)).build();
+    }
+
+    private P4Info toP4Info(CompiledProgram p) {
+        P4Info.Builder b = P4Info.newBuilder();
+        b.setPkgInfo(P4InfoOuterClass.PkgInfo.newBuilder().setArch("v1model"));
+        for (TableDef t : p.tables()) {
+            P4InfoOuterClass.Table.Builder tb = P4InfoOuterClass.Table.newBuilder()
+                    .setPreamble(preamble(t.id, t.name)).setSize(t.size).setIsConstTable(t.constEntries);
+            for (TableDef.KeyField k : t.keys) {
+                tb.addMatchFields(P4InfoOuterClass.MatchField.newBuilder().setId(k.id()).setName(k.name())
+                        .setBitwidth(k.width()).setMatchType(matchType(k.kind())));
+            }
+            for (TableDef.ActionRef r : t.actions) {
+                P4InfoOuterClass.ActionRef.Builder ar = P4InfoOuterClass.ActionRef.newBuilder().setId(r.action().id);
+                if (r.defaultOnly()) {
+                    ar.setScope(P4InfoOuterClass.ActionRef.Scope.DEFAULT_ONLY).addAnnotations("@defaultonly");
+                } else if (r.tableOnly()) {
+                    ar.setScope(P4InfoOuterClass.ActionRef.Scope.TABLE_ONLY).addAnnotations("@tableonly");
+                }
+                tb.addActionRefs(ar);
+            }
+            if (t.constDefaultAction) {
+                tb.setConstDefaultActionId(t.defaultAction.action().id);
+            }
+            if (t.profile != null) {
+                tb.setImplementationId(t.profile.id);
+            }
+            if (t.directCounter != null) {
+                tb.addDirectResourceIds(t.directCounter.id);
+            }
+            if (t.directMeter != null) {
+                tb.addDirectResourceIds(t.directMeter.id);
+            }
+            b.addTables(tb);
+        }
+        Set<Integer> seenActions = new HashSet<>();
+        for (ActionDef a : p.actions()) {
+            if (!seenActions.add(a.id)) {
+                continue;
+            }
+            P4InfoOuterClass.Action.Builder ab = P4InfoOuterClass.Action.newBuilder().setPreamble(preamble(a.id, a.name));
+            for (ActionDef.Param prm : a.params) {
+                if (prm.id() > 0) {
+                    ab.addParams(P4InfoOuterClass.Action.Param.newBuilder().setId(prm.id()).setName(prm.name())
+                            .setBitwidth(prm.width()));
+                }
+            }
+            b.addActions(ab);
+        }
+        for (ActionProfileDef ap : p.profiles()) {
+            P4InfoOuterClass.ActionProfile.Builder pb = P4InfoOuterClass.ActionProfile.newBuilder()
+                    .setPreamble(preamble(ap.id, ap.name)).setWithSelector(ap.withSelector).setSize(ap.size)
+                    .setMaxGroupSize(ap.maxGroupSize);
+            ap.tables.forEach(t -> pb.addTableIds(t.id));
+            b.addActionProfiles(pb);
+        }
+        for (CounterDef c : p.counters()) {
+            b.addCounters(P4InfoOuterClass.Counter.newBuilder().setPreamble(preamble(c.id, c.name))
+                    .setSpec(counterSpec(c.unit)).setSize(c.size));
+        }
+        for (DirectCounterDef c : p.directCounters()) {
+            b.addDirectCounters(P4InfoOuterClass.DirectCounter.newBuilder().setPreamble(preamble(c.id, c.name))
+                    .setSpec(counterSpec(c.unit)).setDirectTableId(c.table == null ? 0 : c.table.id));
+        }
+        for (MeterDef m : p.meters()) {
+            b.addMeters(P4InfoOuterClass.Meter.newBuilder().setPreamble(preamble(m.id, m.name))
+                    .setSpec(meterSpec(m.unit)).setSize(m.size));
+        }
+        for (DirectMeterDef m : p.directMeters()) {
+            b.addDirectMeters(P4InfoOuterClass.DirectMeter.newBuilder().setPreamble(preamble(m.id, m.name))
+                    .setSpec(meterSpec(m.unit)).setDirectTableId(m.table == null ? 0 : m.table.id));
+        }
+        for (CompiledProgram.ControllerHeader h : p.controllerHeaders()) {
+            P4InfoOuterClass.ControllerPacketMetadata.Builder cb = P4InfoOuterClass.ControllerPacketMetadata.newBuilder()
+                    .setPreamble(Preamble.newBuilder().setId(controllerHeaderIds.get(h.name())).setName(h.name())
+                            .setAlias(h.name()).addAnnotations("@controller_header(\"" + h.name() + "\")"));
+            int id = 1;
+            for (P4Type.Field f : h.type().fields()) {
+                cb.addMetadata(P4InfoOuterClass.ControllerPacketMetadata.Metadata.newBuilder().setId(id++)
+                        .setName(f.name()).setBitwidth(P4Type.bitWidthOf(f.type())));
+            }
+            b.addControllerPacketMetadata(cb);
+        }
+        for (RegisterDef r : p.registers()) {
+            b.addRegisters(P4InfoOuterClass.Register.newBuilder().setPreamble(preamble(r.id, r.name)).setSize(r.size)
+                    .setTypeSpec(P4Types.P4DataTypeSpec.newBuilder().setBitstring(P4Types.P4BitstringLikeTypeSpec
+                            .newBuilder().setBit(P4Types.P4BitTypeSpec.newBuilder().setBitwidth(r.width)))));
+        }
+        return b.build();
+    }
+
+    private static P4InfoOuterClass.MatchField.MatchType matchType(org.sfc.sw.runtime.MatchKind k) {
+        return switch (k) {
+            case EXACT -> P4InfoOuterClass.MatchField.MatchType.EXACT;
+            case LPM -> P4InfoOuterClass.MatchField.MatchType.LPM;
+            case TERNARY -> P4InfoOuterClass.MatchField.MatchType.TERNARY;
+            case RANGE -> P4InfoOuterClass.MatchField.MatchType.RANGE;
+            case OPTIONAL -> P4InfoOuterClass.MatchField.MatchType.OPTIONAL;
+            default -> P4InfoOuterClass.MatchField.MatchType.UNSPECIFIED;
+        };
+    }
+
+    private static P4InfoOuterClass.CounterSpec counterSpec(String unit) {
+        P4InfoOuterClass.CounterSpec.Unit u = switch (unit) {
+            case "packets" -> P4InfoOuterClass.CounterSpec.Unit.PACKETS;
+            case "bytes" -> P4InfoOuterClass.CounterSpec.Unit.BYTES;
+            default -> P4InfoOuterClass.CounterSpec.Unit.BOTH;
+        };
+        return P4InfoOuterClass.CounterSpec.newBuilder().setUnit(u).build();
+    }
+
+    private static P4InfoOuterClass.MeterSpec meterSpec(String unit) {
+        return P4InfoOuterClass.MeterSpec.newBuilder().setUnit(unit.equals("bytes")
+                ? P4InfoOuterClass.MeterSpec.Unit.BYTES : P4InfoOuterClass.MeterSpec.Unit.PACKETS).build();
+    }
+}

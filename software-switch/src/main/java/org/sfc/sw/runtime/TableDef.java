@@ -1,0 +1,152 @@
+package org.sfc.sw.runtime;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+import org.sfc.sw.ast.Ast;
+
+/**
+ * A match-action table: its schema (from the program) and its entries (from the control plane).
+ *
+ * <p>Lookup follows the P4Runtime spec: tables whose keys are all exact use a hash map; otherwise entries
+ * are kept ordered by priority (highest first; for a table with one lpm field and no ternary/range/optional
+ * fields the priority is the prefix length), ties broken by insertion order.
+ */
+public final class TableDef {
+    /** A key field as P4Info describes it; {@code id} is 1-based. */
+    public record KeyField(String name, int id, MatchKind kind, int width) {}
+
+    /** An action the table may use, with its P4Info scope. */
+    public record ActionRef(ActionDef action, boolean tableOnly, boolean defaultOnly, Ast.Annotations annotations) {}
+
+    public final String name;
+    public final Ast.Annotations annotations;
+    public final List<KeyField> keys;
+    public final MatchKind[] kinds;
+    public final List<ActionRef> actions;
+    public final int size;
+    public final boolean lpmPriority;
+    public final boolean allExact;
+    public int id;
+    public ActionCall defaultAction;
+    public ActionCall initialDefaultAction;
+    public boolean constDefaultAction;
+    public boolean constEntries;
+    public ActionProfileDef profile;
+    public DirectCounterDef directCounter;
+    public DirectMeterDef directMeter;
+    /** Default entry's own direct counter/meter state. */
+    public final TableEntryRt defaultEntryState = new TableEntryRt(new long[0], new long[0], new long[0], 0, 0);
+
+    private final Map<TableEntryRt.MatchKey, TableEntryRt> byKey = new LinkedHashMap<>();
+    private final Map<ExactKey, TableEntryRt> exact = new HashMap<>();
+    private final TreeSet<TableEntryRt> ordered = new TreeSet<>(
+            Comparator.comparingInt((TableEntryRt e) -> -e.priority).thenComparingLong(e -> e.insertionOrder));
+    private long insertions;
+
+    public TableDef(String name, Ast.Annotations annotations, List<KeyField> keys, List<ActionRef> actions, int size) {
+        this.name = name;
+        this.annotations = annotations;
+        this.keys = List.copyOf(keys);
+        this.kinds = keys.stream().map(KeyField::kind).toArray(MatchKind[]::new);
+        this.actions = List.copyOf(actions);
+        this.size = size;
+        long lpm = keys.stream().filter(k -> k.kind() == MatchKind.LPM).count();
+        boolean otherPriorityKinds = keys.stream().anyMatch(k -> k.kind() == MatchKind.TERNARY
+                || k.kind() == MatchKind.RANGE || k.kind() == MatchKind.OPTIONAL);
+        this.lpmPriority = lpm == 1 && !otherPriorityKinds;
+        this.allExact = keys.stream().allMatch(k -> k.kind() == MatchKind.EXACT);
+    }
+
+    /** Whether entries of this table carry a P4Runtime priority (ternary, range or optional fields). */
+    public boolean needsPriority() {
+        return !allExact && !lpmPriority;
+    }
+
+    public ActionRef actionRef(int actionId) {
+        for (ActionRef r : actions) {
+            if (r.action().id == actionId) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    public TableEntryRt lookup(long[] key) {
+        if (allExact) {
+            return exact.get(new ExactKey(key));
+        }
+        for (TableEntryRt e : ordered) {
+            if (e.matches(kinds, key)) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    public TableEntryRt find(TableEntryRt.MatchKey key) {
+        return byKey.get(key);
+    }
+
+    public int entryCount() {
+        return byKey.size();
+    }
+
+    public Collection<TableEntryRt> entries() {
+        return byKey.values();
+    }
+
+    public void insert(TableEntryRt e) {
+        e.insertionOrder = insertions++;
+        byKey.put(e.key(), e);
+        if (allExact) {
+            exact.put(new ExactKey(e.value.clone()), e);
+        } else {
+            ordered.add(e);
+        }
+    }
+
+    public void remove(TableEntryRt e) {
+        byKey.remove(e.key());
+        if (allExact) {
+            exact.remove(new ExactKey(e.value));
+        } else {
+            ordered.remove(e);
+        }
+    }
+
+    public void clear() {
+        byKey.clear();
+        exact.clear();
+        ordered.clear();
+    }
+
+    public List<TableEntryRt> snapshot() {
+        return new ArrayList<>(byKey.values());
+    }
+
+    /** Wraps a key array for hashing; lookups wrap the frame's scratch array without copying it. */
+    private record ExactKey(long[] v) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ExactKey k && Arrays.equals(k.v, v);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(v);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}
