@@ -176,6 +176,9 @@ control MyIngress(inout headers_t hdr, inout metadata_t meta, inout standard_met
     action set_port(bit<9> port) {
         standard_metadata.egress_spec = port;
     }
+    action flood(bit<16> grp) {
+        standard_metadata.mcast_grp = grp;
+    }
     action to_cpu() {
         standard_metadata.egress_spec = CPU_PORT;
     }
@@ -193,7 +196,7 @@ control MyIngress(inout headers_t hdr, inout metadata_t meta, inout standard_met
 
     table l2 {
         key = { hdr.ethernet.dstAddr : exact; }
-        actions = { set_port; drop; }
+        actions = { set_port; flood; drop; }
         default_action = drop();
     }
 
@@ -241,7 +244,9 @@ control MyIngress(inout headers_t hdr, inout metadata_t meta, inout standard_met
             exit;
         }
         last_len.write((bit<32>) standard_metadata.ingress_port, standard_metadata.packet_length);
-        const_tbl.apply();
+        if (const_tbl.apply().hit) {
+            exit;
+        }
         mirror_tbl.apply();
         if (hdr.ipv4.isValid()) {
             if (!next_hop.apply().hit) {
@@ -264,6 +269,10 @@ control MyEgress(inout headers_t hdr, inout metadata_t meta, inout standard_meta
             hdr.packet_in.setValid();
             hdr.packet_in.ingress_port = standard_metadata.ingress_port;
             hdr.packet_in._pad = 0;
+        }
+        if (standard_metadata.instance_type == 5) {
+            // Multicast copies carry their replica's instance (egress_rid) in the Ethernet source address.
+            hdr.ethernet.srcAddr = (bit<48>) standard_metadata.egress_rid;
         }
         if (standard_metadata.instance_type == 1) {
             // I2E copies are marked so tests can tell them apart: DSCP carries the preserved l4_dport's low bits.
