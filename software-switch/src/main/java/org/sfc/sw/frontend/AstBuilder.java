@@ -542,7 +542,7 @@ public final class AstBuilder {
         } else if (c instanceof ErrorMemberContext e) {
             return new ErrorMember(pos(e), e.name().getText());
         } else if (c instanceof MemberExprContext m) {
-            return new Member(pos(m.name()), expr(m.expression()), m.name().getText());
+            return new Member(pos(m), expr(m.expression()), m.name().getText());
         } else if (c instanceof SliceExprContext s) {
             return new Slice(pos(s), expr(s.expression(0)), expr(s.expression(1)), expr(s.expression(2)));
         } else if (c instanceof IndexExprContext x) {
