@@ -48,6 +48,9 @@ public final class Preprocessor {
 
     /** Preprocesses a file on disk. */
     public static Result run(Path file, List<Path> includePath) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new FrontendException(file + ": no such file");
+        }
         Preprocessor p = new Preprocessor(includePath, Map.of());
         p.process(file.toString(), Files.readString(file, StandardCharsets.UTF_8), file.toAbsolutePath().getParent(), 0);
         return p.result();
