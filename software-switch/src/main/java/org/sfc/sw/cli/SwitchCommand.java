@@ -43,6 +43,7 @@ public final class SwitchCommand implements Callable<Integer> {
                 System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", args[i].substring(12));
             }
         }
+        System.setProperty("org.slf4j.simpleLogger.log.org.pcap4j", "warn");
         System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
         System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
         int code = new CommandLine(new SwitchCommand()).setCommandName("sfc switch").execute(args);

@@ -807,9 +807,19 @@ final class CodeGen {
         P4Type t = target.type();
         int base = target.base();
         if (t.isScalar()) {
-            LongExpr v = convert(value, t, pos).code();
+            CExpr conv = convert(value, t, pos);
+            LongExpr v = conv.code();
             if (v == null) {
                 throw err(pos, "expected a value of type " + t);
+            }
+            // Fast paths for the most common statements: copy a field, store a constant.
+            if (conv.isConstant()) {
+                long k = conv.constant().longValue();
+                return f -> f.s[base] = k;
+            }
+            if (conv.isStorage()) {
+                int from = conv.base();
+                return f -> f.s[base] = f.s[from];
             }
             return f -> f.s[base] = v.eval(f);
         }
@@ -1567,7 +1577,7 @@ final class CodeGen {
                 P4Type ot = out.type();
                 return voidCall(f -> {
                     long i = idx.eval(f);
-                    int color = i >= 0 && i < meter.size
+                    int color = i >= 0 && i < meter.size && meter.cells[(int) i].configured()
                             ? meter.cells[(int) i].execute(bytes ? f.packetLengthBytes : 1, System.nanoTime())
                             : MeterState.GREEN;
                     f.s[slot] = normalize(color, ot);
@@ -1582,7 +1592,7 @@ final class CodeGen {
                 P4Type ot = out.type();
                 return voidCall(f -> {
                     TableEntryRt e = f.currentEntry;
-                    int color = e == null ? MeterState.GREEN
+                    int color = e == null || !e.meter.configured() ? MeterState.GREEN
                             : e.meter.execute(bytes ? f.packetLengthBytes : 1, System.nanoTime());
                     f.s[slot] = normalize(color, ot);
                 }, pos);
@@ -1634,10 +1644,12 @@ final class CodeGen {
     private Exec extract(int base, P4Type.HeaderT ht, int[] unionSiblings) {
         int n = ht.fields().size();
         int[] widths = new int[n];
-        P4Type[] types = new P4Type[n];
+        boolean[] signed = new boolean[n];
         for (int i = 0; i < n; i++) {
-            types[i] = ht.fields().get(i).type();
-            widths[i] = P4Type.bitWidthOf(types[i]);
+            P4Type t = ht.fields().get(i).type();
+            widths[i] = P4Type.bitWidthOf(t);
+            signed[i] = t instanceof P4Type.Bits b && b.signed()
+                    || t instanceof P4Type.EnumT e && e.underlying() != null && e.underlying().signed();
         }
         int total = ht.bitWidth();
         int perr = parserErrorSlot;
@@ -1650,7 +1662,8 @@ final class CodeGen {
             }
             int at = f.cursorBits;
             for (int i = 0; i < n; i++) {
-                f.s[base + 1 + i] = normalize(BitIo.read(f.pkt, at, widths[i]), types[i]);
+                long v = BitIo.read(f.pkt, at, widths[i]);
+                f.s[base + 1 + i] = signed[i] ? BitIo.signExtend(v, widths[i]) : v;
                 at += widths[i];
             }
             f.cursorBits = at;

@@ -1,45 +1,46 @@
 package org.sfc.sw.exec;
 
-/** Reads and writes big-endian bit fields of up to 64 bits at any bit offset of a byte array. */
+/**
+ * Reads and writes big-endian bit fields of up to 64 bits at any bit offset of a byte array. A field is
+ * moved through a window of the (at most 8) bytes that cover it, so a misaligned field costs a few byte
+ * operations rather than one per bit.
+ */
 public final class BitIo {
     private BitIo() {}
 
     public static long read(byte[] b, int bitOff, int width) {
-        if ((bitOff & 7) == 0 && (width & 7) == 0) {
-            int i = bitOff >>> 3;
-            long v = 0;
-            for (int n = width >>> 3; n > 0; n--) {
-                v = (v << 8) | (b[i++] & 0xFF);
-            }
-            return v;
+        int first = bitOff >>> 3;
+        int last = (bitOff + width - 1) >>> 3;
+        if (last - first >= 8) {
+            // A misaligned field of more than 56 bits spans 9 bytes: read it in two parts.
+            return (read(b, bitOff, width - 32) << 32) | read(b, bitOff + width - 32, 32);
         }
         long v = 0;
-        for (int k = 0; k < width; k++) {
-            int bit = bitOff + k;
-            v = (v << 1) | ((b[bit >>> 3] >>> (7 - (bit & 7))) & 1);
+        for (int i = first; i <= last; i++) {
+            v = (v << 8) | (b[i] & 0xFF);
         }
-        return v;
+        int trailing = ((last + 1) << 3) - (bitOff + width);
+        return (v >>> trailing) & mask(width);
     }
 
     public static void write(byte[] b, int bitOff, int width, long v) {
-        if ((bitOff & 7) == 0 && (width & 7) == 0) {
-            int i = (bitOff >>> 3) + (width >>> 3) - 1;
-            for (int n = width >>> 3; n > 0; n--) {
-                b[i--] = (byte) v;
-                v >>>= 8;
-            }
+        int first = bitOff >>> 3;
+        int last = (bitOff + width - 1) >>> 3;
+        if (last - first >= 8) {
+            write(b, bitOff, width - 32, v >>> 32);
+            write(b, bitOff + width - 32, 32, v);
             return;
         }
-        for (int k = width - 1; k >= 0; k--) {
-            int bit = bitOff + k;
-            int idx = bit >>> 3;
-            int shift = 7 - (bit & 7);
-            if ((v & 1) != 0) {
-                b[idx] |= (byte) (1 << shift);
-            } else {
-                b[idx] &= (byte) ~(1 << shift);
-            }
-            v >>>= 1;
+        int trailing = ((last + 1) << 3) - (bitOff + width);
+        long fieldMask = mask(width) << trailing;
+        long window = 0;
+        for (int i = first; i <= last; i++) {
+            window = (window << 8) | (b[i] & 0xFF);
+        }
+        window = (window & ~fieldMask) | ((v << trailing) & fieldMask);
+        for (int i = last; i >= first; i--) {
+            b[i] = (byte) window;
+            window >>>= 8;
         }
     }
 

@@ -3,21 +3,19 @@ package org.sfc.sw.runtime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 
 import org.sfc.sw.ast.Ast;
 
 /**
  * A match-action table: its schema (from the program) and its entries (from the control plane).
  *
- * <p>Lookup follows the P4Runtime spec: tables whose keys are all exact use a hash map; otherwise entries
- * are kept ordered by priority (highest first; for a table with one lpm field and no ternary/range/optional
- * fields the priority is the prefix length), ties broken by insertion order.
+ * <p>Lookup follows the P4Runtime spec: tables whose keys are all exact use a hash map; otherwise the
+ * highest-priority matching entry wins (for a table with one lpm field and no ternary/range/optional fields
+ * the priority is the prefix length), ties broken by insertion order, found by a {@link MaskIndex}.
  */
 public final class TableDef {
     /** A key field as P4Info describes it; {@code id} is 1-based. */
@@ -47,8 +45,7 @@ public final class TableDef {
 
     private final Map<TableEntryRt.MatchKey, TableEntryRt> byKey = new LinkedHashMap<>();
     private final Map<ExactKey, TableEntryRt> exact = new HashMap<>();
-    private final TreeSet<TableEntryRt> ordered = new TreeSet<>(
-            Comparator.comparingInt((TableEntryRt e) -> -e.priority).thenComparingLong(e -> e.insertionOrder));
+    private final MaskIndex masked;
     private long insertions;
 
     public TableDef(String name, Ast.Annotations annotations, List<KeyField> keys, List<ActionRef> actions, int size) {
@@ -63,6 +60,7 @@ public final class TableDef {
                 || k.kind() == MatchKind.RANGE || k.kind() == MatchKind.OPTIONAL);
         this.lpmPriority = lpm == 1 && !otherPriorityKinds;
         this.allExact = keys.stream().allMatch(k -> k.kind() == MatchKind.EXACT);
+        this.masked = new MaskIndex(kinds);
     }
 
     /** Whether entries of this table carry a P4Runtime priority (ternary, range or optional fields). */
@@ -83,12 +81,7 @@ public final class TableDef {
         if (allExact) {
             return exact.get(new ExactKey(key));
         }
-        for (TableEntryRt e : ordered) {
-            if (e.matches(kinds, key)) {
-                return e;
-            }
-        }
-        return null;
+        return masked.lookup(key);
     }
 
     public TableEntryRt find(TableEntryRt.MatchKey key) {
@@ -109,7 +102,7 @@ public final class TableDef {
         if (allExact) {
             exact.put(new ExactKey(e.value.clone()), e);
         } else {
-            ordered.add(e);
+            masked.insert(e);
         }
     }
 
@@ -118,14 +111,14 @@ public final class TableDef {
         if (allExact) {
             exact.remove(new ExactKey(e.value));
         } else {
-            ordered.remove(e);
+            masked.remove(e);
         }
     }
 
     public void clear() {
         byKey.clear();
         exact.clear();
-        ordered.clear();
+        masked.clear();
     }
 
     public List<TableEntryRt> snapshot() {
