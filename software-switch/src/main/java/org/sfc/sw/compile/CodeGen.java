@@ -10,6 +10,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.sfc.sw.ast.Ast.*;
 import org.sfc.sw.exec.BitIo;
 import org.sfc.sw.exec.Exec;
+import org.sfc.sw.exec.FieldCodec;
 import org.sfc.sw.exec.Frame;
 import org.sfc.sw.exec.LongExpr;
 import org.sfc.sw.runtime.ActionCall;
@@ -1101,6 +1102,7 @@ final class CodeGen {
         Packer selector = new Packer(selectors.stream().map(CExpr::code).toArray(LongExpr[]::new),
                 selectors.stream().mapToInt(e -> keyBits(e.type())).toArray());
         boolean counted = def.directCounter != null;
+        int algorithm = def.profile != null && def.profile.algorithm != null ? Packer.algorithm(def.profile.algorithm) : 0;
         return f -> {
             for (int i = 0; i < k.length; i++) {
                 scratch[i] = k[i].eval(f);
@@ -1109,7 +1111,7 @@ final class CodeGen {
             ActionCall call = null;
             TableEntryRt holder = def.defaultEntryState;
             if (e != null) {
-                call = resolve(def, e, selector, f);
+                call = resolve(def, e, selector, algorithm, f);
                 holder = e;
             }
             if (call == null) {
@@ -1137,7 +1139,7 @@ final class CodeGen {
         }
     }
 
-    private static ActionCall resolve(TableDef def, TableEntryRt e, Packer selector, Frame f) {
+    private static ActionCall resolve(TableDef def, TableEntryRt e, Packer selector, int algorithm, Frame f) {
         if (e.action != null) {
             return e.action;
         }
@@ -1150,7 +1152,7 @@ final class CodeGen {
         if (g == null) {
             return null;
         }
-        long h = selector.hash(f, p.algorithm);
+        long h = selector.hash(f, algorithm);
         ActionProfileDef.Member m = p.choose(g, h);
         return m == null ? null : m.action();
     }
@@ -1309,7 +1311,11 @@ final class CodeGen {
 
     // ================================================================== externs
 
-    private String hashAlgorithm(Expr e, Scope scope) {
+    private int hashAlgorithm(Expr e, Scope scope) {
+        return Packer.algorithm(hashAlgorithmName(e, scope));
+    }
+
+    private String hashAlgorithmName(Expr e, Scope scope) {
         CExpr x = expr(e, scope);
         if (x.type() instanceof P4Type.EnumT en && en.name().equals("HashAlgorithm") && x.isConstant()) {
             String alg = en.members().get(x.constant().intValue());
@@ -1402,7 +1408,7 @@ final class CodeGen {
                 CExpr result = expr(a.get(0), scope);
                 requireWritable(result, a.get(0).pos());
                 P4Type.Bits rt = requireBits(result, a.get(0).pos());
-                String alg = hashAlgorithm(a.get(1), scope);
+                int alg = hashAlgorithm(a.get(1), scope);
                 LongExpr base = convert(expr(a.get(2), scope), rt, pos).code();
                 Packer data = packer(a.get(3), scope);
                 CExpr maxE = expr(a.get(4), scope);
@@ -1437,7 +1443,7 @@ final class CodeGen {
                 Packer data = packer(a.get(1), scope);
                 CExpr sum = expr(a.get(2), scope);
                 P4Type.Bits st = requireBits(sum, a.get(2).pos());
-                String alg = hashAlgorithm(a.get(3), scope);
+                int alg = hashAlgorithm(a.get(3), scope);
                 int slot = sum.base();
                 if (verify) {
                     int ce = checksumErrorSlot;
@@ -1624,7 +1630,7 @@ final class CodeGen {
             }
             case "Checksum16.get": {
                 Packer data = packer(args.get(0).value(), scope);
-                return CExpr.scalar(new P4Type.Bits(16, false), f -> data.checksum(f, "csum16", false), pos);
+                return CExpr.scalar(new P4Type.Bits(16, false), f -> data.checksum(f, Packer.CSUM16, false), pos);
             }
             default:
                 throw Compiler.unsupported(pos, "method " + ei.externName() + "." + m);
@@ -1654,19 +1660,30 @@ final class CodeGen {
         int total = ht.bitWidth();
         int perr = parserErrorSlot;
         int tooShort = c.errorMembers.indexOf("PacketTooShort");
+        int[] slots = new int[n];
+        for (int i = 0; i < n; i++) {
+            slots[i] = base + 1 + i;
+        }
+        boolean anySigned = false;
+        for (boolean b : signed) {
+            anySigned |= b;
+        }
+        boolean signExtend = anySigned;
         return f -> {
             if (f.cursorBits + total > f.pktLen * 8) {
                 f.s[perr] = tooShort;
                 f.flow = Frame.EXIT;
                 return;
             }
-            int at = f.cursorBits;
-            for (int i = 0; i < n; i++) {
-                long v = BitIo.read(f.pkt, at, widths[i]);
-                f.s[base + 1 + i] = signed[i] ? BitIo.signExtend(v, widths[i]) : v;
-                at += widths[i];
+            FieldCodec.read(f.pkt, f.cursorBits, f.s, slots, widths);
+            if (signExtend) {
+                for (int i = 0; i < n; i++) {
+                    if (signed[i]) {
+                        f.s[slots[i]] = BitIo.signExtend(f.s[slots[i]], widths[i]);
+                    }
+                }
             }
-            f.cursorBits = at;
+            f.cursorBits += total;
             for (int sib : unionSiblings) {
                 f.s[sib] = 0;
             }
@@ -1686,17 +1703,16 @@ final class CodeGen {
                 widths[i] = P4Type.bitWidthOf(ht.fields().get(i).type());
             }
             int total = ht.bitWidth();
+            int[] slots = new int[n];
+            for (int i = 0; i < n; i++) {
+                slots[i] = base + 1 + i;
+            }
             return f -> {
                 if (f.s[base] == 0) {
                     return;
                 }
-                f.ensureOut(f.outBits + total);
-                int at = f.outBits;
-                for (int i = 0; i < n; i++) {
-                    BitIo.write(f.out, at, widths[i], f.s[base + 1 + i]);
-                    at += widths[i];
-                }
-                f.outBits = at;
+                f.ensureOut(f.outBits + total + 8);
+                f.outBits = FieldCodec.write(f.out, f.outBits, f.s, slots, widths);
             };
         }
         if (h.type() instanceof P4Type.Composite comp) {

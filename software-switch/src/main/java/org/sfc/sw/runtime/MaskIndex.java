@@ -149,7 +149,7 @@ final class MaskIndex {
 
         @Override
         public int hashCode() {
-            return Arrays.hashCode(v);
+            return KeyHash.of(v);
         }
     }
 }

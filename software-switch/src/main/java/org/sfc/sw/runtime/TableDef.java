@@ -134,7 +134,7 @@ public final class TableDef {
 
         @Override
         public int hashCode() {
-            return Arrays.hashCode(v);
+            return KeyHash.of(v);
         }
     }
 
