@@ -268,6 +268,19 @@ class SemanticsTest {
     }
 
     @Test
+    void functionLikeMacrosExpandArgumentsAndRescan() {
+        String decls = """
+                #define ADD(x, y) ((x) + (y))
+                #define SET(f, v) hdr.h.f = v
+                #define TWICE(v) ADD(v, v)
+                """;
+        assertEquals("0a2a123480000001" + "78", // a = 5 + 5, b = 5 + 37
+                Packets.hex(run(decls, "SET(a, TWICE(8w5)); SET(b, ADD(hdr.h.b, (bit<8>) 37));", IN)));
+        FrontendException e = assertThrows(FrontendException.class, () -> run("#define G(a, b) a\n", "G(1);", IN));
+        assertTrue(e.getMessage().contains("macro G takes 2 arguments, got 1"), e.getMessage());
+    }
+
+    @Test
     void preprocessorDefinesConditionalsAndRelativeIncludes(@TempDir Path dir) throws Exception {
         Files.createDirectories(dir.resolve("inc"));
         Files.writeString(dir.resolve("inc/consts.p4"), """

@@ -37,6 +37,9 @@ public final class Preprocessor {
 
     private final List<Path> includePath;
     private final Map<String, String> macros = new HashMap<>();
+    /** Parameter names of function-like macros (absent for object-like ones). */
+    private final Map<String, List<String>> macroParams = new HashMap<>();
+    private String where = "";
     private final StringBuilder out = new StringBuilder();
     private final SourceMap.Builder map = new SourceMap.Builder();
     private final Set<String> includedOnce = new HashSet<>();
@@ -156,6 +159,7 @@ public final class Preprocessor {
                 continue;
             }
             if (active) {
+                this.where = fileName + ":" + lineNo + ":1";
                 emit(fileName, lineNo, expand(line, new HashSet<>()));
             } else {
                 emitBlank(fileName, lineNo);
@@ -189,9 +193,26 @@ public final class Preprocessor {
         }
         String name = m.group();
         String body = rest.substring(m.end());
+        macroParams.remove(name);
         if (body.startsWith("(")) {
-            throw new FrontendException(where + ": unsupported: function-like macro " + name
-                    + "(...); use a const declaration or an object-like #define");
+            int close = body.indexOf(')');
+            if (close < 0) {
+                throw new FrontendException(where + ": #define " + name + "( is missing ')'");
+            }
+            List<String> params = new ArrayList<>();
+            for (String p : body.substring(1, close).split(",")) {
+                if (!p.isBlank()) {
+                    if (!p.trim().matches("[A-Za-z_]\\w*")) {
+                        throw new FrontendException(where + ": unsupported macro parameter '" + p.trim() + "' in " + name);
+                    }
+                    params.add(p.trim());
+                }
+            }
+            body = body.substring(close + 1);
+            if (body.contains("#")) {
+                throw new FrontendException(where + ": unsupported: # and ## in macro " + name);
+            }
+            macroParams.put(name, params);
         }
         macros.put(name, body.trim());
     }
@@ -282,13 +303,48 @@ public final class Preprocessor {
                 String word = line.substring(i, end);
                 boolean numberSuffix = i > 0 && Character.isDigit(line.charAt(i - 1));
                 if (!numberSuffix && macros.containsKey(word) && !expanding.contains(word)) {
+                    List<String> params = macroParams.get(word);
+                    if (params == null) {
+                        expanding.add(word);
+                        sb.append(expand(macros.get(word), expanding));
+                        expanding.remove(word);
+                        i = end;
+                        continue;
+                    }
+                    int open = end;
+                    while (open < line.length() && Character.isWhitespace(line.charAt(open))) {
+                        open++;
+                    }
+                    if (open >= line.length() || line.charAt(open) != '(') {
+                        sb.append(word); // a function-like macro name without arguments is not expanded
+                        i = end;
+                        continue;
+                    }
+                    List<String> args = new ArrayList<>();
+                    int close = splitArgs(line, open, args);
+                    if (close < 0) {
+                        throw new FrontendException(where + ": unsupported: the arguments of macro " + word
+                                + " must close on the same line");
+                    }
+                    if (args.size() == 1 && args.get(0).isBlank() && params.isEmpty()) {
+                        args.clear();
+                    }
+                    if (args.size() != params.size()) {
+                        throw new FrontendException(where + ": macro " + word + " takes " + params.size()
+                                + " arguments, got " + args.size());
+                    }
+                    Map<String, String> bind = new HashMap<>();
+                    for (int k = 0; k < params.size(); k++) {
+                        bind.put(params.get(k), expand(args.get(k).trim(), expanding));
+                    }
                     expanding.add(word);
-                    sb.append(expand(macros.get(word), expanding));
+                    sb.append(expand(substitute(macros.get(word), bind), expanding));
                     expanding.remove(word);
+                    i = close + 1;
                 } else {
                     sb.append(word);
+                    i = end;
                 }
-                i = end;
             } else if (Character.isDigit(c)) {
                 int end = i + 1;
                 while (end < line.length() && (Character.isLetterOrDigit(line.charAt(end)) || line.charAt(end) == '_')) {
@@ -302,6 +358,58 @@ public final class Preprocessor {
             }
         }
         return sb.toString();
+    }
+
+    /** Splits the arguments of a macro call starting at '(' (index {@code open}); returns the index of ')'. */
+    private static int splitArgs(String line, int open, List<String> args) {
+        int depth = 0;
+        StringBuilder cur = new StringBuilder();
+        boolean inString = false;
+        for (int i = open; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (inString) {
+                cur.append(c);
+                if (c == '"' && line.charAt(i - 1) != '\\') {
+                    inString = false;
+                }
+                continue;
+            }
+            if (c == '"') {
+                inString = true;
+                cur.append(c);
+            } else if (c == '(') {
+                if (depth++ > 0) {
+                    cur.append(c);
+                }
+            } else if (c == ')') {
+                if (--depth == 0) {
+                    args.add(cur.toString());
+                    return i;
+                }
+                cur.append(c);
+            } else if (c == ',' && depth == 1) {
+                args.add(cur.toString());
+                cur.setLength(0);
+            } else {
+                cur.append(c);
+            }
+        }
+        return -1;
+    }
+
+    /** Replaces parameter names (whole identifiers) in a macro body by their arguments. */
+    private static String substitute(String body, Map<String, String> bind) {
+        Matcher m = IDENT.matcher(body);
+        StringBuilder sb = new StringBuilder();
+        int last = 0;
+        while (m.find()) {
+            String rep = bind.get(m.group());
+            if (rep != null && (m.start() == 0 || !Character.isDigit(body.charAt(m.start() - 1)))) {
+                sb.append(body, last, m.start()).append(rep);
+                last = m.end();
+            }
+        }
+        return sb.append(body.substring(last)).toString();
     }
 
     private static String stripComment(String s) {
