@@ -1,0 +1,65 @@
+/*
+ * NextHop: where a next hop id leads. An entry points to one member (a device, the uplink router) or to a
+ * group of identical devices; the action selector picks a group member from a hash of flow-symmetric
+ * inputs (the smaller and the larger of the two addresses and of the two ports), so both directions of a
+ * flow reach the same instance of a stateful device. Members set the egress port and MACs and, for a
+ * NAT-mode server, the destination address. Failing over to a spare rewrites one member or group, however
+ * many services use the device.
+ * Written by: the table compiler (members and groups first, then entries); the health monitor on failover.
+ */
+control NextHop(inout headers_t hdr, inout local_metadata_t meta) {
+    @id(0x11000001) @max_group_size(NEXT_HOP_GROUP_MAX) SFC_SELECTOR(next_hop_selector, NEXT_HOP_MEMBERS);
+    @id(0x12000002) SFC_COUNTER(device_tx, MAX_DEVICES);
+
+    @id(0x0100000f)
+    action set_next_hop(port_t port, bit<48> dmac, bit<48> smac, device_id_t device_id) {
+        meta.eg_port = port;
+        hdr.ethernet.dst_addr = dmac;
+        hdr.ethernet.src_addr = smac;
+        SFC_COUNT(device_tx, device_id);
+    }
+
+    @id(0x01000010)
+    action set_next_hop_nat(port_t port, bit<48> dmac, bit<48> smac, device_id_t device_id, bit<32> device_ip) {
+        set_next_hop(port, dmac, smac, device_id);
+        hdr.ipv4.dst_addr = device_ip;
+        meta.l4_rewritten = true;
+    }
+
+    @id(0x02000007)
+    table next_hop {
+        key = {
+            meta.nh_id        : exact @name("nh_id");
+            meta.flow_ip_lo   : selector;
+            meta.flow_ip_hi   : selector;
+            hdr.ipv4.protocol : selector;
+            meta.flow_port_lo : selector;
+            meta.flow_port_hi : selector;
+        }
+        actions = { set_next_hop; set_next_hop_nat; }
+        implementation = next_hop_selector;
+        size = NEXT_HOP_SIZE;
+    }
+
+    apply {
+        if (hdr.ipv4.src_addr < hdr.ipv4.dst_addr) {
+            meta.flow_ip_lo = hdr.ipv4.src_addr;
+            meta.flow_ip_hi = hdr.ipv4.dst_addr;
+        } else {
+            meta.flow_ip_lo = hdr.ipv4.dst_addr;
+            meta.flow_ip_hi = hdr.ipv4.src_addr;
+        }
+        if (meta.l4_src_port < meta.l4_dst_port) {
+            meta.flow_port_lo = meta.l4_src_port;
+            meta.flow_port_hi = meta.l4_dst_port;
+        } else {
+            meta.flow_port_lo = meta.l4_dst_port;
+            meta.flow_port_hi = meta.l4_src_port;
+        }
+        // A table with an action selector cannot declare a default action (p4c): handle the miss here.
+        if (!next_hop.apply().hit) {
+            meta.drop = true;
+            meta.drop_reason = DROP_NO_NEXT_HOP;
+        }
+    }
+}

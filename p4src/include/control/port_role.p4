@@ -1,0 +1,43 @@
+/*
+ * PortRole: what each port is connected to. The uplink faces clients (and the router to the network);
+ * device ports face appliances and servers and say how a returning packet tells its step. A packet on a
+ * port with no role is dropped and counted.
+ * Written by: the table compiler, from the catalog's devices and uplinks.
+ */
+control PortRole(inout headers_t hdr, inout local_metadata_t meta) {
+    @id(0x13000002) SFC_DIRECT_COUNTER(port_role_counter);
+    @id(0x12000001) SFC_COUNTER(device_rx, MAX_DEVICES);
+
+    @id(0x01000002)
+    action set_uplink() {
+        meta.port_role = ROLE_UPLINK;
+    }
+
+    @id(0x01000003)
+    action set_device(device_id_t device_id, bit<1> tag_mode) {
+        meta.port_role = ROLE_DEVICE;
+        meta.tag_mode = tag_mode;
+        SFC_COUNT(device_rx, device_id);
+    }
+
+    @id(0x01000004)
+    action drop_unknown_port() {
+        meta.drop = true;
+        meta.drop_reason = DROP_UNKNOWN_PORT;
+    }
+
+    @id(0x02000002)
+    table port_role {
+        key = {
+            meta.ig_port : exact @name("ig_port");
+        }
+        actions = { set_uplink; set_device; @defaultonly drop_unknown_port; }
+        const default_action = drop_unknown_port();
+        counters = port_role_counter;
+        size = PORT_ROLE_SIZE;
+    }
+
+    apply {
+        port_role.apply();
+    }
+}

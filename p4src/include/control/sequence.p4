@@ -1,0 +1,91 @@
+/*
+ * Sequence: the packet sequencer. The step of a packet is 0 when it comes from the uplink (whatever DSCP
+ * the client wrote: a client cannot skip a step), the DSCP tag when it comes back from a device that keeps
+ * it, or STEP_FROM_PORT from a port-tagged device. The sequence table is keyed on service, direction,
+ * step and ingress port, so a packet only advances when it comes back from the device that was expected;
+ * anything else is dropped and counted.
+ *
+ * Actions choose the next hop and the DSCP the packet leaves with: the next step's tag toward a device
+ * that keeps tags, the service's marking toward the uplink. Optionally they copy the packet as received to
+ * a clone session (the packet distributor, e.g. to an IDS: the copy keeps the service address) and/or
+ * translate the destination port toward a server (P1 -> TP1; the reply is translated back at Classify).
+ * Written by: the table compiler, one entry per step of each service and direction.
+ */
+control Sequence(inout headers_t hdr, inout local_metadata_t meta) {
+    @id(0x13000006) SFC_DIRECT_COUNTER(sequence_counter);
+
+    @id(0x01000009)
+    action to_next_hop(nh_id_t nh_id, step_t dscp) {
+        meta.nh_id = nh_id;
+        hdr.ipv4.dscp = dscp;
+    }
+
+    @id(0x0100000a)
+    action to_next_hop_copy(nh_id_t nh_id, step_t dscp, session_t copy_session) {
+        to_next_hop(nh_id, dscp);
+        meta.copy_session = copy_session;
+    }
+
+    @id(0x0100000b)
+    action to_next_hop_translate(nh_id_t nh_id, step_t dscp, bit<16> l4_dst_port) {
+        to_next_hop(nh_id, dscp);
+        if (hdr.tcp.isValid()) {
+            hdr.tcp.dst_port = l4_dst_port;
+        }
+        if (hdr.udp.isValid()) {
+            hdr.udp.dst_port = l4_dst_port;
+        }
+        meta.l4_dst_port = l4_dst_port;
+        meta.l4_rewritten = true;
+    }
+
+    @id(0x0100000c)
+    action to_next_hop_translate_copy(nh_id_t nh_id, step_t dscp, bit<16> l4_dst_port, session_t copy_session) {
+        to_next_hop_translate(nh_id, dscp, l4_dst_port);
+        meta.copy_session = copy_session;
+    }
+
+    @id(0x0100000d)
+    action drop_step() {
+        meta.drop = true;
+        meta.drop_reason = DROP_BY_STEP;
+    }
+
+    @id(0x0100000e)
+    action drop_no_step() {
+        meta.drop = true;
+        meta.drop_reason = DROP_NO_STEP;
+    }
+
+    @id(0x02000006)
+    table sequence {
+        key = {
+            meta.service_id : exact @name("service_id");
+            meta.direction  : exact @name("direction");
+            meta.step       : exact @name("step");
+            meta.ig_port    : exact @name("ig_port");
+        }
+        actions = {
+            to_next_hop;
+            to_next_hop_copy;
+            to_next_hop_translate;
+            to_next_hop_translate_copy;
+            drop_step;
+            @defaultonly drop_no_step;
+        }
+        const default_action = drop_no_step();
+        counters = sequence_counter;
+        size = SEQUENCE_SIZE;
+    }
+
+    apply {
+        if (meta.port_role == ROLE_UPLINK) {
+            meta.step = 0;
+        } else if (meta.tag_mode == TAG_DSCP) {
+            meta.step = hdr.ipv4.dscp;
+        } else {
+            meta.step = STEP_FROM_PORT;
+        }
+        sequence.apply();
+    }
+}

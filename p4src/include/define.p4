@@ -1,0 +1,45 @@
+/*
+ * sfc: constants and types shared by every control and every architecture shell.
+ */
+#ifndef SFC_DEFINE_P4
+#define SFC_DEFINE_P4
+
+typedef bit<9>  port_t;        // port numbers (v1model and TNA both use 9 bits)
+typedef bit<16> service_id_t;  // one id per service address (IP, protocol, port or port range)
+typedef bit<16> nh_id_t;       // next hop: a device, a group of identical devices, or the uplink router
+typedef bit<16> device_id_t;   // per-device accounting (sent to / received back from)
+typedef bit<6>  step_t;        // the step tag, carried in the IPv4 DSCP field
+typedef bit<16> session_t;     // clone session of the packet distributor (0: no copy)
+
+const bit<16> ETHERTYPE_IPV4 = 0x0800;
+const bit<16> ETHERTYPE_VLAN = 0x8100;
+const bit<8>  IP_PROTO_ICMP = 1;
+const bit<8>  IP_PROTO_TCP  = 6;
+const bit<8>  IP_PROTO_UDP  = 17;
+
+// What a port is connected to (table port_role).
+const bit<2> ROLE_UNKNOWN = 0;
+const bit<2> ROLE_UPLINK  = 1;
+const bit<2> ROLE_DEVICE  = 2;
+
+// How a device port tells the step of a returning packet.
+const bit<1> TAG_DSCP = 0;     // the step is in DSCP (the device preserves it)
+const bit<1> TAG_PORT = 1;     // the port itself identifies the step: step = STEP_FROM_PORT
+const step_t STEP_FROM_PORT = 63;
+
+// Direction of a packet within its service.
+const bit<1> DIR_FORWARD = 0;  // client -> service (through the sequence in order)
+const bit<1> DIR_REPLY   = 1;  // service -> client (through the sequence in reverse)
+
+// Why a packet was dropped: the index of the drop_reasons counter.
+const bit<8> DROP_PARSER_ERROR  = 1;  // malformed or truncated, or IPv4 options (not supported)
+const bit<8> DROP_UNKNOWN_PORT  = 2;  // arrived on a port with no role
+const bit<8> DROP_NOT_A_SERVICE = 3;  // no service address matched
+const bit<8> DROP_ACL           = 4;  // the service's ACL denied it
+const bit<8> DROP_METER         = 5;  // above the service's rate (meter red)
+const bit<8> DROP_NO_STEP       = 6;  // no sequence step for (service, direction, step, ingress port)
+const bit<8> DROP_BY_STEP       = 7;  // the sequence says drop (e.g. a failed device with policy drop)
+const bit<8> DROP_NO_NEXT_HOP   = 8;  // the next hop has no usable member
+const bit<32> DROP_REASONS = 16;
+
+#endif

@@ -1,0 +1,124 @@
+/*
+ * sfc: headers and metadata. Controller headers carry packet-in/out metadata on the CPU port.
+ */
+#ifndef SFC_HEADER_P4
+#define SFC_HEADER_P4
+
+#include "define.p4"
+
+@controller_header("packet_out")
+@id(0x04000001)
+header packet_out_t {
+    port_t  egress_port;   // where the controller's packet leaves (a device port, for heartbeats)
+    bit<7>  _pad;
+}
+
+@controller_header("packet_in")
+@id(0x04000002)
+header packet_in_t {
+    port_t  ingress_port;  // where the punted packet came in (which device returned a probe)
+    bit<7>  _pad;
+}
+
+header ethernet_t {
+    bit<48> dst_addr;
+    bit<48> src_addr;
+    bit<16> ether_type;
+}
+
+header vlan_t {
+    bit<3>  pcp;
+    bit<1>  dei;
+    bit<12> vid;
+    bit<16> ether_type;
+}
+
+header ipv4_t {
+    bit<4>  version;
+    bit<4>  ihl;
+    bit<6>  dscp;
+    bit<2>  ecn;
+    bit<16> total_len;
+    bit<16> identification;
+    bit<3>  flags;
+    bit<13> frag_offset;
+    bit<8>  ttl;
+    bit<8>  protocol;
+    bit<16> hdr_checksum;
+    bit<32> src_addr;
+    bit<32> dst_addr;
+}
+
+header tcp_t {
+    bit<16> src_port;
+    bit<16> dst_port;
+    bit<32> seq_no;
+    bit<32> ack_no;
+    bit<4>  data_offset;
+    bit<4>  res;
+    bit<8>  flags;
+    bit<16> window;
+    bit<16> checksum;
+    bit<16> urgent_ptr;
+}
+
+header udp_t {
+    bit<16> src_port;
+    bit<16> dst_port;
+    bit<16> length;
+    bit<16> checksum;
+}
+
+header icmp_t {
+    bit<8>  icmp_type;
+    bit<8>  icmp_code;
+    bit<16> checksum;
+    bit<32> rest;
+}
+
+struct headers_t {
+    packet_out_t packet_out;
+    packet_in_t  packet_in;
+    ethernet_t   ethernet;
+    vlan_t       vlan;
+    ipv4_t       ipv4;
+    tcp_t        tcp;
+    udp_t        udp;
+    icmp_t       icmp;
+}
+
+struct local_metadata_t {
+    port_t       ig_port;
+    port_t       eg_port;
+    bit<16>      l4_src_port;      // TCP/UDP ports (0 for other protocols)
+    bit<16>      l4_dst_port;
+    bit<16>      l4_len;           // for the TCP/UDP pseudo-header checksum
+    bit<2>       port_role;
+    bit<1>       tag_mode;
+    bool         is_service;
+    service_id_t service_id;
+    bit<1>       direction;
+    step_t       step;
+    nh_id_t      nh_id;
+    session_t    copy_session;
+    bool         to_cpu;
+    bool         drop;
+    bit<8>       drop_reason;
+    bool         l4_rewritten;     // an address or port changed: TCP/UDP checksums must be recomputed
+    bit<32>      flow_ip_lo;       // flow-symmetric hash inputs (same for both directions of a flow)
+    bit<32>      flow_ip_hi;
+    bit<16>      flow_port_lo;
+    bit<16>      flow_port_hi;
+    bit<8>       color;
+    bool         is_copy;          // egress: this packet is a distributor copy
+    bit<16>      copy_rid;         // egress: the copy's replica instance = the copy target's device id
+    // Carried to copies (field list 1): a reply un-NATed at classification must reach copies un-NATed too.
+    @field_list(1)
+    bool         unnat;
+    @field_list(1)
+    bit<32>      unnat_ip;
+    @field_list(1)
+    bit<16>      unnat_port;
+}
+
+#endif

@@ -1,0 +1,19 @@
+/*
+ * sfc: how the shared controls declare architecture externs on v1model (BMv2). The TNA shell defines the
+ * same macros with TNA's externs; the controls never name an architecture extern directly.
+ */
+#ifndef SFC_ARCH_P4
+#define SFC_ARCH_P4
+
+#include <core.p4>
+#include <v1model.p4>
+
+#define SFC_DIRECT_COUNTER(name) direct_counter(CounterType.packets_and_bytes) name
+#define SFC_COUNTER(name, size) counter<bit<32>>(size, CounterType.packets_and_bytes) name
+#define SFC_COUNT(name, index) name.count((bit<32>) (index))
+#define SFC_METER(name, size) meter<bit<32>>(size, MeterType.packets) name
+#define SFC_EXECUTE_METER(name, index, color) name.execute_meter((bit<32>) (index), color)
+#define SFC_METER_RED V1MODEL_METER_COLOR_RED
+#define SFC_SELECTOR(name, size) action_selector(HashAlgorithm.crc16, size, 32w16) name
+
+#endif
