@@ -37,6 +37,7 @@ public final class Packets {
         b.put(payload);
         byte[] out = b.array();
         fixIpv4Checksum(out, ipStart);
+        fixL4Checksum(out);
         return out;
     }
 
@@ -48,6 +49,51 @@ public final class Packets {
         long sum = Hashes.csum16(java.util.Arrays.copyOfRange(frame, off, off + ihl), ihl);
         frame[off + 10] = (byte) (sum >>> 8);
         frame[off + 11] = (byte) sum;
+    }
+
+    /** Ethernet + IPv4 (IHL 5) + UDP + payload. */
+    public static byte[] udp(long dstMac, long srcMac, String srcIp, String dstIp, int sport, int dport, int ttl,
+                             int dscp, byte[] payload) {
+        ByteBuffer b = ByteBuffer.allocate(14 + 20 + 8 + payload.length);
+        b.put(mac(dstMac)).put(mac(srcMac)).putShort((short) 0x0800);
+        b.put((byte) 0x45).put((byte) (dscp << 2)).putShort((short) (20 + 8 + payload.length))
+                .putShort((short) 0x1234).putShort((short) 0).put((byte) ttl).put((byte) 17).putShort((short) 0)
+                .putInt((int) ip(srcIp)).putInt((int) ip(dstIp));
+        b.putShort((short) sport).putShort((short) dport).putShort((short) (8 + payload.length)).putShort((short) 0);
+        b.put(payload);
+        byte[] out = b.array();
+        fixIpv4Checksum(out, 14);
+        fixL4Checksum(out);
+        return out;
+    }
+
+    /** Recomputes the TCP or UDP checksum of an Ethernet/IPv4 (IHL 5) frame, as an end host would. */
+    public static void fixL4Checksum(byte[] frame) {
+        int proto = frame[23] & 0xFF;
+        int csumAt = proto == 6 ? 34 + 16 : 34 + 6;
+        int segLen = frame.length - 34;
+        frame[csumAt] = 0;
+        frame[csumAt + 1] = 0;
+        byte[] pseudo = new byte[12 + segLen];
+        System.arraycopy(frame, 26, pseudo, 0, 8);
+        pseudo[9] = (byte) proto;
+        pseudo[10] = (byte) (segLen >>> 8);
+        pseudo[11] = (byte) segLen;
+        System.arraycopy(frame, 34, pseudo, 12, segLen);
+        long sum = Hashes.csum16(pseudo, pseudo.length);
+        frame[csumAt] = (byte) (sum >>> 8);
+        frame[csumAt + 1] = (byte) sum;
+    }
+
+    /** A copy of {@code frame} with the given edits applied and both checksums recomputed. */
+    public static byte[] edit(byte[] frame, java.util.function.Consumer<ByteBuffer> edits) {
+        byte[] out = frame.clone();
+        edits.accept(ByteBuffer.wrap(out));
+        fixIpv4Checksum(out, 14);
+        if ((out[23] & 0xFF) == 6 || (out[23] & 0xFF) == 17) {
+            fixL4Checksum(out);
+        }
+        return out;
     }
 
     public static String hex(byte[] b) {

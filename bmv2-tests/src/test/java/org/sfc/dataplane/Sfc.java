@@ -1,0 +1,187 @@
+package org.sfc.dataplane;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.sfc.sw.SoftwareSwitch;
+import org.sfc.sw.frontend.Preprocessor;
+import org.sfc.sw.runtime.V1ModelPipeline.Output;
+import org.sfc.sw.server.Bytes;
+import org.sfc.sw.testing.P4Rt;
+import org.sfc.sw.testing.Packets;
+
+import com.google.protobuf.ByteString;
+
+import p4.v1.P4RuntimeOuterClass.*;
+
+/**
+ * The sfc program (p4src/v1model/sfc.p4) loaded on the software switch, with entry builders named after
+ * its tables. Tests write entries by hand here; the table compiler will produce the same entries.
+ */
+final class Sfc {
+    static final Path PROGRAM = Path.of("../p4src/v1model/sfc.p4");
+    static final int FWD = 0;
+    static final int REPLY = 1;
+    static final int STEP_FROM_PORT = 63;
+    static final long SWITCH_MAC = 0x02000000fe01L;
+
+    final SoftwareSwitch sw = new SoftwareSwitch(1, 255);
+    final P4Rt rt;
+    private int nextMember = 1;
+
+    Sfc() throws Exception {
+        String text = Preprocessor.run(PROGRAM, List.of()).text();
+        sw.setPipeline(SoftwareSwitch.ConfigAction.VERIFY_AND_COMMIT, null, ByteString.copyFromUtf8(text), 1);
+        rt = new P4Rt(sw.pipeline().p4info);
+    }
+
+    void write(Update... updates) {
+        for (SoftwareSwitch.UpdateResult r : sw.write(List.of(updates), WriteRequest.Atomicity.ROLLBACK_ON_ERROR)) {
+            assertTrue(r.ok(), r.message());
+        }
+    }
+
+    void insert(TableEntry... entries) {
+        for (TableEntry e : entries) {
+            write(P4Rt.insert(e));
+        }
+    }
+
+    List<Output> send(int port, byte[] frame) {
+        return sw.receive(port, frame);
+    }
+
+    // ------------------------------------------------------------------ entries
+
+    TableEntry uplinkPort(int port) {
+        return rt.entry("port_role", rt.call("set_uplink"), 0, rt.exact("port_role", "ig_port", port));
+    }
+
+    TableEntry devicePort(int port, int deviceId, boolean portTagged) {
+        return rt.entry("port_role", rt.call("set_device", deviceId, portTagged ? 1 : 0), 0,
+                rt.exact("port_role", "ig_port", port));
+    }
+
+    TableEntry serviceByDst(String ip, int proto, int lo, int hi, int service, int direction, int priority) {
+        return rt.entry("classify_dst", rt.call("set_service", service, direction), priority,
+                rt.exact("classify_dst", "ipv4_dst", Packets.ip(ip)), rt.exact("classify_dst", "ip_proto", proto),
+                rt.range("classify_dst", "l4_dport", lo, hi));
+    }
+
+    TableEntry serviceBySrc(String ip, int proto, int lo, int hi, int service, int direction, int priority) {
+        return rt.entry("classify_src", rt.call("set_service", service, direction), priority,
+                rt.exact("classify_src", "ipv4_src", Packets.ip(ip)), rt.exact("classify_src", "ip_proto", proto),
+                rt.range("classify_src", "l4_sport", lo, hi));
+    }
+
+    TableEntry replyFromNatServer(String serverIp, int proto, int lo, int hi, int service, String serviceIp,
+                                  int servicePort, int priority) {
+        return rt.entry("classify_src", rt.call("set_service_unnat", service, REPLY, Packets.ip(serviceIp), servicePort),
+                priority, rt.exact("classify_src", "ipv4_src", Packets.ip(serverIp)),
+                rt.exact("classify_src", "ip_proto", proto), rt.range("classify_src", "l4_sport", lo, hi));
+    }
+
+    TableEntry step(int service, int direction, int step, int port, Action action) {
+        return rt.entry("sequence", action, 0, rt.exact("sequence", "service_id", service),
+                rt.exact("sequence", "direction", direction), rt.exact("sequence", "step", step),
+                rt.exact("sequence", "ig_port", port));
+    }
+
+    Action toNextHop(int nh, int dscp) {
+        return rt.call("to_next_hop", nh, dscp);
+    }
+
+    Action toNextHopCopy(int nh, int dscp, int session) {
+        return rt.call("to_next_hop_copy", nh, dscp, session);
+    }
+
+    /** A next hop with one member: a device (or the uplink router) on {@code port}. */
+    void nextHop(int nh, int port, long dmac, int deviceId) {
+        nextHopMember(nh, rt.call("set_next_hop", port, dmac, SWITCH_MAC, deviceId));
+    }
+
+    void natNextHop(int nh, int port, long dmac, int deviceId, String deviceIp) {
+        nextHopMember(nh, rt.call("set_next_hop_nat", port, dmac, SWITCH_MAC, deviceId, Packets.ip(deviceIp)));
+    }
+
+    int member(Action a) {
+        int id = nextMember++;
+        write(P4Rt.update(Update.Type.INSERT, Entity.newBuilder().setActionProfileMember(ActionProfileMember.newBuilder()
+                .setActionProfileId(rt.id("profile", "next_hop_selector")).setMemberId(id).setAction(a)).build()));
+        return id;
+    }
+
+    private void nextHopMember(int nh, Action a) {
+        int id = member(a);
+        write(P4Rt.insert(TableEntry.newBuilder().setTableId(rt.table("next_hop").getPreamble().getId())
+                .addMatch(rt.exact("next_hop", "nh_id", nh))
+                .setAction(TableAction.newBuilder().setActionProfileMemberId(id)).build()));
+    }
+
+    void copySession(int session, int port, int targetDevice, long targetMac) {
+        write(P4Rt.update(Update.Type.INSERT, Entity.newBuilder().setPacketReplicationEngineEntry(
+                PacketReplicationEngineEntry.newBuilder().setCloneSessionEntry(CloneSessionEntry.newBuilder()
+                        .setSessionId(session).addReplicas(Replica.newBuilder().setEgressPort(port)
+                                .setInstance(targetDevice)))).build()));
+        insert(rt.entry("copy_target", rt.call("set_copy_target", targetMac, SWITCH_MAC), 0,
+                rt.exact("copy_target", "copy_rid", targetDevice)));
+    }
+
+    long dropped(int reason) {
+        CounterEntry c = sw.read(Entity.newBuilder().setCounterEntry(CounterEntry.newBuilder()
+                .setCounterId(sw.pipeline().p4info.getCountersList().stream()
+                        .filter(x -> x.getPreamble().getName().endsWith("drop_reasons")).findFirst().orElseThrow()
+                        .getPreamble().getId())
+                .setIndex(Index.newBuilder().setIndex(reason))).build()).get(0).getCounterEntry();
+        return c.getData().getPacketCount();
+    }
+
+    // ------------------------------------------------------------------ frame edits (offsets of Ethernet/IPv4/L4)
+
+    static void macs(ByteBuffer b, long dst, long src) {
+        b.put(0, Packets.mac(dst)).put(6, Packets.mac(src));
+    }
+
+    static void dscp(ByteBuffer b, int dscp) {
+        b.put(15, (byte) ((dscp << 2) | (b.get(15) & 3)));
+    }
+
+    static void srcIp(ByteBuffer b, String ip) {
+        b.putInt(26, (int) Packets.ip(ip));
+    }
+
+    static void dstIp(ByteBuffer b, String ip) {
+        b.putInt(30, (int) Packets.ip(ip));
+    }
+
+    static void srcPort(ByteBuffer b, int port) {
+        b.putShort(34, (short) port);
+    }
+
+    static void dstPort(ByteBuffer b, int port) {
+        b.putShort(36, (short) port);
+    }
+
+    static List<Integer> ports(List<Output> out) {
+        List<Integer> p = new ArrayList<>();
+        out.forEach(o -> p.add(o.port()));
+        return p;
+    }
+
+    static Output on(List<Output> out, int port) {
+        return out.stream().filter(o -> o.port() == port).findFirst()
+                .orElseThrow(() -> new AssertionError("nothing left on port " + port + "; got ports " + ports(out)));
+    }
+
+    static String hex(byte[] b) {
+        return Packets.hex(b);
+    }
+
+    static ByteString bytes(long v) {
+        return Bytes.canonical(v);
+    }
+}
