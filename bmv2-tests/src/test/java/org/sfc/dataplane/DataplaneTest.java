@@ -1,0 +1,361 @@
+package org.sfc.dataplane;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.sfc.sw.SoftwareSwitch;
+import org.sfc.sw.runtime.V1ModelPipeline.Output;
+import org.sfc.sw.server.Bytes;
+import org.sfc.sw.testing.P4Rt;
+import org.sfc.sw.testing.Packets;
+
+import p4.v1.P4RuntimeOuterClass.*;
+
+/**
+ * One test per numbered capability of the data plane (issue 3), on a small topology: the uplink on port 1,
+ * a loopback-mode server on port 2, two identical firewalls (a group) on ports 3 and 4, an IDS on 5.
+ * Each test says what it sends where and exactly what must (and must not) come out.
+ */
+class DataplaneTest {
+    static final int UPLINK = 1, SERVER = 2, FW_A = 3, FW_B = 4, IDS = 5;
+    static final long ROUTER = 0xa1, SERVER_MAC = 0xc1, FW_A_MAC = 0xf3, FW_B_MAC = 0xf4, IDS_MAC = 0xd5;
+    static final String W1 = "203.0.113.10", U1 = "198.51.100.7";
+    static final int SVC = 7;
+    static final int DROP_PARSER = 1, DROP_UNKNOWN_PORT = 2, DROP_NOT_A_SERVICE = 3, DROP_ACL = 4, DROP_METER = 5,
+            DROP_NO_STEP = 6, DROP_BY_STEP = 7;
+
+    Sfc sfc;
+
+    @BeforeEach
+    void provision() throws Exception {
+        sfc = new Sfc();
+        sfc.insert(sfc.uplinkPort(UPLINK), sfc.devicePort(SERVER, 2, true), sfc.devicePort(FW_A, 3, true),
+                sfc.devicePort(FW_B, 4, true), sfc.devicePort(IDS, 5, true));
+        // W1:80 and its negotiated port block 1025..1125 (seed ¶126-127): one service, fixed port wins first.
+        sfc.insert(sfc.serviceByDst(W1, 6, 80, 80, SVC, Sfc.FWD, 20), sfc.serviceByDst(W1, 6, 1025, 1125, SVC, Sfc.FWD, 10),
+                sfc.serviceBySrc(W1, 6, 80, 80, SVC, Sfc.REPLY, 20), sfc.serviceBySrc(W1, 6, 1025, 1125, SVC, Sfc.REPLY, 10));
+        sfc.nextHop(1, SERVER, SERVER_MAC, 2);
+        sfc.nextHop(2, UPLINK, ROUTER, 0);
+        sfc.insert(sfc.step(SVC, Sfc.FWD, 0, UPLINK, sfc.toNextHop(1, 0)),
+                sfc.step(SVC, Sfc.REPLY, Sfc.STEP_FROM_PORT, SERVER, sfc.toNextHop(2, 0)));
+    }
+
+    byte[] request(int dport) {
+        return Packets.tcp(Sfc.SWITCH_MAC, ROUTER, U1, W1, 40000, dport, 60, 0, "req".getBytes());
+    }
+
+    byte[] toServer(byte[] in) {
+        return Packets.edit(in, b -> Sfc.macs(b, SERVER_MAC, Sfc.SWITCH_MAC));
+    }
+
+    // 1. Parser --------------------------------------------------------------------------------------------
+
+    @Test
+    void item1ParsesVlanUdpIcmpAndDropsMalformedPacketsCountingThem() {
+        // UDP to a UDP service.
+        sfc.insert(sfc.serviceByDst(W1, 17, 53, 53, 8, Sfc.FWD, 1), sfc.step(8, Sfc.FWD, 0, UPLINK, sfc.toNextHop(1, 0)));
+        byte[] dns = Packets.udp(Sfc.SWITCH_MAC, ROUTER, U1, W1, 5353, 53, 60, 0, "q".getBytes());
+        assertEquals(Sfc.hex(toServer(dns)), Sfc.hex(sfc.send(UPLINK, dns).get(0).data()));
+        // 802.1Q-tagged TCP is classified through the VLAN header and keeps its tag.
+        byte[] tagged = vlanTagged(request(80), 100);
+        List<Output> out = sfc.send(UPLINK, tagged);
+        assertEquals(List.of(SERVER), Sfc.ports(out));
+        byte[] expected = tagged.clone();
+        System.arraycopy(Packets.mac(SERVER_MAC), 0, expected, 0, 6);
+        System.arraycopy(Packets.mac(Sfc.SWITCH_MAC), 0, expected, 6, 6);
+        assertEquals(Sfc.hex(expected), Sfc.hex(out.get(0).data()));
+        // Malformed: truncated IPv4, IHL 4, IPv4 options, truncated TCP. All dropped and counted as parser errors.
+        byte[] good = request(80);
+        byte[] ihl4 = good.clone();
+        ihl4[14] = 0x44;
+        byte[] options = good.clone();
+        options[14] = 0x46;
+        List<byte[]> bad = List.of(java.util.Arrays.copyOf(good, 20), ihl4, options, java.util.Arrays.copyOf(good, 40));
+        long before = sfc.dropped(DROP_PARSER);
+        for (byte[] b : bad) {
+            assertEquals(List.of(), sfc.send(UPLINK, b));
+        }
+        assertEquals(before + bad.size(), sfc.dropped(DROP_PARSER));
+    }
+
+    static byte[] vlanTagged(byte[] frame, int vid) {
+        byte[] out = new byte[frame.length + 4];
+        System.arraycopy(frame, 0, out, 0, 12);
+        out[12] = (byte) 0x81;
+        out[13] = 0x00;
+        out[14] = (byte) (vid >>> 8);
+        out[15] = (byte) vid;
+        System.arraycopy(frame, 12, out, 16, frame.length - 12);
+        return out;
+    }
+
+    // 2. Port roles -----------------------------------------------------------------------------------------
+
+    @Test
+    void item2UnknownPortIsDroppedAndCounted() {
+        long before = sfc.dropped(DROP_UNKNOWN_PORT);
+        assertEquals(List.of(), sfc.send(9, request(80)));
+        assertEquals(before + 1, sfc.dropped(DROP_UNKNOWN_PORT));
+    }
+
+    // 3. Classification ---------------------------------------------------------------------------------------
+
+    @Test
+    void item3PortRangesOwnedByAServicePortAndNothingElse() {
+        for (int port : new int[] {80, 1025, 1100, 1125}) {
+            assertEquals(List.of(SERVER), Sfc.ports(sfc.send(UPLINK, request(port))), "port " + port);
+        }
+        long before = sfc.dropped(DROP_NOT_A_SERVICE);
+        for (int port : new int[] {81, 1024, 1126}) {
+            assertEquals(List.of(), sfc.send(UPLINK, request(port)), "port " + port);
+        }
+        assertEquals(before + 3, sfc.dropped(DROP_NOT_A_SERVICE));
+        // A reply from the negotiated port range is the same service's reply.
+        byte[] reply = Packets.tcp(Sfc.SWITCH_MAC, SERVER_MAC, W1, U1, 1100, 40000, 64, 0, new byte[0]);
+        assertEquals(List.of(UPLINK), Sfc.ports(sfc.send(SERVER, reply)));
+    }
+
+    @Test
+    void item3SourceKeyedServiceChoosesTheChainByTheClient() {
+        // ISP mode (seed Fig. 23): the subscriber's own address picks its chain, whatever it connects to.
+        // Every source port: the range field is omitted (P4Runtime: a don't-care range must not be sent).
+        sfc.insert(sfc.rt.entry("classify_src", sfc.rt.call("set_service", 9, Sfc.FWD), 1,
+                sfc.rt.exact("classify_src", "ipv4_src", Packets.ip("198.51.100.99")),
+                sfc.rt.exact("classify_src", "ip_proto", 6)));
+        sfc.nextHop(3, FW_A, FW_A_MAC, 3);
+        sfc.insert(sfc.step(9, Sfc.FWD, 0, UPLINK, sfc.toNextHop(3, 0)));
+        byte[] anyDst = Packets.tcp(Sfc.SWITCH_MAC, ROUTER, "198.51.100.99", "192.0.2.55", 1234, 25, 60, 0, new byte[0]);
+        assertEquals(List.of(FW_A), Sfc.ports(sfc.send(UPLINK, anyDst)));
+    }
+
+    @Test
+    void item3NatServerRepliesAreTranslatedBackToTheServiceAddressAndPort() {
+        // Server S2 runs in NAT mode and listens on 8080 for service port 80 (Fig. 5H + Fig. 8).
+        sfc.insert(sfc.serviceByDst(W1, 6, 443, 443, 11, Sfc.FWD, 1),
+                sfc.replyFromNatServer("10.0.0.2", 6, 8443, 8443, 11, W1, 443, 1));
+        sfc.natNextHop(4, SERVER, SERVER_MAC, 2, "10.0.0.2");
+        sfc.insert(sfc.step(11, Sfc.FWD, 0, UPLINK, sfc.rt.call("to_next_hop_translate", 4, 0, 8443)),
+                sfc.step(11, Sfc.REPLY, Sfc.STEP_FROM_PORT, SERVER, sfc.toNextHop(2, 0)));
+        byte[] req = request(443);
+        assertEquals(Sfc.hex(Packets.edit(req, b -> {
+            Sfc.macs(b, SERVER_MAC, Sfc.SWITCH_MAC);
+            Sfc.dstIp(b, "10.0.0.2");
+            Sfc.dstPort(b, 8443);
+        })), Sfc.hex(sfc.send(UPLINK, req).get(0).data()), "NAT to S2 and port translation 443 -> 8443");
+        byte[] reply = Packets.tcp(Sfc.SWITCH_MAC, SERVER_MAC, "10.0.0.2", U1, 8443, 40000, 64, 0, "resp".getBytes());
+        assertEquals(Sfc.hex(Packets.edit(reply, b -> {
+            Sfc.macs(b, ROUTER, Sfc.SWITCH_MAC);
+            Sfc.srcIp(b, W1);
+            Sfc.srcPort(b, 443);
+        })), Sfc.hex(sfc.send(SERVER, reply).get(0).data()), "reply leaves as W1:443 with correct checksums");
+    }
+
+    // 4. ACL ---------------------------------------------------------------------------------------------------
+
+    TableEntry acl(String action, int priority, List<FieldMatch> match) {
+        TableEntry.Builder b = TableEntry.newBuilder().setTableId(sfc.rt.table("acl").getPreamble().getId())
+                .setPriority(priority).setAction(TableAction.newBuilder().setAction(sfc.rt.call(action)));
+        b.addMatch(sfc.rt.exact("acl", "service_id", SVC));
+        b.addAllMatch(match);
+        return b.build();
+    }
+
+    @Test
+    void item4PerServiceAclWithPrioritiesDefaultVerdictAndRuleCounters() {
+        // Default verdict of this service: deny. Permit 198.51.100.0/24 to 80; deny one host in it (higher).
+        TableEntry defaultDeny = acl("deny", 1, List.of());
+        TableEntry permitNet = acl("permit", 10, List.of(sfc.rt.ternary("acl", "ipv4_src", Packets.ip("198.51.100.0"),
+                0xFFFFFF00L), sfc.rt.range("acl", "l4_dport", 80, 80)));
+        TableEntry denyHost = acl("deny", 20, List.of(sfc.rt.ternary("acl", "ipv4_src", Packets.ip("198.51.100.66"),
+                0xFFFFFFFFL)));
+        sfc.insert(defaultDeny, permitNet, denyHost);
+        assertEquals(List.of(SERVER), Sfc.ports(sfc.send(UPLINK, request(80))));
+        long before = sfc.dropped(DROP_ACL);
+        assertEquals(List.of(), sfc.send(UPLINK, request(1100)), "default verdict");
+        assertEquals(List.of(), sfc.send(UPLINK, Packets.tcp(Sfc.SWITCH_MAC, ROUTER, "198.51.100.66", W1, 1, 80, 60, 0,
+                new byte[0])), "higher-priority host rule");
+        assertEquals(before + 2, sfc.dropped(DROP_ACL));
+        assertEquals(1, counterOf(permitNet));
+        assertEquals(1, counterOf(defaultDeny));
+        assertEquals(1, counterOf(denyHost));
+        // Another service's traffic is untouched by this service's rules.
+        sfc.insert(sfc.serviceByDst("203.0.113.20", 6, 80, 80, 12, Sfc.FWD, 1),
+                sfc.step(12, Sfc.FWD, 0, UPLINK, sfc.toNextHop(1, 0)));
+        assertEquals(List.of(SERVER), Sfc.ports(sfc.send(UPLINK, Packets.tcp(Sfc.SWITCH_MAC, ROUTER, "198.51.100.66",
+                "203.0.113.20", 1, 80, 60, 0, new byte[0]))));
+    }
+
+    long counterOf(TableEntry e) {
+        return sfc.sw.read(Entity.newBuilder().setTableEntry(e.toBuilder().clearAction()).build()).get(0)
+                .getTableEntry().getCounterData().getPacketCount();
+    }
+
+    // 5. Step tracking -----------------------------------------------------------------------------------------
+
+    @Test
+    void item5DscpTaggedAndPortTaggedDevicesAdvanceOnlyFromTheExpectedPort() {
+        // Service 13: uplink -> FW_A (tag-keeping device, tag 5) -> server. FW_A's port is re-declared as DSCP mode.
+        sfc.write(P4Rt.update(Update.Type.MODIFY, Entity.newBuilder().setTableEntry(sfc.devicePort(FW_A, 3, false)).build()));
+        sfc.insert(sfc.serviceByDst(W1, 6, 22, 22, 13, Sfc.FWD, 1));
+        sfc.nextHop(3, FW_A, FW_A_MAC, 3);
+        sfc.insert(sfc.step(13, Sfc.FWD, 0, UPLINK, sfc.toNextHop(3, 5)), sfc.step(13, Sfc.FWD, 5, FW_A, sfc.toNextHop(1, 0)));
+        byte[] ssh = request(22);
+        byte[] atFw = sfc.send(UPLINK, ssh).get(0).data();
+        assertEquals(5, (atFw[15] & 0xFF) >>> 2, "tag 5 written toward the firewall");
+        assertEquals(List.of(SERVER), Sfc.ports(sfc.send(FW_A, atFw)), "tag 5 back from FW_A: next step");
+        long before = sfc.dropped(DROP_NO_STEP);
+        assertEquals(List.of(), sfc.send(FW_B, atFw), "tag 5 from another device: dropped");
+        byte[] wrongTag = atFw.clone();
+        wrongTag[15] = (byte) (6 << 2);
+        Packets.fixIpv4Checksum(wrongTag, 14);
+        assertEquals(List.of(), sfc.send(FW_A, wrongTag), "unknown tag from FW_A: dropped");
+        assertEquals(before + 2, sfc.dropped(DROP_NO_STEP));
+    }
+
+    // 6. Sequence actions --------------------------------------------------------------------------------------
+
+    @Test
+    void item6CopyToTheIdsKeepsTheServiceAddressAndDropStepsDrop() {
+        sfc.copySession(40, IDS, 5, IDS_MAC);
+        sfc.write(P4Rt.update(Update.Type.MODIFY, Entity.newBuilder().setTableEntry(
+                sfc.step(SVC, Sfc.FWD, 0, UPLINK, sfc.toNextHopCopy(1, 0, 40))).build()));
+        byte[] in = request(80);
+        List<Output> out = sfc.send(UPLINK, in);
+        assertEquals(Sfc.hex(toServer(in)), Sfc.hex(Sfc.on(out, SERVER).data()));
+        assertEquals(Sfc.hex(Packets.edit(in, b -> Sfc.macs(b, IDS_MAC, Sfc.SWITCH_MAC))), Sfc.hex(Sfc.on(out, IDS).data()));
+        // A failed device with policy 'drop': the step drops the service's traffic, counted.
+        sfc.write(P4Rt.update(Update.Type.MODIFY, Entity.newBuilder().setTableEntry(
+                sfc.step(SVC, Sfc.FWD, 0, UPLINK, sfc.rt.call("drop_step"))).build()));
+        long before = sfc.dropped(DROP_BY_STEP);
+        assertEquals(List.of(), sfc.send(UPLINK, in));
+        assertEquals(before + 1, sfc.dropped(DROP_BY_STEP));
+    }
+
+    // 7. Next hops ----------------------------------------------------------------------------------------------
+
+    @Test
+    void item7GroupMemberIsFlowSymmetricAndFailoverIsOneWrite() {
+        // Service 14: uplink -> firewall group {FW_A, FW_B} -> server; replies back through the same firewall.
+        int a = sfc.member(sfc.rt.call("set_next_hop", FW_A, FW_A_MAC, Sfc.SWITCH_MAC, 3));
+        int b = sfc.member(sfc.rt.call("set_next_hop", FW_B, FW_B_MAC, Sfc.SWITCH_MAC, 4));
+        int prof = sfc.rt.id("profile", "next_hop_selector");
+        sfc.write(P4Rt.update(Update.Type.INSERT, Entity.newBuilder().setActionProfileGroup(ActionProfileGroup.newBuilder()
+                .setActionProfileId(prof).setGroupId(100)
+                .addMembers(ActionProfileGroup.Member.newBuilder().setMemberId(a).setWeight(1))
+                .addMembers(ActionProfileGroup.Member.newBuilder().setMemberId(b).setWeight(1))).build()));
+        sfc.write(P4Rt.insert(TableEntry.newBuilder().setTableId(sfc.rt.table("next_hop").getPreamble().getId())
+                .addMatch(sfc.rt.exact("next_hop", "nh_id", 50))
+                .setAction(TableAction.newBuilder().setActionProfileGroupId(100)).build()));
+        sfc.insert(sfc.serviceByDst(W1, 6, 25, 25, 14, Sfc.FWD, 1), sfc.serviceBySrc(W1, 6, 25, 25, 14, Sfc.REPLY, 1),
+                sfc.step(14, Sfc.FWD, 0, UPLINK, sfc.toNextHop(50, 0)),
+                sfc.step(14, Sfc.REPLY, Sfc.STEP_FROM_PORT, SERVER, sfc.toNextHop(50, 0)));
+        Set<Integer> used = new HashSet<>();
+        for (int c = 0; c < 40; c++) {
+            String client = "198.51.100." + (c + 1);
+            int fwd = sfc.send(UPLINK, Packets.tcp(Sfc.SWITCH_MAC, ROUTER, client, W1, 30000 + c, 25, 60, 0,
+                    new byte[0])).get(0).port();
+            int back = sfc.send(SERVER, Packets.tcp(Sfc.SWITCH_MAC, SERVER_MAC, W1, client, 25, 30000 + c, 64, 0,
+                    new byte[0])).get(0).port();
+            assertEquals(fwd, back, "both directions of flow " + c + " through the same firewall");
+            used.add(fwd);
+        }
+        assertEquals(Set.of(FW_A, FW_B), used, "the group shares the load");
+        // FW_B fails: its member now points at FW_A (a spare would be the same write). One write moves every flow.
+        sfc.write(P4Rt.update(Update.Type.MODIFY, Entity.newBuilder().setActionProfileMember(ActionProfileMember
+                .newBuilder().setActionProfileId(prof).setMemberId(b)
+                .setAction(sfc.rt.call("set_next_hop", FW_A, FW_A_MAC, Sfc.SWITCH_MAC, 3))).build()));
+        for (int c = 0; c < 40; c++) {
+            assertEquals(List.of(FW_A), Sfc.ports(sfc.send(UPLINK, Packets.tcp(Sfc.SWITCH_MAC, ROUTER,
+                    "198.51.100." + (c + 1), W1, 30000 + c, 25, 60, 0, new byte[0]))));
+        }
+    }
+
+    // 8. Meters and counters -------------------------------------------------------------------------------------
+
+    @Test
+    void item8MeterDropsFloodsAndCountersAccountPerServiceStepAndDevice() {
+        sfc.write(P4Rt.update(Update.Type.MODIFY, Entity.newBuilder().setMeterEntry(MeterEntry.newBuilder()
+                .setMeterId(sfc.sw.pipeline().p4info.getMeters(0).getPreamble().getId())
+                .setIndex(Index.newBuilder().setIndex(SVC))
+                .setConfig(MeterConfig.newBuilder().setCir(1).setCburst(1).setPir(1).setPburst(5))).build()));
+        long before = sfc.dropped(DROP_METER);
+        int delivered = 0;
+        for (int i = 0; i < 20; i++) {
+            delivered += sfc.send(UPLINK, request(80)).size();
+        }
+        assertEquals(5, delivered, "a burst of 5 packets, then red");
+        assertEquals(before + 15, sfc.dropped(DROP_METER));
+
+        long classified = counterOf(sfc.serviceByDst(W1, 6, 80, 80, SVC, Sfc.FWD, 20));
+        assertEquals(20, classified, "per service address: every packet classified, metered or not");
+        long step = counterOf(sfc.step(SVC, Sfc.FWD, 0, UPLINK, sfc.toNextHop(1, 0)));
+        assertEquals(5, step, "per step: only packets that reached the sequence");
+        assertEquals(5, deviceCounter("device_tx", 2), "sent to the server");
+        sfc.send(SERVER, Packets.tcp(Sfc.SWITCH_MAC, SERVER_MAC, W1, U1, 80, 40000, 64, 0, new byte[0]));
+        assertEquals(1, deviceCounter("device_rx", 2), "received back from the server");
+    }
+
+    long deviceCounter(String name, int device) {
+        int id = sfc.sw.pipeline().p4info.getCountersList().stream().filter(c -> c.getPreamble().getName().endsWith(name))
+                .findFirst().orElseThrow().getPreamble().getId();
+        return sfc.sw.read(Entity.newBuilder().setCounterEntry(CounterEntry.newBuilder().setCounterId(id)
+                .setIndex(Index.newBuilder().setIndex(device))).build()).get(0).getCounterEntry().getData().getPacketCount();
+    }
+
+    // 9. Probes ----------------------------------------------------------------------------------------------------
+
+    @Test
+    void item9ProbesComeBackToTheControllerWithTheirPortAndNothingElseDoes() {
+        List<SoftwareSwitch.PacketIn> punted = new ArrayList<>();
+        sfc.sw.addPacketInListener(punted::add);
+        // The controller's heartbeats use source 192.0.2.250; punt them wherever they come back.
+        TableEntry probes = TableEntry.newBuilder().setTableId(sfc.rt.table("punt").getPreamble().getId())
+                .addMatch(sfc.rt.ternary("punt", "ipv4_src", Packets.ip("192.0.2.250"), 0xFFFFFFFFL))
+                .setPriority(1).setAction(TableAction.newBuilder().setAction(sfc.rt.call("punt_to_cpu"))).build();
+        sfc.insert(probes);
+        // Heartbeat out through the server port with packet-out, back on port 2 (the server looped it).
+        byte[] probe = Packets.tcp(SERVER_MAC, Sfc.SWITCH_MAC, "192.0.2.250", W1, 9, 80, 64, 0, "hb".getBytes());
+        List<Output> out = sfc.sw.packetOut(com.google.protobuf.ByteString.copyFrom(probe), List.of(
+                PacketMetadata.newBuilder().setMetadataId(1).setValue(Bytes.canonical(SERVER)).build()));
+        assertEquals(List.of(SERVER), Sfc.ports(out));
+        assertEquals(Sfc.hex(probe), Sfc.hex(out.get(0).data()), "packet-out leaves unchanged");
+        sfc.send(SERVER, probe);
+        assertEquals(1, punted.size());
+        assertEquals(Sfc.hex(probe), Sfc.hex(punted.get(0).payload().toByteArray()));
+        assertEquals(SERVER, Bytes.toLong(punted.get(0).metadata().get(0).getValue(), 9, "ingress_port"));
+        // Ordinary traffic, dropped traffic and unknown ports never reach the CPU.
+        sfc.send(UPLINK, request(80));
+        sfc.send(UPLINK, request(81));
+        sfc.send(9, request(80));
+        assertEquals(1, punted.size());
+    }
+
+    // 10. Egress ---------------------------------------------------------------------------------------------------
+
+    @Test
+    void item10EveryRewriteLeavesCorrectIpv4AndL4Checksums() {
+        // Exact-bytes tests above compare against frames whose checksums an end host computed; check one UDP
+        // NAT case here too, and that a UDP checksum of 0 ('none') stays 0.
+        sfc.insert(sfc.serviceByDst(W1, 17, 500, 500, 15, Sfc.FWD, 1));
+        sfc.natNextHop(6, SERVER, SERVER_MAC, 2, "10.0.0.9");
+        sfc.insert(sfc.step(15, Sfc.FWD, 0, UPLINK, sfc.toNextHop(6, 0)));
+        byte[] udp = Packets.udp(Sfc.SWITCH_MAC, ROUTER, U1, W1, 4000, 500, 60, 0, "ike".getBytes());
+        assertEquals(Sfc.hex(Packets.edit(udp, b -> {
+            Sfc.macs(b, SERVER_MAC, Sfc.SWITCH_MAC);
+            Sfc.dstIp(b, "10.0.0.9");
+        })), Sfc.hex(sfc.send(UPLINK, udp).get(0).data()));
+        byte[] noCsum = udp.clone();
+        noCsum[40] = 0;
+        noCsum[41] = 0;
+        byte[] got = sfc.send(UPLINK, noCsum).get(0).data();
+        assertEquals(0, got[40] | got[41], "UDP checksum 0 means none and stays 0");
+        assertTrue(got[30] == 10 && got[33] == 9, "NAT applied");
+    }
+}
