@@ -573,13 +573,13 @@ public final class Compiler {
                 return r;
             }
             case "action_profile" -> {
-                ActionProfileDef p = new ActionProfileDef(name, intArg(args, 0, scope, pos), false, null, 0,
+                ActionProfileDef p = new ActionProfileDef(name, annos, intArg(args, 0, scope, pos), false, null, 0,
                         maxGroupSize(annos));
                 profiles.add(p);
                 return p;
             }
             case "action_selector" -> {
-                ActionProfileDef p = new ActionProfileDef(name, intArg(args, 1, scope, pos), true,
+                ActionProfileDef p = new ActionProfileDef(name, annos, intArg(args, 1, scope, pos), true,
                         enumArg(args, 0, scope, pos), intArg(args, 2, scope, pos), maxGroupSize(annos));
                 profiles.add(p);
                 return p;

@@ -79,7 +79,7 @@ public final class P4InfoBuilder {
             t.id = explicitId(t.annotations, TABLE, t.name);
         }
         for (ActionProfileDef ap : p.profiles()) {
-            ap.id = 0;
+            ap.id = explicitId(ap.annotations, ACTION_PROFILE, ap.name);
         }
         for (CounterDef c : p.counters()) {
             c.id = explicitId(c.annotations, COUNTER, c.name);
@@ -106,7 +106,7 @@ public final class P4InfoBuilder {
             t.id = t.id != 0 ? t.id : hashedId(TABLE, t.name);
         }
         for (ActionProfileDef ap : p.profiles()) {
-            ap.id = hashedId(ACTION_PROFILE, ap.name);
+            ap.id = ap.id != 0 ? ap.id : hashedId(ACTION_PROFILE, ap.name);
         }
         for (CounterDef c : p.counters()) {
             c.id = c.id != 0 ? c.id : hashedId(COUNTER, c.name);

@@ -23,13 +23,15 @@ public final class ActionProfileDef {
     public final String algorithm;
     public final int outputWidth;
     public final int maxGroupSize;
+    public final org.sfc.sw.ast.Ast.Annotations annotations;
     public int id;
     public final List<TableDef> tables = new ArrayList<>();
     public final Map<Integer, Member> members = new LinkedHashMap<>();
     public final Map<Integer, Group> groups = new LinkedHashMap<>();
 
-    public ActionProfileDef(String name, int size, boolean withSelector, String algorithm, int outputWidth,
-                            int maxGroupSize) {
+    public ActionProfileDef(String name, org.sfc.sw.ast.Ast.Annotations annotations, int size, boolean withSelector,
+                            String algorithm, int outputWidth, int maxGroupSize) {
+        this.annotations = annotations;
         this.name = name;
         this.size = size;
         this.withSelector = withSelector;
