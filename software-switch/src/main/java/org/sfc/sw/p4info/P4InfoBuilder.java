@@ -53,6 +53,9 @@ public final class P4InfoBuilder {
     private final List<String> problems = new ArrayList<>();
     private final List<String> allNames = new ArrayList<>();
 
+    /** An object that gets a P4Info id: its resource type, name, annotations, and where its id goes. */
+    private record Named(int prefix, String name, Ast.Annotations annotations, java.util.function.IntConsumer setId) {}
+
     private P4InfoBuilder() {}
 
     /** Assigns ids to every object of {@code p} (in place) and returns its P4Info. */
@@ -71,61 +74,30 @@ public final class P4InfoBuilder {
         for (TableDef t : p.tables()) {
             allNames.add(t.name);
         }
-        // Explicit ids first so that hashed ids avoid them.
-        for (ActionDef a : p.actions()) {
-            a.id = explicitId(a.annotations, ACTION, a.name);
-        }
-        for (TableDef t : p.tables()) {
-            t.id = explicitId(t.annotations, TABLE, t.name);
-        }
-        for (ActionProfileDef ap : p.profiles()) {
-            ap.id = explicitId(ap.annotations, ACTION_PROFILE, ap.name);
-        }
-        for (CounterDef c : p.counters()) {
-            c.id = explicitId(c.annotations, COUNTER, c.name);
-        }
-        for (DirectCounterDef c : p.directCounters()) {
-            c.id = explicitId(c.annotations, DIRECT_COUNTER, c.name);
-        }
-        for (MeterDef m : p.meters()) {
-            m.id = explicitId(m.annotations, METER, m.name);
-        }
-        for (DirectMeterDef m : p.directMeters()) {
-            m.id = explicitId(m.annotations, DIRECT_METER, m.name);
-        }
-        for (RegisterDef r : p.registers()) {
-            r.id = explicitId(r.annotations, REGISTER, r.name);
+        // One list of every object with its resource type, so that explicit ids are reserved before
+        // hashed ids are chosen (a hashed id never collides with an explicit one).
+        List<Named> objects = new ArrayList<>();
+        p.actions().forEach(a -> objects.add(new Named(ACTION, a.name, a.annotations, id -> a.id = id)));
+        p.tables().forEach(t -> objects.add(new Named(TABLE, t.name, t.annotations, id -> t.id = id)));
+        p.profiles().forEach(x -> objects.add(new Named(ACTION_PROFILE, x.name, x.annotations, id -> x.id = id)));
+        p.counters().forEach(c -> objects.add(new Named(COUNTER, c.name, c.annotations, id -> c.id = id)));
+        p.directCounters().forEach(c -> objects.add(new Named(DIRECT_COUNTER, c.name, c.annotations, id -> c.id = id)));
+        p.meters().forEach(m -> objects.add(new Named(METER, m.name, m.annotations, id -> m.id = id)));
+        p.directMeters().forEach(m -> objects.add(new Named(DIRECT_METER, m.name, m.annotations, id -> m.id = id)));
+        p.registers().forEach(r -> objects.add(new Named(REGISTER, r.name, r.annotations, id -> r.id = id)));
+        p.controllerHeaders().forEach(h -> objects.add(new Named(CONTROLLER_HEADER, h.name(), h.type().annotations(),
+                id -> controllerHeaderIds.put(h.name(), id))));
+        int[] explicit = new int[objects.size()];
+        for (int i = 0; i < explicit.length; i++) {
+            Named o = objects.get(i);
+            explicit[i] = explicitId(o.annotations(), o.prefix(), o.name());
         }
         if (!problems.isEmpty()) {
             throw new FrontendException(problems);
         }
-        for (ActionDef a : p.actions()) {
-            a.id = a.id != 0 ? a.id : hashedId(ACTION, a.name);
-        }
-        for (TableDef t : p.tables()) {
-            t.id = t.id != 0 ? t.id : hashedId(TABLE, t.name);
-        }
-        for (ActionProfileDef ap : p.profiles()) {
-            ap.id = ap.id != 0 ? ap.id : hashedId(ACTION_PROFILE, ap.name);
-        }
-        for (CounterDef c : p.counters()) {
-            c.id = c.id != 0 ? c.id : hashedId(COUNTER, c.name);
-        }
-        for (DirectCounterDef c : p.directCounters()) {
-            c.id = c.id != 0 ? c.id : hashedId(DIRECT_COUNTER, c.name);
-        }
-        for (MeterDef m : p.meters()) {
-            m.id = m.id != 0 ? m.id : hashedId(METER, m.name);
-        }
-        for (DirectMeterDef m : p.directMeters()) {
-            m.id = m.id != 0 ? m.id : hashedId(DIRECT_METER, m.name);
-        }
-        for (RegisterDef r : p.registers()) {
-            r.id = r.id != 0 ? r.id : hashedId(REGISTER, r.name);
-        }
-        for (CompiledProgram.ControllerHeader h : p.controllerHeaders()) {
-            int id = explicitId(h.type().annotations(), CONTROLLER_HEADER, h.name());
-            controllerHeaderIds.put(h.name(), id != 0 ? id : hashedId(CONTROLLER_HEADER, h.name()));
+        for (int i = 0; i < explicit.length; i++) {
+            Named o = objects.get(i);
+            o.setId().accept(explicit[i] != 0 ? explicit[i] : hashedId(o.prefix(), o.name()));
         }
         return toP4Info(p);
     }

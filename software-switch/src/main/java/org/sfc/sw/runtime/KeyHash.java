@@ -1,6 +1,21 @@
 package org.sfc.sw.runtime;
 
 /**
+ * A table key compared by content. Lookups wrap a scratch array that maps never keep, so no copy is made.
+ */
+record LongKey(long[] v) {
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof LongKey k && java.util.Arrays.equals(k.v, v);
+    }
+
+    @Override
+    public int hashCode() {
+        return KeyHash.of(v);
+    }
+}
+
+/**
  * Hash of a table key. Arrays.hashCode is weak for keys such as prefixes whose low bits are all zero and
  * let HashMap buckets degrade into trees; a 64-bit finaliser (from MurmurHash3's fmix64) spreads every bit.
  */

@@ -21,7 +21,7 @@ final class MaskIndex {
 
     private static final class Group {
         final long[] mask;
-        final Map<Key, List<TableEntryRt>> byValue = new HashMap<>();
+        final Map<LongKey, List<TableEntryRt>> byValue = new HashMap<>();
         int maxPriority = Integer.MIN_VALUE;
 
         Group(long[] mask) {
@@ -37,7 +37,7 @@ final class MaskIndex {
     }
 
     private final MatchKind[] kinds;
-    private final Map<Key, Group> groupsByMask = new HashMap<>();
+    private final Map<LongKey, Group> groupsByMask = new HashMap<>();
     private final List<Group> groups = new ArrayList<>();
     private final long[] scratch;
 
@@ -70,12 +70,12 @@ final class MaskIndex {
 
     void insert(TableEntryRt e) {
         long[] mask = maskOf(e);
-        Group g = groupsByMask.computeIfAbsent(new Key(mask), k -> {
+        Group g = groupsByMask.computeIfAbsent(new LongKey(mask), k -> {
             Group ng = new Group(mask);
             groups.add(ng);
             return ng;
         });
-        List<TableEntryRt> l = g.byValue.computeIfAbsent(new Key(maskedValue(e, mask)), k -> new ArrayList<>(1));
+        List<TableEntryRt> l = g.byValue.computeIfAbsent(new LongKey(maskedValue(e, mask)), k -> new ArrayList<>(1));
         int at = java.util.Collections.binarySearch(l, e, ORDER);
         l.add(at < 0 ? -at - 1 : at, e);
         if (e.priority > g.maxPriority) {
@@ -86,12 +86,12 @@ final class MaskIndex {
 
     void remove(TableEntryRt e) {
         long[] mask = maskOf(e);
-        Key mk = new Key(mask);
+        LongKey mk = new LongKey(mask);
         Group g = groupsByMask.get(mk);
         if (g == null) {
             return;
         }
-        Key vk = new Key(maskedValue(e, mask));
+        LongKey vk = new LongKey(maskedValue(e, mask));
         List<TableEntryRt> l = g.byValue.get(vk);
         if (l == null || !l.remove(e)) {
             return;
@@ -123,7 +123,7 @@ final class MaskIndex {
             for (int i = 0; i < scratch.length; i++) {
                 scratch[i] = key[i] & m[i];
             }
-            List<TableEntryRt> l = g.byValue.get(new Key(scratch));
+            List<TableEntryRt> l = g.byValue.get(new LongKey(scratch));
             if (l == null) {
                 continue;
             }
@@ -138,18 +138,5 @@ final class MaskIndex {
             }
         }
         return best;
-    }
-
-    /** A long[] compared by content; lookups wrap a scratch array that the map never keeps. */
-    record Key(long[] v) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key k && Arrays.equals(k.v, v);
-        }
-
-        @Override
-        public int hashCode() {
-            return KeyHash.of(v);
-        }
     }
 }

@@ -44,7 +44,7 @@ public final class TableDef {
     public final TableEntryRt defaultEntryState = new TableEntryRt(new long[0], new long[0], new long[0], 0, 0);
 
     private final Map<TableEntryRt.MatchKey, TableEntryRt> byKey = new LinkedHashMap<>();
-    private final Map<ExactKey, TableEntryRt> exact = new HashMap<>();
+    private final Map<LongKey, TableEntryRt> exact = new HashMap<>();
     private final MaskIndex masked;
     private long insertions;
 
@@ -79,7 +79,7 @@ public final class TableDef {
 
     public TableEntryRt lookup(long[] key) {
         if (allExact) {
-            return exact.get(new ExactKey(key));
+            return exact.get(new LongKey(key));
         }
         return masked.lookup(key);
     }
@@ -100,7 +100,7 @@ public final class TableDef {
         e.insertionOrder = insertions++;
         byKey.put(e.key(), e);
         if (allExact) {
-            exact.put(new ExactKey(e.value.clone()), e);
+            exact.put(new LongKey(e.value.clone()), e);
         } else {
             masked.insert(e);
         }
@@ -109,7 +109,7 @@ public final class TableDef {
     public void remove(TableEntryRt e) {
         byKey.remove(e.key());
         if (allExact) {
-            exact.remove(new ExactKey(e.value));
+            exact.remove(new LongKey(e.value));
         } else {
             masked.remove(e);
         }
@@ -123,19 +123,6 @@ public final class TableDef {
 
     public List<TableEntryRt> snapshot() {
         return new ArrayList<>(byKey.values());
-    }
-
-    /** Wraps a key array for hashing; lookups wrap the frame's scratch array without copying it. */
-    private record ExactKey(long[] v) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof ExactKey k && Arrays.equals(k.v, v);
-        }
-
-        @Override
-        public int hashCode() {
-            return KeyHash.of(v);
-        }
     }
 
     @Override
