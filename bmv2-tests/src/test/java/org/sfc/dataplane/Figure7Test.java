@@ -14,6 +14,9 @@ import org.sfc.sw.testing.Packets;
  * IDS, and the reply back through VPN and firewall. The VPN decapsulates W1:P1 (443) into W1:P2 (8080), so
  * the chain is two service addresses: service 1 (W1:443) and service 2 (W1:8080). The server runs in NAT
  * mode (S1). Each hop checks the exact frame that leaves and that nothing else leaves.
+ *
+ * <p>The walk runs twice: with entries written by hand here (this class), and with the entries the table
+ * compiler produces from examples/figure-7.yaml ({@link Figure7CompiledTest}).
  */
 class Figure7Test {
     static final int UPLINK = 1, FW_OUT = 2, FW_IN = 3, VPN = 4, IDS = 5, SERVER = 6;
@@ -25,9 +28,18 @@ class Figure7Test {
 
     Sfc sfc;
 
+    /** The DSCP the request carries toward the VPN (a port-tagged device: any value the provisioning chose). */
+    int dscpTowardVpn() {
+        return 2;
+    }
+
     @BeforeEach
-    void provision() throws Exception {
+    void setUp() throws Exception {
         sfc = new Sfc();
+        provision();
+    }
+
+    void provision() throws Exception {
         sfc.insert(sfc.uplinkPort(UPLINK),
                 sfc.devicePort(FW_OUT, 2, false), sfc.devicePort(FW_IN, 3, false),
                 sfc.devicePort(VPN, 4, true), sfc.devicePort(IDS, 5, true), sfc.devicePort(SERVER, 6, true));
@@ -71,7 +83,7 @@ class Figure7Test {
         assertEquals(List.of(VPN), Sfc.ports(out));
         assertEquals(Sfc.hex(Packets.edit(fromFw, b -> {
             Sfc.macs(b, VPN_MAC, Sfc.SWITCH_MAC);
-            Sfc.dscp(b, 2);
+            Sfc.dscp(b, dscpTowardVpn());
         })), Sfc.hex(out.get(0).data()));
 
         // 3. The VPN returns the decapsulated request W1:8080 -> server S1 (NAT) and a copy to the IDS (W1).

@@ -1,0 +1,80 @@
+package org.sfc.compiler;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Numeric ids of named things (services, devices, next hops, clone sessions). A name keeps the id it had in
+ * the previous compilation, so adding one service changes only that service's entries; new names take the
+ * smallest free id. Immutable: {@link #next()} starts the allocation of a new version.
+ */
+public final class Ids {
+    private final Map<String, Map<String, Integer>> byKind;
+
+    private Ids(Map<String, Map<String, Integer>> byKind) {
+        this.byKind = byKind;
+    }
+
+    public static Ids empty() {
+        return new Ids(new TreeMap<>());
+    }
+
+    /** A copy of every id, as text "kind name id" per line (what the controller stores with a version). */
+    public Map<String, Map<String, Integer>> asMap() {
+        Map<String, Map<String, Integer>> copy = new TreeMap<>();
+        byKind.forEach((k, v) -> copy.put(k, new TreeMap<>(v)));
+        return copy;
+    }
+
+    public static Ids of(Map<String, Map<String, Integer>> ids) {
+        Map<String, Map<String, Integer>> copy = new TreeMap<>();
+        ids.forEach((k, v) -> copy.put(k, new TreeMap<>(v)));
+        return new Ids(copy);
+    }
+
+    /** Allocation for a new version, seeded with this one's ids. */
+    public Allocator next() {
+        return new Allocator(this);
+    }
+
+    /** Allocates ids for one compilation; names not asked for are dropped from the result. */
+    public static final class Allocator {
+        private final Ids previous;
+        private final Map<String, Map<String, Integer>> used = new TreeMap<>();
+        private final Map<String, Set<Integer>> taken = new HashMap<>();
+
+        private Allocator(Ids previous) {
+            this.previous = previous;
+            // Reserve every previous id so that a new name never reuses a live one in the same version.
+            previous.byKind.forEach((kind, m) -> taken.put(kind, new HashSet<>(m.values())));
+        }
+
+        public int id(String kind, String name, int min, int max) {
+            Map<String, Integer> m = used.computeIfAbsent(kind, k -> new TreeMap<>());
+            Integer have = m.get(name);
+            if (have != null) {
+                return have;
+            }
+            Integer prev = previous.byKind.getOrDefault(kind, Map.of()).get(name);
+            if (prev != null) {
+                m.put(name, prev);
+                return prev;
+            }
+            Set<Integer> t = taken.computeIfAbsent(kind, k -> new HashSet<>());
+            for (int i = min; i <= max; i++) {
+                if (t.add(i)) {
+                    m.put(name, i);
+                    return i;
+                }
+            }
+            throw new IllegalStateException("no free " + kind + " id left in " + min + ".." + max);
+        }
+
+        public Ids result() {
+            return new Ids(used);
+        }
+    }
+}
