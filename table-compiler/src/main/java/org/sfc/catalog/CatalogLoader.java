@@ -246,7 +246,7 @@ public final class CatalogLoader {
         } else {
             Integer port = integer(m, "port", n, what, true, 0, 510);
             Mac mac = mac(m, "mac", n, what);
-            outside = port == null || mac == null ? null : new Attachment(port, mac, src(n));
+            outside = port == null || mac == null ? null : new Attachment(port, mac, src(m.get("port")));
             inside = outside;
         }
         if (function == null || outside == null || inside == null) {
