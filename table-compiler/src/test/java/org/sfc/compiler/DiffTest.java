@@ -1,0 +1,144 @@
+package org.sfc.compiler;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.sfc.catalog.CatalogLoader;
+
+import p4.v1.P4RuntimeOuterClass.Update;
+
+/** Each change of a catalog produces the minimal write set, in a safe order, with ids kept stable. */
+class DiffTest {
+    static Schema schema;
+
+    @BeforeAll
+    static void load() throws Exception {
+        schema = GoldenTest.schema();
+    }
+
+    static final String BASE = """
+            switch:
+              mac: 02:00:00:00:fe:01
+              uplinks:
+                - {name: internet, port: 1, router-mac: 00:00:00:00:00:a1}
+            devices:
+              fw-1: {function: firewall, port: 2, mac: 00:00:00:00:00:f1}
+              fw-2: {function: firewall, port: 3, mac: 00:00:00:00:00:f2}
+              app-1: {function: server, tag: port, port: 6, mac: 00:00:00:00:00:c1}
+            services:
+              web:
+                address: {ip: 203.0.113.10, protocol: tcp, port: 80}
+                dscp: 10
+                sequence: [fw-1, app-1]
+            """;
+
+    /** Compiles v1, then v2 with v1's ids, and renders the diff as "TYPE entity" lines per batch. */
+    static List<String> diff(String v1, String v2) {
+        TableCompiler.Result a = TableCompiler.compile(CatalogLoader.loadText("v1.yaml", v1), schema, Ids.empty());
+        TableCompiler.Result b = TableCompiler.compile(CatalogLoader.loadText("v2.yaml", v2), schema, a.ids());
+        List<String> out = new ArrayList<>();
+        for (Diff.Batch batch : Diff.between(a.state(), b.state())) {
+            out.add("# " + batch.label());
+            for (Update u : batch.updates()) {
+                DesiredState s = u.getType() == Update.Type.DELETE ? a.state() : b.state();
+                out.add(u.getType() + " " + s.describe(u.getEntity()));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void noChangeWritesNothing() {
+        assertEquals(List.of(), diff(BASE, BASE));
+    }
+
+    @Test
+    void addingAServiceOnlyInsertsItsOwnEntriesClassifiersLast() {
+        assertEquals(List.of(
+                "# insert/modify sequence steps",
+                // The new service reuses the existing next hops (app-1 is nh 2, the uplink nh 3): no new members.
+                "INSERT sequence service_id=2 direction=0 step=0 ig_port=1 -> to_next_hop(nh_id=2, dscp=0)",
+                "INSERT sequence service_id=2 direction=1 step=63 ig_port=6 -> to_next_hop(nh_id=3, dscp=0)",
+                "# insert/modify classifiers and ACLs",
+                "INSERT classify_dst ipv4_dst=203.0.113.11 ip_proto=6 l4_dport=443..443 prio=2 -> "
+                        + "set_service(service_id=2, direction=0)",
+                "INSERT classify_src ipv4_src=203.0.113.11 ip_proto=6 l4_sport=443..443 prio=2 -> "
+                        + "set_service(service_id=2, direction=1)"),
+                diff(BASE, BASE + """
+                          api:
+                            address: {ip: 203.0.113.11, protocol: tcp, port: 443}
+                            sequence: [app-1]
+                        """));
+    }
+
+    @Test
+    void removingAServiceDeletesClassifiersFirstAndUnusedNextHopsLast() {
+        String two = BASE + """
+                  api:
+                    address: {ip: 203.0.113.11, protocol: tcp, port: 443}
+                    sequence: [fw-2, app-1]
+                """;
+        List<String> d = diff(two, BASE);
+        assertEquals(List.of(
+                "# delete classifiers and ACLs",
+                "# delete sequence steps",
+                "# delete next hops, copies, ports and meters",
+                "# delete action profile members"), d.stream().filter(l -> l.startsWith("#")).toList());
+        assertEquals(8, d.size() - 4, "2 classifiers, 4 steps, fw-2's next hop and its member (one-port: one next hop)");
+        assertEquals(0, d.stream().filter(l -> l.startsWith("INSERT") || l.startsWith("MODIFY")).count());
+    }
+
+    @Test
+    void swappingADeviceAddsItsNextHopRepointsTheStepsAndDropsTheOldOne() {
+        assertEquals(List.of(
+                "# insert/modify action profile members",
+                "INSERT member 4 -> set_next_hop(port=3, dmac=00:00:00:00:00:f2, smac=02:00:00:00:fe:01, device_id=3)",
+                "# insert/modify next hops, copies, ports and meters",
+                "INSERT next_hop nh_id=4 -> member 4",
+                "# insert/modify sequence steps",
+                "MODIFY sequence service_id=1 direction=0 step=0 ig_port=1 -> to_next_hop(nh_id=4, dscp=1)",
+                "INSERT sequence service_id=1 direction=0 step=1 ig_port=3 -> to_next_hop(nh_id=2, dscp=10)",
+                "MODIFY sequence service_id=1 direction=1 step=63 ig_port=6 -> to_next_hop(nh_id=4, dscp=3)",
+                "INSERT sequence service_id=1 direction=1 step=3 ig_port=3 -> to_next_hop(nh_id=3, dscp=10)",
+                "# delete sequence steps",
+                "DELETE sequence service_id=1 direction=0 step=1 ig_port=2 -> to_next_hop(nh_id=2, dscp=10)",
+                "DELETE sequence service_id=1 direction=1 step=3 ig_port=2 -> to_next_hop(nh_id=3, dscp=10)",
+                "# delete next hops, copies, ports and meters",
+                "DELETE next_hop nh_id=1 -> member 1",
+                "# delete action profile members",
+                "DELETE member 1 -> set_next_hop(port=2, dmac=00:00:00:00:00:f1, smac=02:00:00:00:fe:01, device_id=2)"),
+                diff(BASE, BASE.replace("sequence: [fw-1, app-1]", "sequence: [fw-2, app-1]")));
+    }
+
+    @Test
+    void reorderingStepsRewritesOnlyTheSequence() {
+        String v1 = BASE.replace("sequence: [fw-1, app-1]", "sequence: [fw-1, fw-2, app-1]");
+        String v2 = BASE.replace("sequence: [fw-1, app-1]", "sequence: [fw-2, fw-1, app-1]");
+        List<String> d = diff(v1, v2);
+        assertEquals(List.of(), d.stream().filter(l -> !l.startsWith("#") && !l.contains("sequence ")).toList(),
+                "only sequence entries change: " + d);
+    }
+
+    @Test
+    void changingTheMarkingModifiesOnlyTheStepsThatWriteIt() {
+        // Toward the uplink, and toward the port-tagged server (which gets the service's DSCP, not a tag).
+        assertEquals(List.of(
+                "# insert/modify sequence steps",
+                "MODIFY sequence service_id=1 direction=0 step=1 ig_port=2 -> to_next_hop(nh_id=2, dscp=12)",
+                "MODIFY sequence service_id=1 direction=1 step=3 ig_port=2 -> to_next_hop(nh_id=3, dscp=12)"),
+                diff(BASE, BASE.replace("dscp: 10", "dscp: 12")));
+    }
+
+    @Test
+    void addingAndRemovingARateIsOneMeterWrite() {
+        String limited = BASE.replace("    dscp: 10", "    dscp: 10\n    rate: {pps: 1000, burst: 100}");
+        assertEquals(List.of("# insert/modify next hops, copies, ports and meters",
+                "INSERT meter[1] cir=1000 cburst=100 pir=1000 pburst=100"), diff(BASE, limited));
+        assertEquals(List.of("# delete next hops, copies, ports and meters",
+                "MODIFY meter[1] cir=0 cburst=0 pir=0 pburst=0"), diff(limited, BASE));
+    }
+}
