@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
-# Benchmarks (JMH). Usage: scripts/bench.sh [JMH options], e.g. scripts/bench.sh -wi 2 -i 3
+# Benchmarks (JMH). Usage: scripts/bench.sh [-m MODULE] [JMH options], e.g. scripts/bench.sh -wi 2 -i 3
+#   MODULE: software-switch (default: packets/s) or table-compiler (compile and diff times).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -B -q -DskipTests package test-compile -pl software-switch -am >&2
-cd software-switch
+module=software-switch
+if [ "${1:-}" = "-m" ]; then module=$2; shift 2; fi
+mvn -B -q -DskipTests install >&2
+cd "$module"
 mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt >&2
-exec java -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" org.openjdk.jmh.Main "$@" \
-  'org.sfc.sw.bench.*'
+case "$module" in
+  software-switch) pattern='org.sfc.sw.bench.*' ;;
+  table-compiler) pattern='org.sfc.compiler.bench.*' ;;
+  *) echo "bench: unknown module $module" >&2; exit 2 ;;
+esac
+exec java -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" org.openjdk.jmh.Main "$@" "$pattern"

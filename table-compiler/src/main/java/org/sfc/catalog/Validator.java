@@ -157,22 +157,35 @@ public final class Validator {
                         + a.ip() + " " + a.protocol().name().toLowerCase() + " " + a.port() + "); change its ip or port");
             }
         }
-        for (int i = 0; i < all.size(); i++) {
-            Address a = all.get(i).address();
-            for (int j = 0; j < all.size(); j++) {
-                Address b = all.get(j).address();
-                if (i == j || !a.ip().equals(b.ip()) || a.protocol() != b.protocol() || a.dynamicPorts() == null) {
+        // Ranges only conflict within one IP and protocol: compare within those groups, not all pairs.
+        Map<String, List<Service>> byIp = new HashMap<>();
+        for (Service svc : all) {
+            byIp.computeIfAbsent(svc.address().ip() + "/" + svc.address().protocol(), k -> new ArrayList<>()).add(svc);
+        }
+        for (List<Service> group : byIp.values()) {
+            if (group.stream().noneMatch(x -> x.address().dynamicPorts() != null)) {
+                continue;
+            }
+            for (int i = 0; i < group.size(); i++) {
+                Address a = group.get(i).address();
+                if (a.dynamicPorts() == null) {
                     continue;
                 }
-                if (b.dynamicPorts() != null && j > i && a.dynamicPorts().overlaps(b.dynamicPorts())) {
-                    problem(b.dynamicPorts().src(), "service " + all.get(j).name() + " owns dynamic ports "
-                            + b.dynamicPorts() + ", which overlap " + a.dynamicPorts() + " owned by service "
-                            + all.get(i).name() + " on the same ip; each service port needs its own range");
-                }
-                if (a.dynamicPorts().contains(b.port())) {
-                    problem(a.dynamicPorts().src(), "service " + all.get(i).name() + "'s dynamic ports "
-                            + a.dynamicPorts() + " include port " + b.port() + ", the service port of "
-                            + all.get(j).name() + "; move the range or that service's port");
+                for (int j = 0; j < group.size(); j++) {
+                    Address b = group.get(j).address();
+                    if (i == j) {
+                        continue;
+                    }
+                    if (b.dynamicPorts() != null && j > i && a.dynamicPorts().overlaps(b.dynamicPorts())) {
+                        problem(b.dynamicPorts().src(), "service " + group.get(j).name() + " owns dynamic ports "
+                                + b.dynamicPorts() + ", which overlap " + a.dynamicPorts() + " owned by service "
+                                + group.get(i).name() + " on the same ip; each service port needs its own range");
+                    }
+                    if (a.dynamicPorts().contains(b.port())) {
+                        problem(a.dynamicPorts().src(), "service " + group.get(i).name() + "'s dynamic ports "
+                                + a.dynamicPorts() + " include port " + b.port() + ", the service port of "
+                                + group.get(j).name() + "; move the range or that service's port");
+                    }
                 }
             }
         }

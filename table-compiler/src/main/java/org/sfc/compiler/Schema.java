@@ -16,6 +16,10 @@ import p4.v1.P4RuntimeOuterClass.FieldMatch;
  */
 public final class Schema {
     private final P4Info info;
+    // Lookups are cached: the compiler asks for the same tables, fields and actions millions of times.
+    private final java.util.Map<String, P4InfoOuterClass.Table> tables = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, P4InfoOuterClass.Action> actions = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, P4InfoOuterClass.MatchField> fields = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Schema(P4Info info) {
         this.info = info;
@@ -34,13 +38,13 @@ public final class Schema {
     }
 
     public P4InfoOuterClass.Table table(String name) {
-        return info.getTablesList().stream().filter(t -> named(t.getPreamble(), name)).findFirst()
-                .orElseThrow(() -> missing("table " + name));
+        return tables.computeIfAbsent(name, n -> info.getTablesList().stream().filter(t -> named(t.getPreamble(), n))
+                .findFirst().orElseThrow(() -> missing("table " + n)));
     }
 
     public P4InfoOuterClass.Action actionInfo(String name) {
-        return info.getActionsList().stream().filter(a -> named(a.getPreamble(), name)).findFirst()
-                .orElseThrow(() -> missing("action " + name));
+        return actions.computeIfAbsent(name, n -> info.getActionsList().stream().filter(a -> named(a.getPreamble(), n))
+                .findFirst().orElseThrow(() -> missing("action " + n)));
     }
 
     public int counterId(String name) {
@@ -48,19 +52,28 @@ public final class Schema {
                 .orElseThrow(() -> missing("counter " + name)).getPreamble().getId();
     }
 
-    public int meterId(String name) {
+    public P4InfoOuterClass.Meter meter(String name) {
         return info.getMetersList().stream().filter(m -> named(m.getPreamble(), name)).findFirst()
-                .orElseThrow(() -> missing("meter " + name)).getPreamble().getId();
+                .orElseThrow(() -> missing("meter " + name));
+    }
+
+    public int meterId(String name) {
+        return meter(name).getPreamble().getId();
+    }
+
+    public P4InfoOuterClass.ActionProfile profile(String name) {
+        return info.getActionProfilesList().stream().filter(p -> named(p.getPreamble(), name)).findFirst()
+                .orElseThrow(() -> missing("action profile " + name));
     }
 
     public int profileId(String name) {
-        return info.getActionProfilesList().stream().filter(p -> named(p.getPreamble(), name)).findFirst()
-                .orElseThrow(() -> missing("action profile " + name)).getPreamble().getId();
+        return profile(name).getPreamble().getId();
     }
 
     public P4InfoOuterClass.MatchField field(String table, String field) {
-        return table(table).getMatchFieldsList().stream().filter(f -> f.getName().equals(field)).findFirst()
-                .orElseThrow(() -> missing("match field " + field + " in table " + table));
+        return fields.computeIfAbsent(table + "/" + field, k -> table(table).getMatchFieldsList().stream()
+                .filter(f -> f.getName().equals(field)).findFirst()
+                .orElseThrow(() -> missing("match field " + field + " in table " + table)));
     }
 
     public FieldMatch exact(String table, String field, long value) {

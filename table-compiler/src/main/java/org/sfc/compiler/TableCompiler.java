@@ -99,7 +99,50 @@ public final class TableCompiler {
         all.addAll(meters);
         all.addAll(steps);
         all.addAll(classifiers);
+        checkCapacity(all);
         return new Result(new DesiredState(List.copyOf(all), s), ids.result());
+    }
+
+    /**
+     * Every table, the next-hop selector and the meter array must hold what the catalog needs (sizes from the
+     * target's P4Info, so a bigger target takes a bigger catalog without a code change).
+     */
+    private void checkCapacity(List<Entity> all) {
+        Map<Integer, Integer> perTable = new TreeMap<>();
+        int memberCount = 0;
+        for (Entity e : all) {
+            if (e.hasTableEntry()) {
+                perTable.merge(e.getTableEntry().getTableId(), 1, Integer::sum);
+            } else if (e.hasActionProfileMember()) {
+                memberCount++;
+            }
+        }
+        String file = c.switchInfo().src().file() + ": ";
+        List<String> problems = new ArrayList<>();
+        for (var t : s.p4info().getTablesList()) {
+            int need = perTable.getOrDefault(t.getPreamble().getId(), 0);
+            if (need > t.getSize()) {
+                problems.add(file + "the catalog needs " + need + " entries in table " + t.getPreamble().getAlias()
+                        + " but the target holds " + t.getSize() + "; remove services or use a target with a bigger table");
+            }
+        }
+        long selectorSize = s.profile("next_hop_selector").getSize();
+        if (memberCount > selectorSize) {
+            problems.add(file + "the catalog needs " + memberCount + " next-hop members but the target's selector holds "
+                    + selectorSize);
+        }
+        long meters = s.meter("service_meter").getSize();
+        for (Service svc : new TreeMap<>(c.services()).values()) {
+            int id = serviceId(svc.name());
+            if (svc.rate() != null && id >= meters) {
+                problems.add(file + "service " + svc.name() + " is rate-limited but its id " + id + " is beyond the target's "
+                        + meters + " meters (ids 0.." + (meters - 1) + "); give fewer services a rate or use a target "
+                        + "with more meters");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new org.sfc.catalog.CatalogException(problems);
+        }
     }
 
     // ------------------------------------------------------------------ ids and helpers
@@ -109,7 +152,8 @@ public final class TableCompiler {
     }
 
     private int serviceId(String name) {
-        return ids.id("service", name, 1, 65535);
+        int width = s.field("sequence", "service_id").getBitwidth();
+        return ids.id("service", name, 1, (1 << width) - 1);
     }
 
     private static Entity entry(TableEntry t) {

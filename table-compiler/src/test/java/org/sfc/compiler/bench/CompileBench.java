@@ -1,0 +1,113 @@
+package org.sfc.compiler.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.sfc.catalog.Catalog;
+import org.sfc.catalog.Catalog.*;
+import org.sfc.catalog.Ipv4;
+import org.sfc.catalog.Mac;
+import org.sfc.catalog.Src;
+import org.sfc.compiler.Diff;
+import org.sfc.compiler.Ids;
+import org.sfc.compiler.Schema;
+import org.sfc.compiler.TableCompiler;
+
+import com.google.protobuf.TextFormat;
+
+import p4.config.v1.P4InfoOuterClass.P4Info;
+
+/**
+ * Issue 4's goals: compile 100,000 services x 4 steps (aim <= 1 s) and diff one changed service among them
+ * (aim <= 10 ms). The catalog: 16 chains of firewall (two-port) -> IPS -> load balancer -> server.
+ * Run: scripts/bench.sh -m table-compiler (or the JMH Main with 'CompileBench').
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 2)
+@Measurement(iterations = 5)
+@Fork(value = 1, jvmArgs = {"-Xmx8g"})
+public class CompileBench {
+    static final int SERVICES = 100_000;
+    static final Src SRC = new Src("bench", 0, 0);
+
+    Schema schema;
+    Catalog catalog;
+    Catalog changed;
+    TableCompiler.Result base;
+    TableCompiler.Result next;
+
+    static Catalog catalog(int services, int changedService) {
+        Map<String, Device> devices = new LinkedHashMap<>();
+        int port = 2;
+        for (int k = 0; k < 16; k++) {
+            devices.put("fw-" + k, new Device("fw-" + k, "firewall", null, null, Catalog.Mode.L2, TagMode.DSCP, null,
+                    new Attachment(port, new Mac(0x100 + port), SRC), new Attachment(port + 1, new Mac(0x101 + port), SRC),
+                    FailurePolicy.SPARE, SRC));
+            port += 2;
+            for (String f : List.of("ips", "lb", "srv")) {
+                Attachment a = new Attachment(port, new Mac(0x100 + port), SRC);
+                devices.put(f + "-" + k, new Device(f + "-" + k, f, null, null, Catalog.Mode.L2,
+                        f.equals("srv") ? TagMode.PORT : TagMode.DSCP, null, a, a, FailurePolicy.SPARE, SRC));
+                port++;
+            }
+        }
+        Map<String, Service> svcs = new LinkedHashMap<>();
+        for (int i = 0; i < services; i++) {
+            int k = i % 16;
+            int dscp = i == changedService ? 12 : 10;
+            List<Step> steps = new ArrayList<>();
+            for (String d : List.of("fw-", "ips-", "lb-", "srv-")) {
+                steps.add(new Step(d + k, List.of(), null, SRC));
+            }
+            String name = "svc-" + i;
+            svcs.put(name, new Service(name, null, new Address(new Ipv4((10L << 24) + i), Protocol.TCP, 443, null, SRC),
+                    null, dscp, steps, null, SRC));
+        }
+        return new Catalog(new SwitchInfo(new Mac(0x02000000fe01L),
+                List.of(new Uplink("internet", 1, new Mac(0xa1), SRC)), SRC), devices, svcs);
+    }
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        P4Info.Builder b = P4Info.newBuilder();
+        TextFormat.merge(java.nio.file.Files.readString(java.nio.file.Path.of("../p4src/v1model/sfc.p4info.txtpb")), b);
+        // A target big enough for 100k services x 4 steps (the v1model sizes hold 64k service addresses).
+        for (int i = 0; i < b.getTablesCount(); i++) {
+            b.getTablesBuilder(i).setSize(2_000_000);
+        }
+        schema = new Schema(b.build());
+        catalog = catalog(SERVICES, -1);
+        changed = catalog(SERVICES, 4242);
+        base = TableCompiler.compile(catalog, schema, Ids.empty());
+        next = TableCompiler.compile(changed, schema, base.ids());
+        System.out.printf("%n%d services -> %d entities; heap used after compiling two versions: %d MiB%n",
+                SERVICES, base.state().entities().size(),
+                (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20);
+    }
+
+    @Benchmark
+    public int compile100kServices() {
+        return TableCompiler.compile(catalog, schema, Ids.empty()).state().entities().size();
+    }
+
+    @Benchmark
+    public int diffOneChangedService() {
+        return Diff.between(base.state(), next.state()).size();
+    }
+}
