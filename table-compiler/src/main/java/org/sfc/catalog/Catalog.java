@@ -2,15 +2,52 @@ package org.sfc.catalog;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * A service catalog: the switch, the devices attached to it, and the services steered through them.
- * Immutable; every element remembers where it was written.
+ * A service catalog: the switch, the devices attached to it (alone, in pools with spares, or in groups that
+ * share load), the services steered through them, the templates and address pools services are made from,
+ * and the tenants who own services. Immutable; every element remembers where it was written.
  */
-public record Catalog(SwitchInfo switchInfo, Map<String, Device> devices, Map<String, Service> services) {
+public record Catalog(SwitchInfo switchInfo, Map<String, Device> devices, Map<String, Pool> pools,
+                      Map<String, Group> groups, Map<String, ServicePackage> packages, Map<String, IpPool> ipPools,
+                      Map<String, Tenant> tenants, Map<String, Service> services) {
+
+    /** A catalog of devices and services only. */
+    public Catalog(SwitchInfo switchInfo, Map<String, Device> devices, Map<String, Service> services) {
+        this(switchInfo, devices, Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), services);
+    }
+
+    /**
+     * The devices a step's target sends to: a device itself; a pool's active member for this service (chosen
+     * by a stable hash of the service's name, so adding services never moves others); every member of a group.
+     * Unknown names and devices give an empty list.
+     */
+    public List<Device> devicesOf(String target, String service) {
+        if (devices.containsKey(target)) {
+            return List.of(devices.get(target));
+        }
+        if (pools.containsKey(target)) {
+            List<String> m = pools.get(target).members();
+            Device d = devices.get(m.get(Math.floorMod(service.hashCode(), m.size())));
+            return d == null ? List.of() : List.of(d);
+        }
+        if (groups.containsKey(target)) {
+            return groups.get(target).members().stream().filter(devices::containsKey).map(devices::get).toList();
+        }
+        return List.of();
+    }
+
+    public Catalog withServices(Map<String, Service> newServices) {
+        return new Catalog(switchInfo, devices, pools, groups, packages, ipPools, tenants, newServices);
+    }
 
     /** The switch's own MAC (source of rewritten frames) and its uplinks toward clients and the network. */
-    public record SwitchInfo(Mac mac, List<Uplink> uplinks, Src src) {}
+    public record SwitchInfo(Mac mac, List<Uplink> uplinks, Src src) {
+        public Uplink uplink(String name) {
+            return uplinks.stream().filter(u -> u.name().equals(name)).findFirst().orElse(null);
+        }
+    }
 
     public record Uplink(String name, int port, Mac routerMac, Src src) {}
 
@@ -34,6 +71,31 @@ public record Catalog(SwitchInfo switchInfo, Map<String, Device> devices, Map<St
         }
     }
 
+    /**
+     * Like devices (one function, vendor and model): a step naming the pool uses one active member, chosen per
+     * service; spares carry no traffic until a member fails over to them.
+     */
+    public record Pool(String name, String function, String vendor, String model, List<String> members,
+                       List<String> spares, Src src) {}
+
+    /** Identical devices sharing a step's load; both directions of a flow reach the same member. */
+    public record Group(String name, List<String> members, Src src) {}
+
+    /** A template order of functions; a service picks a vendor (or a device, pool, group, or none) per function. */
+    public record ServicePackage(String name, List<String> functions, Src src) {}
+
+    /** Service IPs handed out to services that ask for one ({@code ip-pool}), first..last. */
+    public record IpPool(String name, Ipv4 first, Ipv4 last, Src src) {
+        public long size() {
+            return last.value() - first.value() + 1;
+        }
+    }
+
+    /** What a tenant may change in its own services. */
+    public enum Permission { ACL, RATE, DSCP, SEQUENCE, SERVICES }
+
+    public record Tenant(String name, Set<Permission> mayChange, Src src) {}
+
     public enum Protocol {
         TCP(6), UDP(17);
 
@@ -44,8 +106,20 @@ public record Catalog(SwitchInfo switchInfo, Map<String, Device> devices, Map<St
         }
     }
 
-    /** The service address: IP, protocol, service port, and optionally the dynamic port range it owns. */
-    public record Address(Ipv4 ip, Protocol protocol, int port, PortRange dynamicPorts, Src src) {}
+    /**
+     * The service address: IP (or the pool it is taken from), protocol, the service port(s) ({@code port} ..
+     * {@code lastPort}; usually one), and optionally the dynamic port range the service port owns.
+     */
+    public record Address(Ipv4 ip, String ipPool, Protocol protocol, int port, int lastPort, PortRange dynamicPorts,
+                          Src src) {
+        public Address withIp(Ipv4 newIp) {
+            return new Address(newIp, ipPool, protocol, port, lastPort, dynamicPorts, src);
+        }
+
+        public String ports() {
+            return port == lastPort ? Integer.toString(port) : port + "-" + lastPort;
+        }
+    }
 
     public record PortRange(int low, int high, Src src) {
         public boolean overlaps(PortRange o) {
@@ -62,15 +136,60 @@ public record Catalog(SwitchInfo switchInfo, Map<String, Device> devices, Map<St
         }
     }
 
-    /** One step: a device, devices that get copies, and an optional port the device listens on instead. */
-    public record Step(String device, List<String> copyTo, Integer translatePort, Src src) {}
+    /**
+     * Source-keyed services (ISP mode, seed Fig. 23; a proxy's outbound requests, Fig. 12): the chain is chosen
+     * by who sends, not by where to. Replies come back addressed to these clients.
+     */
+    public record Clients(List<Ipv4> ips, List<Protocol> protocols, Src src) {}
+
+    /** One step: a device, pool or group; devices that get copies; an optional port the device listens on. */
+    public record Step(String target, List<String> copyTo, Integer translatePort, Src src) {}
+
+    /** A service made from a package: a choice per function, and optionally another order of the functions. */
+    public record PackageUse(String name, Map<String, String> choose, List<String> order, Src src) {}
+
+    public enum Verdict { PERMIT, DENY }
+
+    /** An IPv4 prefix. */
+    public record Cidr(Ipv4 ip, int length) {
+        public long mask() {
+            return length == 0 ? 0 : (0xFFFFFFFFL << (32 - length)) & 0xFFFFFFFFL;
+        }
+
+        @Override
+        public String toString() {
+            return ip + "/" + length;
+        }
+    }
+
+    /** One rule of a service's virtual firewall: null fields match anything. */
+    public record AclRule(Verdict action, Cidr source, PortRange sourcePorts, PortRange ports, Src src) {}
+
+    /** A service's ACL: rules in order (the first that matches decides), then the default verdict. */
+    public record Acl(List<AclRule> rules, Verdict defaultVerdict, Src src) {}
 
     /**
-     * A service: its address, where its clients are ({@code from}: null for the uplink, or a device such as
-     * the VPN that decapsulates them), the DSCP it leaves with, its sequence and an optional rate limit.
+     * A service: its address (or, source-keyed, its clients), where its clients are ({@code from}: null for
+     * the uplinks, or a device such as a VPN or proxy), where it leaves after its last step ({@code exit}: an
+     * uplink, for services toward the network; null when the last device is the end), the DSCP it leaves
+     * with, its sequence (or the package it is made from), a rate limit and an ACL.
      */
-    public record Service(String name, String tenant, Address address, String from, int dscp, List<Step> sequence,
-                          Rate rate, Src src) {}
+    public record Service(String name, String tenant, Address address, Clients clients, String from, String exit,
+                          int dscp, List<Step> sequence, PackageUse pkg, Rate rate, Acl acl, Src src) {
+        /** A destination-keyed service steered through {@code sequence}. */
+        public Service(String name, String tenant, Address address, String from, int dscp, List<Step> sequence,
+                       Rate rate, Src src) {
+            this(name, tenant, address, null, from, null, dscp, sequence, null, rate, null, src);
+        }
+
+        public Service with(Address newAddress, List<Step> newSequence) {
+            return new Service(name, tenant, newAddress, clients, from, exit, dscp, newSequence, pkg, rate, acl, src);
+        }
+
+        public boolean sourceKeyed() {
+            return clients != null;
+        }
+    }
 
     /** Packets per second and burst size (packets) for the service's meter. */
     public record Rate(long pps, long burst, Src src) {}

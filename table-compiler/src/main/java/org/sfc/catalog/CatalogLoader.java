@@ -64,35 +64,39 @@ public final class CatalogLoader {
         if (root == null) {
             throw new CatalogException(List.of(file + ":1:1: the catalog is empty; it needs switch, devices and services"));
         }
-        Map<String, Node> top = map(root, "the catalog", Set.of("switch", "devices", "services"));
+        Map<String, Node> top = map(root, "the catalog", Set.of("switch", "devices", "pools", "groups", "packages",
+                "service-ip-pools", "tenants", "services"));
         SwitchInfo sw = null;
         if (top.containsKey("switch")) {
             sw = switchInfo(top.get("switch"));
         } else {
             problem(root, "missing 'switch' (the switch's mac and its uplinks)");
         }
-        Map<String, Device> devices = new LinkedHashMap<>();
-        if (top.containsKey("devices")) {
-            for (Map.Entry<String, Node> e : map(top.get("devices"), "devices", null).entrySet()) {
-                Device d = device(e.getKey(), e.getValue());
-                if (d != null) {
-                    devices.put(d.id(), d);
-                }
-            }
-        }
-        Map<String, Service> services = new LinkedHashMap<>();
-        if (top.containsKey("services")) {
-            for (Map.Entry<String, Node> e : map(top.get("services"), "services", null).entrySet()) {
-                Service s = service(e.getKey(), e.getValue());
-                if (s != null) {
-                    services.put(s.name(), s);
-                }
-            }
-        }
+        Map<String, Device> devices = section(top, "devices", this::device);
+        Map<String, Pool> pools = section(top, "pools", this::pool);
+        Map<String, Group> groups = section(top, "groups", this::group);
+        Map<String, ServicePackage> packages = section(top, "packages", this::servicePackage);
+        Map<String, IpPool> ipPools = section(top, "service-ip-pools", this::ipPool);
+        Map<String, Tenant> tenants = section(top, "tenants", this::tenant);
+        Map<String, Service> services = section(top, "services", this::service);
         if (!problems.isEmpty()) {
             throw new CatalogException(problems);
         }
-        return new Catalog(sw, devices, services);
+        return new Catalog(sw, devices, pools, groups, packages, ipPools, tenants, services);
+    }
+
+    /** A top-level mapping of named things; entries that fail to read are left out (their problems are kept). */
+    private <T> Map<String, T> section(Map<String, Node> top, String key, java.util.function.BiFunction<String, Node, T> read) {
+        Map<String, T> out = new LinkedHashMap<>();
+        if (top.containsKey(key)) {
+            for (Map.Entry<String, Node> e : map(top.get(key), key, null).entrySet()) {
+                T t = read.apply(e.getKey(), e.getValue());
+                if (t != null) {
+                    out.put(e.getKey(), t);
+                }
+            }
+        }
+        return out;
     }
 
     // ------------------------------------------------------------------ structure helpers
@@ -149,6 +153,48 @@ public final class CatalogLoader {
             return i;
         } catch (NumberFormatException e) {
             problem(m.get(key), "'" + key + "' of " + what + " must be a whole number, not '" + v + "'");
+            return null;
+        }
+    }
+
+    /** A name or a list of names (an empty list when the key is absent). */
+    private List<String> names(Map<String, Node> m, String key, String what) {
+        Node n = m.get(key);
+        List<String> out = new ArrayList<>();
+        if (n instanceof ScalarNode s) {
+            out.add(s.getValue());
+        } else if (n instanceof SequenceNode seq) {
+            for (Node x : seq.getValue()) {
+                if (x instanceof ScalarNode xs) {
+                    out.add(xs.getValue());
+                } else {
+                    problem(x, "'" + key + "' of " + what + " lists names, e.g. [a, b]");
+                }
+            }
+        } else if (n != null) {
+            problem(n, "'" + key + "' of " + what + " lists names, e.g. [a, b]");
+        }
+        return List.copyOf(out);
+    }
+
+    /** A port or a port range LOW-HIGH. */
+    private PortRange portRange(Map<String, Node> m, String key, String what, int min) {
+        Node n = m.get(key);
+        if (n == null) {
+            return null;
+        }
+        String r = n instanceof ScalarNode sn ? sn.getValue().trim() : "";
+        try {
+            String[] parts = r.split("-", -1);
+            int lo = Integer.parseInt(parts[0].trim());
+            int hi = parts.length == 2 ? Integer.parseInt(parts[1].trim()) : lo;
+            if (parts.length > 2 || lo < min || hi > 65535 || lo > hi) {
+                throw new NumberFormatException();
+            }
+            return new PortRange(lo, hi, src(n));
+        } catch (RuntimeException e) {
+            problem(n, "'" + key + "' of " + what + " must be a port or LOW-HIGH with " + min
+                    + " <= LOW <= HIGH <= 65535, e.g. 1025-1125; not '" + r + "'");
             return null;
         }
     }
@@ -268,31 +314,111 @@ public final class CatalogLoader {
         return port == null || mac == null ? null : new Attachment(port, mac, src(n));
     }
 
-    private static final Set<String> SERVICE_KEYS = Set.of("tenant", "address", "from", "dscp", "sequence", "rate");
+    private Pool pool(String name, Node n) {
+        String what = "pool " + name;
+        Map<String, Node> m = map(n, what, Set.of("function", "vendor", "model", "members", "spares"));
+        String function = string(m, "function", n, what, true);
+        List<String> members = names(m, "members", what);
+        if (members.isEmpty()) {
+            problem(n, what + " needs 'members': the devices that carry traffic, e.g. [fw-1, fw-2]");
+        }
+        return function == null ? null : new Pool(name, function, string(m, "vendor", n, what, false),
+                string(m, "model", n, what, false), members, names(m, "spares", what), src(n));
+    }
+
+    private Group group(String name, Node n) {
+        String what = "group " + name;
+        Map<String, Node> m = map(n, what, Set.of("members"));
+        List<String> members = names(m, "members", what);
+        if (members.size() < 2) {
+            problem(n, what + " needs 'members': at least two identical devices sharing the load");
+            return null;
+        }
+        return new Group(name, members, src(n));
+    }
+
+    private ServicePackage servicePackage(String name, Node n) {
+        String what = "package " + name;
+        Map<String, Node> m = map(n, what, Set.of("functions"));
+        List<String> functions = names(m, "functions", what);
+        if (functions.isEmpty()) {
+            problem(n, what + " needs 'functions': the template order, e.g. [firewall, ids, server]");
+            return null;
+        }
+        return new ServicePackage(name, functions, src(n));
+    }
+
+    private IpPool ipPool(String name, Node n) {
+        String what = "service-ip pool " + name;
+        Map<String, Node> m = map(n, what, Set.of("first", "last"));
+        Ipv4 first = ip(m, "first", n, what, true);
+        Ipv4 last = ip(m, "last", n, what, true);
+        if (first == null || last == null) {
+            return null;
+        }
+        if (last.value() < first.value()) {
+            problem(n, what + ": 'last' (" + last + ") comes before 'first' (" + first + ")");
+            return null;
+        }
+        return new IpPool(name, first, last, src(n));
+    }
+
+    private Tenant tenant(String name, Node n) {
+        String what = "tenant " + name;
+        Map<String, Node> m = map(n, what, Set.of("may-change"));
+        java.util.EnumSet<Permission> may = java.util.EnumSet.noneOf(Permission.class);
+        for (String p : names(m, "may-change", what)) {
+            try {
+                may.add(Permission.valueOf(p.toUpperCase()));
+            } catch (IllegalArgumentException e) {
+                problem(m.get("may-change"), "'may-change' of " + what + ": '" + p + "' is not one of "
+                        + java.util.Arrays.stream(Permission.values()).map(x -> x.name().toLowerCase()).toList());
+            }
+        }
+        return new Tenant(name, java.util.Collections.unmodifiableSet(may), src(n));
+    }
+
+    private static final Set<String> SERVICE_KEYS = Set.of("tenant", "address", "clients", "from", "exit", "dscp",
+            "sequence", "package", "choose", "order", "rate", "acl");
 
     private Service service(String name, Node n) {
         String what = "service " + name;
         Map<String, Node> m = map(n, what, SERVICE_KEYS);
         Address address = null;
-        if (m.containsKey("address")) {
+        Clients clients = null;
+        if (m.containsKey("address") && m.containsKey("clients")) {
+            problem(n, what + ": give 'address' (chosen by destination) or 'clients' (chosen by source), not both");
+        } else if (m.containsKey("address")) {
             address = address(m.get("address"), what);
+        } else if (m.containsKey("clients")) {
+            clients = clients(m.get("clients"), what);
         } else {
-            problem(n, what + " needs 'address': {ip, protocol, port}");
+            problem(n, what + " needs 'address': {ip, protocol, port} (or 'clients' for a source-keyed service)");
         }
         Integer dscp = integer(m, "dscp", n, what, false, 0, 63);
         List<Step> steps = new ArrayList<>();
         Node seq = m.get("sequence");
-        if (seq == null) {
-            problem(n, what + " needs 'sequence': the devices its packets go through, in order");
+        PackageUse pkg = null;
+        if (m.containsKey("package")) {
+            if (seq != null) {
+                problem(seq, what + ": give 'sequence' or 'package', not both");
+            }
+            pkg = packageUse(m, n, what);
+        } else if (seq == null) {
+            problem(n, what + " needs 'sequence': the devices its packets go through, in order (or a 'package')");
         } else if (!(seq instanceof SequenceNode list) || list.getValue().isEmpty()) {
             problem(seq, "'sequence' of " + what + " must be a non-empty list of devices");
         } else {
-            for (Node s : list.getValue()) {
-                Step st = step(s, what);
-                if (st != null) {
-                    steps.add(st);
+            for (Node st : list.getValue()) {
+                Step step = step(st, what);
+                if (step != null) {
+                    steps.add(step);
                 }
             }
+        }
+        if (pkg == null && (m.containsKey("choose") || m.containsKey("order"))) {
+            problem(m.containsKey("choose") ? m.get("choose") : m.get("order"),
+                    what + ": 'choose' and 'order' go with a 'package'");
         }
         Rate rate = null;
         if (m.containsKey("rate")) {
@@ -304,35 +430,132 @@ public final class CatalogLoader {
                 rate = new Rate(pps, burst == null ? Math.max(1, pps / 10) : burst, src(r));
             }
         }
-        if (address == null || (seq != null && steps.isEmpty())) {
+        Acl acl = m.containsKey("acl") ? acl(m.get("acl"), what) : null;
+        if ((address == null && clients == null) || (pkg == null && steps.isEmpty())) {
             return null;
         }
-        return new Service(name, string(m, "tenant", n, what, false), address, string(m, "from", n, what, false),
-                dscp == null ? 0 : dscp, List.copyOf(steps), rate, src(n));
+        return new Service(name, string(m, "tenant", n, what, false), address, clients,
+                string(m, "from", n, what, false), string(m, "exit", n, what, false), dscp == null ? 0 : dscp,
+                List.copyOf(steps), pkg, rate, acl, src(n));
+    }
+
+    private PackageUse packageUse(Map<String, Node> m, Node owner, String what) {
+        String name = string(m, "package", owner, what, true);
+        Map<String, String> choose = new LinkedHashMap<>();
+        if (m.containsKey("choose")) {
+            Map<String, Node> cm = map(m.get("choose"), "'choose' of " + what, null);
+            for (String function : cm.keySet()) {
+                String v = string(cm, function, m.get("choose"), "'choose' of " + what, true);
+                if (v != null) {
+                    choose.put(function, v);
+                }
+            }
+        }
+        List<String> order = names(m, "order", what);
+        return name == null ? null : new PackageUse(name, java.util.Collections.unmodifiableMap(choose), order,
+                src(m.get("package")));
+    }
+
+    private Clients clients(Node n, String what) {
+        Map<String, Node> m = map(n, "clients of " + what, Set.of("ip", "protocol"));
+        List<Ipv4> ips = new ArrayList<>();
+        for (String ip : names(m, "ip", "clients of " + what)) {
+            try {
+                ips.add(Ipv4.parse(ip));
+            } catch (IllegalArgumentException e) {
+                problem(m.get("ip"), "'ip' of clients of " + what + ": " + e.getMessage());
+            }
+        }
+        if (!m.containsKey("ip")) {
+            problem(n, "clients of " + what + " need 'ip': the client addresses that choose this chain");
+        }
+        List<Protocol> protocols = new ArrayList<>();
+        for (String p : names(m, "protocol", "clients of " + what)) {
+            try {
+                protocols.add(Protocol.valueOf(p.toUpperCase()));
+            } catch (IllegalArgumentException e) {
+                problem(m.get("protocol"), "'protocol' of clients of " + what + " must be tcp or udp, not '" + p + "'");
+            }
+        }
+        return ips.isEmpty() ? null : new Clients(List.copyOf(ips),
+                protocols.isEmpty() ? List.of(Protocol.TCP, Protocol.UDP) : List.copyOf(protocols), src(n));
+    }
+
+    private Acl acl(Node n, String what) {
+        Map<String, Node> m = map(n, "acl of " + what, Set.of("rules", "default"));
+        Verdict dflt = choice(m, "default", n, "acl of " + what, Verdict.class, Verdict.PERMIT);
+        List<AclRule> rules = new ArrayList<>();
+        Node r = m.get("rules");
+        if (r instanceof SequenceNode seq) {
+            for (Node x : seq.getValue()) {
+                String rw = "a rule of the acl of " + what;
+                Map<String, Node> rm = map(x, rw, Set.of("action", "source", "source-ports", "ports"));
+                if (!rm.containsKey("action")) {
+                    problem(x, rw + " needs 'action': permit or deny");
+                    continue;
+                }
+                Verdict action = choice(rm, "action", x, rw, Verdict.class, null);
+                Cidr source = cidr(rm, "source", rw);
+                PortRange sports = portRange(rm, "source-ports", rw, 0);
+                PortRange dports = portRange(rm, "ports", rw, 0);
+                if (action != null) {
+                    rules.add(new AclRule(action, source, sports, dports, src(x)));
+                }
+            }
+        } else if (r != null) {
+            problem(r, "'rules' of the acl of " + what + " must be a list of {action, source, source-ports, ports}");
+        }
+        return new Acl(List.copyOf(rules), dflt, src(n));
+    }
+
+    private Cidr cidr(Map<String, Node> m, String key, String what) {
+        String v = string(m, key, null, what, false);
+        if (v == null) {
+            return null;
+        }
+        String[] parts = v.split("/", -1);
+        try {
+            Ipv4 ip = Ipv4.parse(parts[0].trim());
+            int len = parts.length == 1 ? 32 : Integer.parseInt(parts[1].trim());
+            if (parts.length > 2 || len < 0 || len > 32) {
+                throw new IllegalArgumentException();
+            }
+            Cidr c = new Cidr(ip, len);
+            if ((ip.value() & ~c.mask() & 0xFFFFFFFFL) != 0) {
+                problem(m.get(key), "'" + key + "' of " + what + ": " + v + " has bits set beyond its /" + len
+                        + " prefix; write " + new Cidr(new Ipv4(ip.value() & c.mask()), len));
+                return null;
+            }
+            return c;
+        } catch (IllegalArgumentException e) {
+            problem(m.get(key), "'" + key + "' of " + what + " must be an address or prefix like 198.51.100.0/24, "
+                    + "not '" + v + "'");
+            return null;
+        }
     }
 
     private Address address(Node n, String what) {
-        Map<String, Node> m = map(n, "address of " + what, Set.of("ip", "protocol", "port", "dynamic-ports"));
-        Ipv4 ip = ip(m, "ip", n, "address of " + what, true);
-        Protocol proto = choice(m, "protocol", n, "address of " + what, Protocol.class, Protocol.TCP);
-        Integer port = integer(m, "port", n, "address of " + what, true, 1, 65535);
-        PortRange range = null;
-        String r = string(m, "dynamic-ports", n, "address of " + what, false);
-        if (r != null) {
-            String[] parts = r.split("-");
-            try {
-                int lo = Integer.parseInt(parts[0].trim());
-                int hi = Integer.parseInt(parts[1].trim());
-                if (parts.length != 2 || lo < 1 || hi > 65535 || lo > hi) {
-                    throw new NumberFormatException();
-                }
-                range = new PortRange(lo, hi, src(m.get("dynamic-ports")));
-            } catch (RuntimeException e) {
-                problem(m.get("dynamic-ports"), "'dynamic-ports' of " + what + " must be LOW-HIGH with "
-                        + "1 <= LOW <= HIGH <= 65535, e.g. 1025-1125; not '" + r + "'");
-            }
+        String aw = "address of " + what;
+        Map<String, Node> m = map(n, aw, Set.of("ip", "ip-pool", "protocol", "port", "dynamic-ports"));
+        Ipv4 ip = null;
+        String pool = string(m, "ip-pool", n, aw, false);
+        if (pool != null && m.containsKey("ip")) {
+            problem(n, aw + ": give 'ip' or 'ip-pool', not both");
+        } else if (pool == null) {
+            ip = ip(m, "ip", n, aw, true);
         }
-        return ip == null || port == null ? null : new Address(ip, proto, port, range, src(n));
+        Protocol proto = choice(m, "protocol", n, aw, Protocol.class, Protocol.TCP);
+        PortRange ports = portRange(m, "port", aw, 1);
+        if (!m.containsKey("port")) {
+            problem(n, aw + " needs 'port': the service port (or a range LOW-HIGH)");
+        }
+        PortRange range = portRange(m, "dynamic-ports", aw, 1);
+        if (range != null && ports != null && ports.low() != ports.high()) {
+            problem(m.get("dynamic-ports"), aw + ": only a single service port owns dynamic ports; the service's "
+                    + "port is already the range " + ports);
+        }
+        return (ip == null && pool == null) || ports == null ? null
+                : new Address(ip, pool, proto, ports.low(), ports.high(), range, src(n));
     }
 
     private Step step(Node n, String what) {
@@ -340,7 +563,7 @@ public final class CatalogLoader {
             return new Step(s.getValue(), List.of(), null, src(n));
         }
         Map<String, Node> m = map(n, "a step of " + what, Set.of("device", "copy-to", "port"));
-        String device = string(m, "device", n, "a step of " + what, true);
+        String device = string(m, "device", n, "a step of " + what, true); // a device, pool or group
         List<String> copies = new ArrayList<>();
         Node c = m.get("copy-to");
         if (c instanceof SequenceNode cs) {

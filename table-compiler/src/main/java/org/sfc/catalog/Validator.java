@@ -24,20 +24,36 @@ public final class Validator {
         this.c = c;
     }
 
-    /** Throws a {@link CatalogException} listing every problem, or returns normally if there is none. */
-    public static void validate(Catalog c) {
-        Validator v = new Validator(c);
-        v.run();
-        if (!v.problems.isEmpty()) {
-            throw new CatalogException(v.problems);
+    /**
+     * Resolves packages and pool addresses (lowest free first) and checks the result. Throws a
+     * {@link CatalogException} listing every problem; returns the concrete catalog otherwise.
+     */
+    public static Catalog validate(Catalog c) {
+        return validate(c, Resolver.IpAllocator.inOrder());
+    }
+
+    /** As {@link #validate(Catalog)}, with pool addresses from {@code ips} (the compiler's keep them stable). */
+    public static Catalog validate(Catalog c, Resolver.IpAllocator ips) {
+        List<String> problems = new ArrayList<>();
+        Validator structure = new Validator(c);
+        structure.structure();
+        problems.addAll(structure.problems);
+        Catalog resolved = Resolver.resolve(c, ips, problems);
+        Validator v = new Validator(resolved);
+        v.services();
+        problems.addAll(v.problems);
+        if (!problems.isEmpty()) {
+            throw new CatalogException(problems);
         }
+        return resolved;
     }
 
     private void problem(Src src, String message) {
         problems.add(src + ": " + message);
     }
 
-    private void run() {
+    /** What does not depend on how services are resolved: ports, devices, pools, groups, tenants. */
+    private void structure() {
         ports();
         for (Device d : c.devices().values()) {
             if (d.mode() == Mode.NAT && d.ip() == null) {
@@ -45,10 +61,75 @@ public final class Validator {
                         + "translates the service address to, or use mode: l2");
             }
         }
+        pools();
+        groups();
+        for (Service s : c.services().values()) {
+            if (s.tenant() != null && !c.tenants().isEmpty() && !c.tenants().containsKey(s.tenant())) {
+                problem(s.src(), "service " + s.name() + ": unknown tenant '" + s.tenant() + "'; the catalog's tenants "
+                        + "are " + new java.util.TreeSet<>(c.tenants().keySet()));
+            }
+        }
+    }
+
+    private void services() {
         for (Service s : c.services().values()) {
             service(s);
         }
         addresses();
+        clients();
+    }
+
+    /** Pool members and spares exist, have the pool's function (and vendor/model), and sit in one pool only. */
+    private void pools() {
+        Map<String, String> poolOf = new HashMap<>();
+        for (Pool p : c.pools().values()) {
+            List<String> all = new ArrayList<>(p.members());
+            all.addAll(p.spares());
+            for (String name : all) {
+                Device d = device(name, p.src(), "pool " + p.name());
+                if (d == null) {
+                    continue;
+                }
+                String prev = poolOf.putIfAbsent(name, p.name());
+                if (prev != null) {
+                    problem(p.src(), "pool " + p.name() + ": device " + name + " is already in pool " + prev
+                            + "; a device belongs to one pool (as a member or a spare)");
+                }
+                if (!d.function().equals(p.function()) || differs(p.vendor(), d.vendor()) || differs(p.model(), d.model())) {
+                    problem(p.src(), "pool " + p.name() + " holds " + p.function() + (p.vendor() == null ? "" : " from "
+                            + p.vendor()) + (p.model() == null ? "" : " model " + p.model()) + " but device " + name
+                            + " is " + d.function() + (d.vendor() == null ? "" : " from " + d.vendor())
+                            + (d.model() == null ? "" : " model " + d.model()) + "; a pool holds like devices only");
+                }
+            }
+        }
+    }
+
+    private static boolean differs(String wanted, String have) {
+        return wanted != null && !wanted.equals(have);
+    }
+
+    /** Group members exist and are interchangeable: same mode, tag mode and number of ports. */
+    private void groups() {
+        for (Group g : c.groups().values()) {
+            Device first = null;
+            for (String name : g.members()) {
+                if (c.pools().containsKey(name) || c.groups().containsKey(name)) {
+                    problem(g.src(), "group " + g.name() + ": member " + name + " is a pool or group; list devices");
+                    continue;
+                }
+                Device d = device(name, g.src(), "group " + g.name());
+                if (d == null) {
+                    continue;
+                }
+                if (first == null) {
+                    first = d;
+                } else if (d.mode() != first.mode() || d.tag() != first.tag() || d.twoPort() != first.twoPort()) {
+                    problem(g.src(), "group " + g.name() + ": device " + name + " is not like " + first.id()
+                            + " (mode, tag and number of ports must match); a group shares load between identical devices");
+                }
+            }
+        }
     }
 
     /** Every switch port has one role: one uplink, or one side of one device. */
@@ -87,6 +168,20 @@ public final class Validator {
         return d;
     }
 
+    /** A step's target: a device, pool or group (an unknown name is reported). */
+    private List<Device> target(String name, String service, Src src, String where) {
+        if (c.devices().containsKey(name) || c.pools().containsKey(name) || c.groups().containsKey(name)) {
+            return c.devicesOf(name, service);
+        }
+        String known = "the catalog's devices are " + new java.util.TreeSet<>(c.devices().keySet());
+        if (!c.pools().isEmpty() || !c.groups().isEmpty()) {
+            known += ", pools " + new java.util.TreeSet<>(c.pools().keySet()) + ", groups "
+                    + new java.util.TreeSet<>(c.groups().keySet());
+        }
+        problem(src, where + ": unknown device '" + name + "'; " + known);
+        return List.of();
+    }
+
     private void service(Service s) {
         String what = "service " + s.name();
         if (s.sequence().size() > MAX_STEPS) {
@@ -101,45 +196,95 @@ public final class Validator {
                         + "step tag: give " + from.id() + " tag: port");
             }
         }
+        if (s.exit() != null && c.switchInfo().uplink(s.exit()) == null) {
+            problem(s.src(), what + ": unknown exit uplink '" + s.exit() + "'; the switch's uplinks are "
+                    + c.switchInfo().uplinks().stream().map(Uplink::name).toList());
+        }
+        if (s.sourceKeyed() && s.exit() == null) {
+            problem(s.src(), what + " is chosen by its clients, so after its last step it leaves toward the network: "
+                    + "name the uplink under 'exit'");
+        }
+        if (s.exit() != null && from == null && c.switchInfo().uplinks().size() == 1) {
+            problem(s.src(), what + " leaves by uplink " + s.exit() + ", the switch's only uplink; its clients need "
+                    + "another uplink, or a 'from' device");
+        }
+        if (!s.sourceKeyed() && s.exit() != null) {
+            problem(s.src(), what + ": 'exit' is for services chosen by 'clients'; a service address ends at its last "
+                    + "device");
+        }
+        // A service that leaves by an uplink gets its replies from there, not from its last device.
+        boolean endsAtDevice = s.exit() == null;
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < s.sequence().size(); i++) {
             Step st = s.sequence().get(i);
             String where = what + " step " + (i + 1);
-            Device d = device(st.device(), st.src(), where);
+            List<Device> ds = target(st.target(), s.name(), st.src(), where);
             for (String copy : st.copyTo()) {
                 device(copy, st.src(), where + " copy-to");
             }
-            if (d == null) {
-                continue;
-            }
-            if (from != null && d.id().equals(from.id())) {
-                problem(st.src(), where + ": device " + d.id() + " is where the service's clients come from; it "
-                        + "cannot also be a step");
-            }
-            if (!seen.add(d.id()) && d.tag() == TagMode.PORT) {
-                problem(st.src(), where + ": device " + d.id() + " appears twice and is port-tagged, so the switch "
-                        + "could not tell the two visits apart (a loop); give it tag: dscp or use another device");
-            }
             boolean last = i == s.sequence().size() - 1;
-            if (st.translatePort() != null && !last) {
+            if (st.translatePort() != null && !(last && endsAtDevice)) {
                 problem(st.src(), where + ": port translation is only for the last step (the server); the reply is "
                         + "translated back where it is classified");
             }
-            if (last && d.tag() != TagMode.PORT) {
-                problem(st.src(), where + ": device " + d.id() + " ends the service, so replies start there and "
-                        + "carry no step tag of ours: give it tag: port");
+            for (Device d : ds) {
+                deviceInStep(s, d, st, where, last && endsAtDevice, last, from, seen);
             }
-            if (last && d.twoPort()) {
-                problem(st.src(), where + ": the last device must be a one-port device (its replies leave where "
-                        + "requests arrive)");
+        }
+    }
+
+    private void deviceInStep(Service s, Device d, Step st, String where, boolean end, boolean last, Device from,
+                              Set<String> seen) {
+        if (from != null && d.id().equals(from.id())) {
+            problem(st.src(), where + ": device " + d.id() + " is where the service's clients come from; it "
+                    + "cannot also be a step");
+        }
+        if (!seen.add(d.id()) && d.tag() == TagMode.PORT) {
+            problem(st.src(), where + ": device " + d.id() + " appears twice and is port-tagged, so the switch "
+                    + "could not tell the two visits apart (a loop); give it tag: dscp or use another device");
+        }
+        if (end && d.tag() != TagMode.PORT) {
+            problem(st.src(), where + ": device " + d.id() + " ends the service, so replies start there and "
+                    + "carry no step tag of ours: give it tag: port");
+        }
+        if (end && d.twoPort()) {
+            problem(st.src(), where + ": the last device must be a one-port device (its replies leave where "
+                    + "requests arrive)");
+        }
+        if (!end && d.mode() == Mode.NAT) {
+            problem(st.src(), where + ": device " + d.id() + " runs in nat mode but is not the last step; "
+                    + "NAT is for the server at the end of a sequence");
+        }
+        if (end && d.mode() == Mode.NAT && s.address() != null
+                && (s.address().dynamicPorts() != null || s.address().port() != s.address().lastPort())) {
+            problem(st.src(), where + ": dynamic ports and port ranges with a nat-mode server are not supported yet; "
+                    + "run " + d.id() + " in l2 (loopback/alias) mode");
+        }
+    }
+
+    /** A client address chooses one chain, and is no service's address (the switch would confuse the two). */
+    private void clients() {
+        Map<Long, String> owner = new HashMap<>();
+        for (Service s : c.services().values()) {
+            if (s.address() != null) {
+                owner.putIfAbsent(s.address().ip().value(), "the address of service " + s.name());
             }
-            if (!last && d.mode() == Mode.NAT) {
-                problem(st.src(), where + ": device " + d.id() + " runs in nat mode but is not the last step; "
-                        + "NAT is for the server at the end of a sequence");
+        }
+        for (Device d : c.devices().values()) {
+            if (d.ip() != null && d.mode() == Mode.NAT) {
+                owner.putIfAbsent(d.ip().value(), "the address of nat-mode device " + d.id());
             }
-            if (last && d.mode() == Mode.NAT && s.address().dynamicPorts() != null) {
-                problem(st.src(), where + ": dynamic ports with a nat-mode server are not supported yet; run "
-                        + d.id() + " in l2 (loopback/alias) mode");
+        }
+        for (Service s : c.services().values()) {
+            if (!s.sourceKeyed()) {
+                continue;
+            }
+            for (Ipv4 ip : s.clients().ips()) {
+                String prev = owner.putIfAbsent(ip.value(), "a client of service " + s.name());
+                if (prev != null && !prev.equals("a client of service " + s.name())) {
+                    problem(s.clients().src(), "service " + s.name() + ": client " + ip + " is already " + prev
+                            + "; an address can choose only one chain");
+                }
             }
         }
     }
@@ -147,14 +292,14 @@ public final class Validator {
     /** Service addresses are unique, and ranges owned by service ports never overlap (seed ¶127). */
     private void addresses() {
         Map<String, Service> fixed = new HashMap<>();
-        List<Service> all = new ArrayList<>(c.services().values());
+        List<Service> all = c.services().values().stream().filter(x -> x.address() != null).toList();
         for (Service s : all) {
             Address a = s.address();
-            String key = a.ip() + "/" + a.protocol() + "/" + a.port();
+            String key = a.ip() + "/" + a.protocol() + "/" + a.ports();
             Service prev = fixed.putIfAbsent(key, s);
             if (prev != null) {
                 problem(a.src(), "service " + s.name() + " has the same address as service " + prev.name() + " ("
-                        + a.ip() + " " + a.protocol().name().toLowerCase() + " " + a.port() + "); change its ip or port");
+                        + a.ip() + " " + a.protocol().name().toLowerCase() + " " + a.ports() + "); change its ip or port");
             }
         }
         // Ranges only conflict within one IP and protocol: compare within those groups, not all pairs.
@@ -163,31 +308,37 @@ public final class Validator {
             byIp.computeIfAbsent(svc.address().ip() + "/" + svc.address().protocol(), k -> new ArrayList<>()).add(svc);
         }
         for (List<Service> group : byIp.values()) {
-            if (group.stream().noneMatch(x -> x.address().dynamicPorts() != null)) {
-                continue;
-            }
             for (int i = 0; i < group.size(); i++) {
-                Address a = group.get(i).address();
-                if (a.dynamicPorts() == null) {
-                    continue;
-                }
                 for (int j = 0; j < group.size(); j++) {
-                    Address b = group.get(j).address();
-                    if (i == j) {
-                        continue;
-                    }
-                    if (b.dynamicPorts() != null && j > i && a.dynamicPorts().overlaps(b.dynamicPorts())) {
-                        problem(b.dynamicPorts().src(), "service " + group.get(j).name() + " owns dynamic ports "
-                                + b.dynamicPorts() + ", which overlap " + a.dynamicPorts() + " owned by service "
-                                + group.get(i).name() + " on the same ip; each service port needs its own range");
-                    }
-                    if (a.dynamicPorts().contains(b.port())) {
-                        problem(a.dynamicPorts().src(), "service " + group.get(i).name() + "'s dynamic ports "
-                                + a.dynamicPorts() + " include port " + b.port() + ", the service port of "
-                                + group.get(j).name() + "; move the range or that service's port");
+                    if (i != j) {
+                        rangeConflicts(group.get(i), group.get(j), j > i);
                     }
                 }
             }
+        }
+    }
+
+    /** Conflicts of a's ranges with b's (both on one ip and protocol); {@code firstTime}: a comes before b. */
+    private void rangeConflicts(Service sa, Service sb, boolean firstTime) {
+        Address a = sa.address();
+        Address b = sb.address();
+        PortRange bPorts = new PortRange(b.port(), b.lastPort(), b.src());
+        if (a.dynamicPorts() != null) {
+            if (b.dynamicPorts() != null && firstTime && a.dynamicPorts().overlaps(b.dynamicPorts())) {
+                problem(b.dynamicPorts().src(), "service " + sb.name() + " owns dynamic ports " + b.dynamicPorts()
+                        + ", which overlap " + a.dynamicPorts() + " owned by service " + sa.name() + " on the same ip; "
+                        + "each service port needs its own range");
+            }
+            if (a.dynamicPorts().overlaps(bPorts)) {
+                problem(a.dynamicPorts().src(), "service " + sa.name() + "'s dynamic ports " + a.dynamicPorts()
+                        + " include port " + b.ports() + ", the service port of " + sb.name() + "; move the range or "
+                        + "that service's port");
+            }
+        }
+        boolean sameSinglePort = a.port() == a.lastPort() && b.port() == b.lastPort();
+        if (firstTime && !sameSinglePort && new PortRange(a.port(), a.lastPort(), a.src()).overlaps(bPorts)) {
+            problem(b.src(), "service " + sb.name() + "'s ports " + b.ports() + " overlap the ports " + a.ports()
+                    + " of service " + sa.name() + " on the same ip; give them ranges that do not overlap");
         }
     }
 }

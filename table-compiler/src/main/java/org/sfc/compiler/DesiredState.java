@@ -13,6 +13,11 @@ import p4.v1.P4RuntimeOuterClass.*;
  */
 public record DesiredState(List<Entity> entities, Schema schema) {
 
+    /** Nothing: the diff from here to a state is how a fresh switch is programmed. */
+    public static DesiredState empty(Schema schema) {
+        return new DesiredState(List.of(), schema);
+    }
+
     public String text() {
         StringBuilder sb = new StringBuilder();
         for (Entity e : entities) {

@@ -35,7 +35,9 @@ public final class Diff {
         now.forEach((key, e) -> {
             Entity prev = old.get(key);
             if (prev == null) {
-                upserts.get(level(e, after.schema())).add(update(Update.Type.INSERT, e));
+                // Meter cells always exist (P4Runtime): configuring one is a MODIFY, never an INSERT.
+                Update.Type type = e.hasMeterEntry() ? Update.Type.MODIFY : Update.Type.INSERT;
+                upserts.get(level(e, after.schema())).add(update(type, e));
             } else if (!prev.equals(e)) {
                 upserts.get(level(e, after.schema())).add(update(Update.Type.MODIFY, e));
             }

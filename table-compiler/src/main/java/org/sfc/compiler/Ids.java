@@ -45,6 +45,9 @@ public final class Ids {
         private final Ids previous;
         private final Map<String, Map<String, Integer>> used = new TreeMap<>();
         private final Map<String, Set<Integer>> taken = new HashMap<>();
+        // Where the search for a free id resumes: ids are only ever taken during one allocation, so
+        // everything below the cursor stays taken (without it, n new names cost O(n^2)).
+        private final Map<String, Integer> cursor = new HashMap<>();
 
         private Allocator(Ids previous) {
             this.previous = previous;
@@ -64,13 +67,20 @@ public final class Ids {
                 return prev;
             }
             Set<Integer> t = taken.computeIfAbsent(kind, k -> new HashSet<>());
-            for (int i = min; i <= max; i++) {
+            String range = kind + ":" + min;
+            for (int i = Math.max(min, cursor.getOrDefault(range, min)); i <= max; i++) {
                 if (t.add(i)) {
                     m.put(name, i);
+                    cursor.put(range, i + 1);
                     return i;
                 }
             }
             throw new IllegalStateException("no free " + kind + " id left in " + min + ".." + max);
+        }
+
+        /** Marks {@code id} of {@code kind} as used by something that is not named here (nobody gets it). */
+        public void reserve(String kind, int id) {
+            taken.computeIfAbsent(kind, k -> new HashSet<>()).add(id);
         }
 
         public Ids result() {

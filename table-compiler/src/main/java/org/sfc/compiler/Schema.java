@@ -83,11 +83,26 @@ public final class Schema {
                 .build();
     }
 
+    /** A range match, or null for the whole range (P4Runtime: a don't-care match is omitted). */
     public FieldMatch range(String table, String field, long low, long high) {
         P4InfoOuterClass.MatchField f = field(table, field);
+        if (low == 0 && high == (1L << f.getBitwidth()) - 1) {
+            return null;
+        }
         String what = table + "." + field;
         return FieldMatch.newBuilder().setFieldId(f.getId()).setRange(FieldMatch.Range.newBuilder()
                 .setLow(bytes(low, f.getBitwidth(), what)).setHigh(bytes(high, f.getBitwidth(), what))).build();
+    }
+
+    /** A ternary match, or null when the mask is 0 (P4Runtime: a don't-care match is omitted). */
+    public FieldMatch ternary(String table, String field, long value, long mask) {
+        P4InfoOuterClass.MatchField f = field(table, field);
+        if (mask == 0) {
+            return null;
+        }
+        String what = table + "." + field;
+        return FieldMatch.newBuilder().setFieldId(f.getId()).setTernary(FieldMatch.Ternary.newBuilder()
+                .setValue(bytes(value & mask, f.getBitwidth(), what)).setMask(bytes(mask, f.getBitwidth(), what))).build();
     }
 
     /** An action call with its parameters given by name: {@code action("to_next_hop", "nh_id", 3, "dscp", 1)}. */

@@ -28,6 +28,12 @@ import p4.v1.P4RuntimeOuterClass.*;
  *   <li>{@code copy-to} on a step copies packets going into that device and replies coming out of it.</li>
  *   <li>The last device's replies are classified by source: a nat-mode server's address and a translated
  *       port are turned back into the service address there.</li>
+ *   <li>A step may name a pool (the member chosen for the service) or a group: its next hop is then an action
+ *       profile group over the members, and a packet may come back from any member's port.</li>
+ *   <li>Source-keyed services (ISP mode, a proxy's outbound requests) are classified by client address and,
+ *       after their last step, leave by their {@code exit} uplink; replies to the clients come back there
+ *       (step 0) and go through the sequence in reverse.</li>
+ *   <li>ACL rules are matched where the service's clients enter (the uplinks or the {@code from} device).</li>
  * </ul>
  */
 public final class TableCompiler {
@@ -40,25 +46,57 @@ public final class TableCompiler {
     /** A compilation: the entities and the ids it used (to pass to the next compilation). */
     public record Result(DesiredState state, Ids ids) {}
 
+    /** A step's target as the compiler sees it: one device, or the members of a group (load shared). */
+    private record Hop(String name, List<Device> devices, boolean group) {
+        Device first() {
+            return devices.get(0);
+        }
+
+        List<Integer> insidePorts() {
+            return devices.stream().map(d -> d.inside().port()).toList();
+        }
+
+        List<Integer> outsidePorts() {
+            return devices.stream().map(d -> d.outside().port()).toList();
+        }
+    }
+
     private final Catalog c;
     private final Schema s;
     private final Ids.Allocator ids;
     private final Map<String, Action> members = new LinkedHashMap<>();
+    private final Map<String, List<String>> groups = new LinkedHashMap<>();
+    private final Map<String, TableAction> nextHops = new LinkedHashMap<>();
     private final Map<String, List<Device>> cloneSessions = new TreeMap<>();
     private final List<Entity> ports = new ArrayList<>();
     private final List<Entity> meters = new ArrayList<>();
     private final List<Entity> steps = new ArrayList<>();
     private final List<Entity> classifiers = new ArrayList<>();
 
-    private TableCompiler(Catalog c, Schema s, Ids previous) {
+    private TableCompiler(Catalog c, Schema s, Ids.Allocator ids) {
         this.c = c;
         this.s = s;
-        this.ids = previous.next();
+        this.ids = ids;
     }
 
+    /**
+     * Validates {@code catalog} (every problem at once, as a {@link org.sfc.catalog.CatalogException}) and
+     * compiles it; names keep the ids {@code previous} gave them.
+     */
     public static Result compile(Catalog catalog, Schema schema, Ids previous) {
-        Validator.validate(catalog);
-        return new TableCompiler(catalog, schema, previous).run();
+        Ids.Allocator ids = previous.next();
+        Catalog resolved = Validator.validate(catalog, new org.sfc.catalog.Resolver.IpAllocator() {
+            @Override
+            public void reserve(String pool, long offset) {
+                ids.reserve("service-ip:" + pool, (int) offset);
+            }
+
+            @Override
+            public long allocate(String pool, String service, long size) {
+                return ids.id("service-ip:" + pool, service, 0, (int) Math.min(size - 1, Integer.MAX_VALUE));
+            }
+        });
+        return new TableCompiler(resolved, schema, ids).run();
     }
 
     private Result run() {
@@ -71,17 +109,18 @@ public final class TableCompiler {
         }
         List<Entity> all = new ArrayList<>();
         int profile = s.profileId("next_hop_selector");
-        members.forEach((key, action) -> {
-            int id = ids.id("next-hop", key, 1, 65535);
-            all.add(Entity.newBuilder().setActionProfileMember(ActionProfileMember.newBuilder()
-                    .setActionProfileId(profile).setMemberId(id).setAction(action)).build());
+        members.forEach((key, action) -> all.add(Entity.newBuilder().setActionProfileMember(ActionProfileMember
+                .newBuilder().setActionProfileId(profile).setMemberId(memberId(key)).setAction(action)).build()));
+        groups.forEach((key, memberKeys) -> {
+            ActionProfileGroup.Builder g = ActionProfileGroup.newBuilder().setActionProfileId(profile)
+                    .setGroupId(ids.id("group", key, 1, 65535)).setMaxSize(memberKeys.size());
+            memberKeys.forEach(m -> g.addMembers(ActionProfileGroup.Member.newBuilder().setMemberId(memberId(m))
+                    .setWeight(1)));
+            all.add(Entity.newBuilder().setActionProfileGroup(g).build());
         });
-        members.keySet().forEach(key -> {
-            int id = ids.id("next-hop", key, 1, 65535);
-            all.add(entry(TableEntry.newBuilder().setTableId(s.table("next_hop").getPreamble().getId())
-                    .addMatch(s.exact("next_hop", "nh_id", id))
-                    .setAction(TableAction.newBuilder().setActionProfileMemberId(id)).build()));
-        });
+        nextHops.forEach((key, action) -> all.add(entry(TableEntry.newBuilder()
+                .setTableId(s.table("next_hop").getPreamble().getId())
+                .addMatch(s.exact("next_hop", "nh_id", ids.id("next-hop", key, 1, 65535))).setAction(action).build())));
         cloneSessions.forEach((key, targets) -> {
             CloneSessionEntry.Builder cs = CloneSessionEntry.newBuilder().setSessionId(ids.id("clone-session", key, 1, 65535));
             for (Device d : targets) {
@@ -131,6 +170,13 @@ public final class TableCompiler {
             problems.add(file + "the catalog needs " + memberCount + " next-hop members but the target's selector holds "
                     + selectorSize);
         }
+        int maxGroup = s.profile("next_hop_selector").getMaxGroupSize();
+        groups.forEach((key, m) -> {
+            if (maxGroup > 0 && m.size() > maxGroup) {
+                problems.add(file + key.replace(':', ' ') + " has " + m.size() + " members but the target's groups hold "
+                        + maxGroup + "; split it");
+            }
+        });
         long meters = s.meter("service_meter").getSize();
         for (Service svc : new TreeMap<>(c.services()).values()) {
             int id = serviceId(svc.name());
@@ -161,17 +207,29 @@ public final class TableCompiler {
     }
 
     private TableEntry tableEntry(String table, int priority, Action action, FieldMatch... match) {
-        return TableEntry.newBuilder().setTableId(s.table(table).getPreamble().getId()).addAllMatch(List.of(match))
-                .setPriority(priority).setAction(TableAction.newBuilder().setAction(action)).build();
+        TableEntry.Builder b = TableEntry.newBuilder().setTableId(s.table(table).getPreamble().getId())
+                .setPriority(priority).setAction(TableAction.newBuilder().setAction(action));
+        for (FieldMatch m : match) {
+            if (m != null) { // null: a don't-care match, omitted
+                b.addMatch(m);
+            }
+        }
+        return b.build();
     }
 
-    private int nextHop(String key, Action member) {
-        members.putIfAbsent(key, member);
+    private int memberId(String key) {
         return ids.id("next-hop", key, 1, 65535);
     }
 
-    /** The next hop that sends a packet into {@code d} in {@code direction} (outside forward, inside reply). */
-    private int deviceNextHop(Device d, int direction) {
+    /** A next hop that is one member; member and next hop share the id. */
+    private int nextHop(String key, Action member) {
+        members.putIfAbsent(key, member);
+        nextHops.putIfAbsent(key, TableAction.newBuilder().setActionProfileMemberId(memberId(key)).build());
+        return ids.id("next-hop", key, 1, 65535);
+    }
+
+    /** The member sending into {@code d} in {@code direction} (outside forward, inside reply); its key. */
+    private String deviceMember(Device d, int direction) {
         long smac = c.switchInfo().mac().value();
         if (direction == FWD) {
             Attachment a = d.outside();
@@ -180,12 +238,31 @@ public final class TableCompiler {
                             "device_id", deviceId(d.id()), "device_ip", d.ip().value())
                     : s.action("set_next_hop", "port", a.port(), "dmac", a.mac().value(), "smac", smac,
                             "device_id", deviceId(d.id()));
-            // Keyed by what the next hop does: a one-port l2 device shares one next hop for both directions.
-            return nextHop("device:" + d.id() + (d.mode() == Mode.NAT ? ":nat" : ":port" + a.port()), act);
+            // Keyed by what the member does: a one-port l2 device shares one member for both directions.
+            String key = "device:" + d.id() + (d.mode() == Mode.NAT ? ":nat" : ":port" + a.port());
+            members.putIfAbsent(key, act);
+            return key;
         }
         Attachment a = d.inside();
-        return nextHop("device:" + d.id() + ":port" + a.port(), s.action("set_next_hop", "port", a.port(), "dmac",
-                a.mac().value(), "smac", smac, "device_id", deviceId(d.id())));
+        String key = "device:" + d.id() + ":port" + a.port();
+        members.putIfAbsent(key, s.action("set_next_hop", "port", a.port(), "dmac", a.mac().value(), "smac", smac,
+                "device_id", deviceId(d.id())));
+        return key;
+    }
+
+    /** The next hop into a step's target: the device's member, or a group over the members' members. */
+    private int hopNextHop(Hop h, int direction) {
+        if (!h.group()) {
+            String key = deviceMember(h.first(), direction);
+            return nextHop(key, members.get(key));
+        }
+        List<String> memberKeys = h.devices().stream().map(d -> deviceMember(d, direction)).toList();
+        List<String> otherWay = h.devices().stream().map(d -> deviceMember(d, 1 - direction)).toList();
+        // One group serves both directions when its members' members are the same (one-port l2 devices).
+        String key = "group:" + h.name() + (memberKeys.equals(otherWay) ? "" : direction == FWD ? ":fwd" : ":reply");
+        groups.putIfAbsent(key, memberKeys);
+        nextHops.putIfAbsent(key, TableAction.newBuilder().setActionProfileGroupId(ids.id("group", key, 1, 65535)).build());
+        return ids.id("next-hop", key, 1, 65535);
     }
 
     private int uplinkNextHop(Uplink u) {
@@ -217,37 +294,66 @@ public final class TableCompiler {
         }
     }
 
+    private List<Hop> hops(Service svc) {
+        return svc.sequence().stream().map(st -> new Hop(st.target(), c.devicesOf(st.target(), svc.name()),
+                c.groups().containsKey(st.target()))).toList();
+    }
+
     private void service(Service svc) {
         int id = serviceId(svc.name());
-        List<Device> d = svc.sequence().stream().map(st -> c.devices().get(st.device())).toList();
+        List<Hop> d = hops(svc);
         int n = d.size();
         Device from = svc.from() == null ? null : c.devices().get(svc.from());
+        Uplink exit = svc.exit() == null ? null : c.switchInfo().uplink(svc.exit());
+        // Where the service's clients enter, and the step their packets have there.
+        // A service address may be reached from any uplink; a source-keyed service's clients are behind one: the
+        // first uplink that is not its exit (their packets elsewhere would be spoofed).
+        Uplink clientsUplink = c.switchInfo().uplinks().stream().filter(u -> u != exit).findFirst().orElse(null);
+        List<Integer> clientPorts = from != null ? List.of(from.inside().port())
+                : svc.sourceKeyed() ? List.of(clientsUplink.port())
+                : c.switchInfo().uplinks().stream().map(Uplink::port).toList();
+        int clientStep = from != null ? STEP_FROM_PORT : 0;
 
-        // Forward: from the clients' side to step 1, then from each device to the next.
-        if (from == null) {
-            for (Uplink u : c.switchInfo().uplinks()) {
-                step(id, FWD, 0, u.port(), send(svc, d, 0, FWD, true));
-            }
-        } else {
-            step(id, FWD, STEP_FROM_PORT, from.inside().port(), send(svc, d, 0, FWD, true));
+        // Forward: from the clients' side to step 1, then from each device to the next (and out of the exit).
+        for (int port : clientPorts) {
+            step(id, FWD, clientStep, port, send(svc, d, 0, FWD, true));
         }
         for (int i = 0; i < n - 1; i++) {
-            step(id, FWD, returnStep(d, i, FWD), d.get(i).inside().port(), send(svc, d, i + 1, FWD, true));
+            Action next = send(svc, d, i + 1, FWD, true);
+            for (int port : d.get(i).insidePorts()) {
+                step(id, FWD, returnStep(svc, d, i, FWD), port, next);
+            }
+        }
+        if (exit != null) {
+            Action out = s.action("to_next_hop", "nh_id", uplinkNextHop(exit), "dscp", svc.dscp());
+            for (int port : d.get(n - 1).insidePorts()) {
+                step(id, FWD, returnStep(svc, d, n - 1, FWD), port, out);
+            }
+            // Replies from the network enter at the exit (step 0) and go into the last device.
+            step(id, REPLY, 0, exit.port(), send(svc, d, n - 1, REPLY, false));
         }
         // Reply: from the last device back through the sequence, then to the clients' side.
         for (int i = n - 1; i >= 1; i--) {
-            boolean copy = !svc.sequence().get(i).copyTo().isEmpty();
+            List<String> copies = svc.sequence().get(i).copyTo();
             Action to = send(svc, d, i - 1, REPLY, false);
-            step(id, REPLY, returnStep(d, i, REPLY), d.get(i).outside().port(),
-                    copy ? withCopy(to, svc.sequence().get(i).copyTo()) : to);
+            for (int port : d.get(i).outsidePorts()) {
+                step(id, REPLY, returnStep(svc, d, i, REPLY), port, copies.isEmpty() ? to : withCopy(to, copies));
+            }
         }
-        int toClients = from == null ? uplinkNextHop(c.switchInfo().uplinks().get(0)) : deviceNextHop(from, REPLY);
+        int toClients = from == null ? uplinkNextHop(clientsUplink)
+                : nextHop(deviceMember(from, REPLY), members.get(deviceMember(from, REPLY)));
         Action home = s.action("to_next_hop", "nh_id", toClients, "dscp", svc.dscp());
         List<String> firstCopies = svc.sequence().get(0).copyTo();
-        step(id, REPLY, returnStep(d, 0, REPLY), d.get(0).outside().port(),
-                firstCopies.isEmpty() ? home : withCopy(home, firstCopies));
+        for (int port : d.get(0).outsidePorts()) {
+            step(id, REPLY, returnStep(svc, d, 0, REPLY), port, firstCopies.isEmpty() ? home : withCopy(home, firstCopies));
+        }
 
-        classify(svc, id, d.get(n - 1), svc.sequence().get(n - 1));
+        if (svc.sourceKeyed()) {
+            classifyClients(svc, id);
+        } else {
+            classify(svc, id, d.get(n - 1), svc.sequence().get(n - 1));
+        }
+        acl(svc, id, clientPorts);
         if (svc.rate() != null) {
             meters.add(Entity.newBuilder().setMeterEntry(MeterEntry.newBuilder().setMeterId(s.meterId("service_meter"))
                     .setIndex(Index.newBuilder().setIndex(id)).setConfig(MeterConfig.newBuilder()
@@ -256,25 +362,30 @@ public final class TableCompiler {
         }
     }
 
-    /** Tag written toward device i: its step number forward, 2n-i in reply, the service DSCP if port-tagged. */
-    private static int tag(Service svc, List<Device> d, int i, int direction) {
-        if (d.get(i).tag() == TagMode.PORT) {
+    /**
+     * Tag written toward step i: its number forward; in reply 2n-1-i (one more when the last device also sees
+     * replies, i.e. the service leaves by an exit), so forward and reply tags never collide; the service's DSCP
+     * toward a port-tagged device.
+     */
+    private static int tag(Service svc, List<Hop> d, int i, int direction) {
+        if (d.get(i).first().tag() == TagMode.PORT) {
             return svc.dscp();
         }
-        return direction == FWD ? i + 1 : 2 * d.size() - (i + 1);
+        return direction == FWD ? i + 1 : 2 * d.size() - 1 - i + (svc.exit() != null ? 1 : 0);
     }
 
-    /** The step a packet has when it comes back from device i. */
-    private static int returnStep(List<Device> d, int i, int direction) {
-        if (d.get(i).tag() == TagMode.PORT || (direction == REPLY && i == d.size() - 1)) {
+    /** The step a packet has when it comes back from step i. */
+    private static int returnStep(Service svc, List<Hop> d, int i, int direction) {
+        boolean endsHere = svc.exit() == null && i == d.size() - 1;
+        if (d.get(i).first().tag() == TagMode.PORT || (direction == REPLY && endsHere)) {
             return STEP_FROM_PORT;
         }
-        return direction == FWD ? i + 1 : 2 * d.size() - (i + 1);
+        return tag(svc, d, i, direction);
     }
 
-    /** The action sending into device i; forward sends also copy and translate as step i says. */
-    private Action send(Service svc, List<Device> d, int i, int direction, boolean stepEffects) {
-        int nh = deviceNextHop(d.get(i), direction);
+    /** The action sending into step i; forward sends also copy and translate as step i says. */
+    private Action send(Service svc, List<Hop> d, int i, int direction, boolean stepEffects) {
+        int nh = hopNextHop(d.get(i), direction);
         int dscp = tag(svc, d, i, direction);
         Step st = svc.sequence().get(i);
         Integer translate = stepEffects ? st.translatePort() : null;
@@ -305,13 +416,13 @@ public final class TableCompiler {
                 s.exact("sequence", "ig_port", port))));
     }
 
-    private void classify(Service svc, int id, Device last, Step lastStep) {
+    private void classify(Service svc, int id, Hop last, Step lastStep) {
         Address a = svc.address();
         int proto = a.protocol().number;
         classifiers.add(entry(tableEntry("classify_dst", FIXED_PORT_PRIORITY,
                 s.action("set_service", "service_id", id, "direction", FWD),
                 s.exact("classify_dst", "ipv4_dst", a.ip().value()), s.exact("classify_dst", "ip_proto", proto),
-                s.range("classify_dst", "l4_dport", a.port(), a.port()))));
+                s.range("classify_dst", "l4_dport", a.port(), a.lastPort()))));
         if (a.dynamicPorts() != null) {
             classifiers.add(entry(tableEntry("classify_dst", RANGE_PRIORITY,
                     s.action("set_service", "service_id", id, "direction", FWD),
@@ -319,22 +430,68 @@ public final class TableCompiler {
                     s.range("classify_dst", "l4_dport", a.dynamicPorts().low(), a.dynamicPorts().high()))));
         }
         // Replies come from the last device: from its own address (nat) or the service address, from the port
-        // it listens on (translated or not).
+        // it listens on (translated or not). A nat-mode group's members each have their own address.
         int replyPort = lastStep.translatePort() != null ? lastStep.translatePort() : a.port();
-        long replyIp = last.mode() == Mode.NAT ? last.ip().value() : a.ip().value();
-        boolean rewrite = last.mode() == Mode.NAT || lastStep.translatePort() != null;
+        int replyLast = lastStep.translatePort() != null ? lastStep.translatePort() : a.lastPort();
+        boolean nat = last.first().mode() == Mode.NAT;
+        List<Long> replyIps = nat ? last.devices().stream().map(x -> x.ip().value()).distinct().toList()
+                : List.of(a.ip().value());
+        boolean rewrite = nat || lastStep.translatePort() != null;
         Action reply = rewrite
                 ? s.action("set_service_unnat", "service_id", id, "direction", REPLY, "service_ip", a.ip().value(),
                         "service_port", a.port())
                 : s.action("set_service", "service_id", id, "direction", REPLY);
-        classifiers.add(entry(tableEntry("classify_src", FIXED_PORT_PRIORITY, reply,
-                s.exact("classify_src", "ipv4_src", replyIp), s.exact("classify_src", "ip_proto", proto),
-                s.range("classify_src", "l4_sport", replyPort, replyPort))));
+        for (long replyIp : replyIps) {
+            classifiers.add(entry(tableEntry("classify_src", FIXED_PORT_PRIORITY, reply,
+                    s.exact("classify_src", "ipv4_src", replyIp), s.exact("classify_src", "ip_proto", proto),
+                    s.range("classify_src", "l4_sport", replyPort, replyLast))));
+        }
         if (a.dynamicPorts() != null) {
             classifiers.add(entry(tableEntry("classify_src", RANGE_PRIORITY,
                     s.action("set_service", "service_id", id, "direction", REPLY),
                     s.exact("classify_src", "ipv4_src", a.ip().value()), s.exact("classify_src", "ip_proto", proto),
                     s.range("classify_src", "l4_sport", a.dynamicPorts().low(), a.dynamicPorts().high()))));
+        }
+    }
+
+    /** A source-keyed service: its clients' packets choose it; packets addressed to its clients are replies. */
+    private void classifyClients(Service svc, int id) {
+        for (var ip : svc.clients().ips()) {
+            for (Protocol p : svc.clients().protocols()) {
+                classifiers.add(entry(tableEntry("classify_src", RANGE_PRIORITY,
+                        s.action("set_service", "service_id", id, "direction", FWD),
+                        s.exact("classify_src", "ipv4_src", ip.value()), s.exact("classify_src", "ip_proto", p.number))));
+                classifiers.add(entry(tableEntry("classify_dst", RANGE_PRIORITY,
+                        s.action("set_service", "service_id", id, "direction", REPLY),
+                        s.exact("classify_dst", "ipv4_dst", ip.value()), s.exact("classify_dst", "ip_proto", p.number))));
+            }
+        }
+    }
+
+    /**
+     * The service's virtual firewall, where its clients enter: the first rule that matches decides (highest
+     * priority), the default verdict is the lowest-priority rule; with default permit and no rule, nothing.
+     */
+    private void acl(Service svc, int id, List<Integer> clientPorts) {
+        Acl acl = svc.acl();
+        if (acl == null) {
+            return;
+        }
+        int n = acl.rules().size();
+        for (int port : clientPorts) {
+            for (int i = 0; i < n; i++) {
+                AclRule r = acl.rules().get(i);
+                classifiers.add(entry(tableEntry("acl", n - i + 1, s.action(r.action() == Verdict.PERMIT ? "permit" : "deny"),
+                        s.exact("acl", "service_id", id), s.ternary("acl", "ig_port", port, 0x1FF),
+                        r.source() == null ? null : s.ternary("acl", "ipv4_src", r.source().ip().value(), r.source().mask()),
+                        r.sourcePorts() == null ? null
+                                : s.range("acl", "l4_sport", r.sourcePorts().low(), r.sourcePorts().high()),
+                        r.ports() == null ? null : s.range("acl", "l4_dport", r.ports().low(), r.ports().high()))));
+            }
+            if (acl.defaultVerdict() == Verdict.DENY) {
+                classifiers.add(entry(tableEntry("acl", 1, s.action("deny"), s.exact("acl", "service_id", id),
+                        s.ternary("acl", "ig_port", port, 0x1FF))));
+            }
         }
     }
 }

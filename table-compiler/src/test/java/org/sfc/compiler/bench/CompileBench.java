@@ -76,7 +76,7 @@ public class CompileBench {
                 steps.add(new Step(d + k, List.of(), null, SRC));
             }
             String name = "svc-" + i;
-            svcs.put(name, new Service(name, null, new Address(new Ipv4((10L << 24) + i), Protocol.TCP, 443, null, SRC),
+            svcs.put(name, new Service(name, null, new Address(new Ipv4((10L << 24) + i), null, Protocol.TCP, 443, 443, null, SRC),
                     null, dscp, steps, null, SRC));
         }
         return new Catalog(new SwitchInfo(new Mac(0x02000000fe01L),
