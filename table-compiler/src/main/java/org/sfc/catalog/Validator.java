@@ -204,7 +204,8 @@ public final class Validator {
             problem(s.src(), what + " is chosen by its clients, so after its last step it leaves toward the network: "
                     + "name the uplink under 'exit'");
         }
-        if (s.exit() != null && from == null && c.switchInfo().uplinks().size() == 1) {
+        if (s.sourceKeyed() && s.exit() != null && from == null && c.switchInfo().uplink(s.exit()) != null
+                && c.switchInfo().uplinks().size() == 1) {
             problem(s.src(), what + " leaves by uplink " + s.exit() + ", the switch's only uplink; its clients need "
                     + "another uplink, or a 'from' device");
         }
@@ -213,7 +214,7 @@ public final class Validator {
                     + "device");
         }
         // A service that leaves by an uplink gets its replies from there, not from its last device.
-        boolean endsAtDevice = s.exit() == null;
+        boolean endsAtDevice = !s.sourceKeyed();
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < s.sequence().size(); i++) {
             Step st = s.sequence().get(i);
