@@ -141,4 +141,37 @@ class DiffTest {
         assertEquals(List.of("# delete next hops, copies, ports and meters",
                 "MODIFY meter[1] cir=0 cburst=0 pir=0 pburst=0"), diff(limited, BASE));
     }
+
+    @Test
+    void changingAnAclWritesOnlyTheRulesThatChanged() {
+        String v1 = BASE.replace("    dscp: 10", "    dscp: 10\n    acl:\n      default: deny\n      rules:\n"
+                + "        - {action: permit, source: 198.51.100.0/24}");
+        // A rule goes in front, the default becomes permit: the existing rule keeps its priority, untouched.
+        String v2 = BASE.replace("    dscp: 10", "    dscp: 10\n    acl:\n      rules:\n"
+                + "        - {action: deny, source: 198.51.100.66}\n        - {action: permit, source: 198.51.100.0/24}");
+        assertEquals(List.of(
+                "# insert/modify classifiers and ACLs",
+                "INSERT acl service_id=1 ig_port=1&&&0x1ff ipv4_src=198.51.100.66&&&0xffffffff prio=3 -> deny()",
+                "# delete classifiers and ACLs",
+                "DELETE acl service_id=1 ig_port=1&&&0x1ff prio=1 -> deny()"), diff(v1, v2));
+        // Turning a rule around is one MODIFY.
+        assertEquals(List.of(
+                "# insert/modify classifiers and ACLs",
+                "MODIFY acl service_id=1 ig_port=1&&&0x1ff ipv4_src=198.51.100.0&&&0xffffff00 prio=2 -> deny()"),
+                diff(v1, v1.replace("action: permit", "action: deny")));
+    }
+
+    @Test
+    void replacingADeviceInEveryServiceTouchesOnlyTheirSteps() throws Exception {
+        // Seed Figure 20: W1, W5 and W9 move from firewall 2061 to 2062 (W2 stays on 2063).
+        String v1 = java.nio.file.Files.readString(java.nio.file.Path.of("../examples/figure-20.yaml"));
+        String v2 = v1.replace("sequence: [fw-2061, app-1]", "sequence: [fw-2062, app-1]");
+        List<String> d = diff(v1, v2);
+        assertEquals(List.of(), d.stream().filter(l -> l.contains("classify") || l.contains("port_role")
+                || l.contains("service_id=2 ")).toList(), "no classifier, port or W2 (id 2) entry changes: " + d);
+        // fw-2062's two next hops and members are new, fw-2061's go; each of the three services rewrites its
+        // 4 steps (2 entries keyed on the old device's ports go, 2 keyed on the new one's come, 2 change target).
+        assertEquals(4, d.stream().filter(l -> l.matches("(INSERT|DELETE) member .*")).count(), d.toString());
+        assertEquals(3 * 6, d.stream().filter(l -> l.matches("(INSERT|MODIFY|DELETE) sequence .*")).count(), d.toString());
+    }
 }
