@@ -74,8 +74,12 @@ public final class Resolver {
                 }
             }
         }
-        Map<String, Service> out = new LinkedHashMap<>();
-        for (Service s : new java.util.TreeMap<>(c.services()).values()) {
+        // Most catalogs spell their services out: those are kept as they are, and so is the catalog.
+        if (c.services().values().stream().allMatch(s -> s.pkg() == null && (s.address() == null || s.address().ip() != null))) {
+            return c;
+        }
+        Map<String, Service> resolved = new java.util.HashMap<>();
+        for (Service s : new java.util.TreeMap<>(c.services()).values()) { // pool addresses in name order
             Address address = s.address();
             if (address != null && address.ip() == null) {
                 address = fromPool(s, ips);
@@ -84,10 +88,10 @@ public final class Resolver {
             if ((s.address() != null && address == null) || sequence == null) {
                 continue;
             }
-            out.put(s.name(), s.with(address, sequence));
+            resolved.put(s.name(), address == s.address() && sequence == s.sequence() ? s : s.with(address, sequence));
         }
         Map<String, Service> inOrder = new LinkedHashMap<>();
-        c.services().keySet().stream().filter(out::containsKey).forEach(n -> inOrder.put(n, out.get(n)));
+        c.services().keySet().stream().filter(resolved::containsKey).forEach(n -> inOrder.put(n, resolved.get(n)));
         return c.withServices(inOrder);
     }
 

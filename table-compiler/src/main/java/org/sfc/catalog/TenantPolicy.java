@@ -1,6 +1,5 @@
 package org.sfc.catalog;
 
-import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -108,51 +107,8 @@ public final class TenantPolicy {
         return t.mayChange().stream().map(p -> p.name().toLowerCase()).sorted().toList();
     }
 
-    /** Equal as catalog content: records compared field by field, where they were written ignored. */
+    /** Equal as catalog content (records compare by content: their Srcs are always equal). */
     static boolean same(Object a, Object b) {
-        if (a == b) {
-            return true;
-        }
-        if (a instanceof Src || b instanceof Src) {
-            return true;
-        }
-        if (a == null || b == null) {
-            return false;
-        }
-        if (a.getClass().isRecord() && a.getClass() == b.getClass()) {
-            for (RecordComponent rc : a.getClass().getRecordComponents()) {
-                try {
-                    if (!same(rc.getAccessor().invoke(a), rc.getAccessor().invoke(b))) {
-                        return false;
-                    }
-                } catch (ReflectiveOperationException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-            return true;
-        }
-        if (a instanceof List<?> la && b instanceof List<?> lb) {
-            if (la.size() != lb.size()) {
-                return false;
-            }
-            for (int i = 0; i < la.size(); i++) {
-                if (!same(la.get(i), lb.get(i))) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        if (a instanceof Map<?, ?> ma && b instanceof Map<?, ?> mb) {
-            if (!ma.keySet().equals(mb.keySet())) {
-                return false;
-            }
-            for (Object k : ma.keySet()) {
-                if (!same(ma.get(k), mb.get(k))) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        return a.equals(b);
+        return Objects.equals(a, b);
     }
 }

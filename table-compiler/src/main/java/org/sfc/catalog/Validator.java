@@ -292,11 +292,13 @@ public final class Validator {
 
     /** Service addresses are unique, and ranges owned by service ports never overlap (seed ¶127). */
     private void addresses() {
-        Map<String, Service> fixed = new HashMap<>();
+        record Ports(long ip, Protocol protocol, int port, int lastPort) {}
+        record IpProto(long ip, Protocol protocol) {}
+        Map<Ports, Service> fixed = new HashMap<>();
         List<Service> all = c.services().values().stream().filter(x -> x.address() != null).toList();
         for (Service s : all) {
             Address a = s.address();
-            String key = a.ip() + "/" + a.protocol() + "/" + a.ports();
+            Ports key = new Ports(a.ip().value(), a.protocol(), a.port(), a.lastPort());
             Service prev = fixed.putIfAbsent(key, s);
             if (prev != null) {
                 problem(a.src(), "service " + s.name() + " has the same address as service " + prev.name() + " ("
@@ -304,9 +306,10 @@ public final class Validator {
             }
         }
         // Ranges only conflict within one IP and protocol: compare within those groups, not all pairs.
-        Map<String, List<Service>> byIp = new HashMap<>();
+        Map<IpProto, List<Service>> byIp = new HashMap<>();
         for (Service svc : all) {
-            byIp.computeIfAbsent(svc.address().ip() + "/" + svc.address().protocol(), k -> new ArrayList<>()).add(svc);
+            byIp.computeIfAbsent(new IpProto(svc.address().ip().value(), svc.address().protocol()),
+                    k -> new ArrayList<>()).add(svc);
         }
         for (List<Service> group : byIp.values()) {
             for (int i = 0; i < group.size(); i++) {

@@ -7,20 +7,90 @@ import p4.config.v1.P4InfoOuterClass;
 import p4.v1.P4RuntimeOuterClass.*;
 
 /**
- * The entities a catalog compiles to, in a write order that never leaves a dangling reference: action
- * profile members, next hops, clone sessions and copy targets, port roles, meters, sequence steps, then
- * classifiers. Renders as one line per entity for golden tests and diffs.
+ * The entities a catalog compiles to, in fragments: one for what services share (action profile members and
+ * groups, next hops, clone sessions and copy targets, port roles) and one per service (its meter, sequence
+ * steps, classifiers and ACL rules). An unchanged service's fragment is carried over from the previous
+ * version as the same object, so a diff skips it without looking inside. {@link #entities()} lists
+ * everything in a write order that never leaves a dangling reference: the shared fragment, then every
+ * service's meters, steps, and classifiers. Renders as one line per entity for golden tests and diffs.
  */
-public record DesiredState(List<Entity> entities, Schema schema) {
+public final class DesiredState {
+    /** Entities owned together: {@code "shared"} or {@code "service:NAME"}. */
+    public record Fragment(String owner, List<Entity> entities) {}
+
+    static final int LEVEL_MEMBERS = 0;
+    static final int LEVEL_GROUPS = 1;
+    static final int LEVEL_OTHER = 2;
+    static final int LEVEL_STEPS = 3;
+    static final int LEVEL_CLASSIFIERS = 4;
+    static final int LEVELS = 5;
+
+    private final List<Fragment> fragments;
+    private final Schema schema;
+    private final java.util.Map<Integer, Integer> tableLevel = new java.util.HashMap<>();
+    private List<Entity> flat;
+
+    public DesiredState(List<Fragment> fragments, Schema schema) {
+        this.fragments = List.copyOf(fragments);
+        this.schema = schema;
+        for (var t : schema.p4info().getTablesList()) {
+            tableLevel.put(t.getPreamble().getId(), switch (t.getPreamble().getAlias()) {
+                case "sequence" -> LEVEL_STEPS;
+                case "classify_src", "classify_dst", "acl" -> LEVEL_CLASSIFIERS;
+                default -> LEVEL_OTHER;
+            });
+        }
+    }
 
     /** Nothing: the diff from here to a state is how a fresh switch is programmed. */
     public static DesiredState empty(Schema schema) {
         return new DesiredState(List.of(), schema);
     }
 
+    public List<Fragment> fragments() {
+        return fragments;
+    }
+
+    public Schema schema() {
+        return schema;
+    }
+
+    /** Every entity, in write order. */
+    public synchronized List<Entity> entities() {
+        if (flat == null) {
+            List<Entity> out = new ArrayList<>();
+            List<List<Entity>> byLevel = new ArrayList<>();
+            for (int level = 0; level < LEVELS; level++) {
+                byLevel.add(new ArrayList<>());
+            }
+            for (Fragment f : fragments) {
+                if (!f.owner().startsWith("service:")) {
+                    out.addAll(f.entities());
+                } else {
+                    for (Entity e : f.entities()) {
+                        byLevel.get(level(e)).add(e);
+                    }
+                }
+            }
+            byLevel.forEach(out::addAll);
+            flat = java.util.Collections.unmodifiableList(out);
+        }
+        return flat;
+    }
+
+    /** Where an entity goes in the write order: what is referenced comes before what references it. */
+    int level(Entity e) {
+        return switch (e.getEntityCase()) {
+            case ACTION_PROFILE_MEMBER -> LEVEL_MEMBERS;
+            case ACTION_PROFILE_GROUP -> LEVEL_GROUPS;
+            case TABLE_ENTRY -> tableLevel.getOrDefault(e.getTableEntry().getTableId(), LEVEL_OTHER);
+            default -> LEVEL_OTHER;
+        };
+    }
+
     public String text() {
         StringBuilder sb = new StringBuilder();
-        for (Entity e : entities) {
+        for (Entity e : entities()) {
             sb.append(describe(e)).append('\n');
         }
         return sb.toString();

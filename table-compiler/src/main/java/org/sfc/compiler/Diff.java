@@ -23,9 +23,41 @@ public final class Diff {
     private Diff() {}
 
     public static List<Batch> between(DesiredState before, DesiredState after) {
-        Map<ByteString, Entity> old = index(before);
-        Map<ByteString, Entity> now = index(after);
-        int levels = 5;
+        // Only fragments that changed are looked into; an unchanged service's fragment is the same object.
+        // Fragments come in a stable order: first pair them up by position, then match the rest by owner.
+        List<DesiredState.Fragment> a = before.fragments();
+        List<DesiredState.Fragment> b = after.fragments();
+        Map<String, DesiredState.Fragment> oldFragments = new LinkedHashMap<>();
+        List<DesiredState.Fragment> newFragments = new ArrayList<>();
+        for (int i = 0; i < Math.max(a.size(), b.size()); i++) {
+            DesiredState.Fragment x = i < a.size() ? a.get(i) : null;
+            DesiredState.Fragment y = i < b.size() ? b.get(i) : null;
+            if (x != null && x == y) {
+                continue;
+            }
+            if (x != null) {
+                oldFragments.put(x.owner(), x);
+            }
+            if (y != null) {
+                newFragments.add(y);
+            }
+        }
+        List<Entity> was = new ArrayList<>();
+        List<Entity> is = new ArrayList<>();
+        for (DesiredState.Fragment f : newFragments) {
+            DesiredState.Fragment prev = oldFragments.remove(f.owner());
+            if (prev == f || (prev != null && prev.entities().equals(f.entities()))) {
+                continue;
+            }
+            is.addAll(f.entities());
+            if (prev != null) {
+                was.addAll(prev.entities());
+            }
+        }
+        oldFragments.values().forEach(f -> was.addAll(f.entities()));
+        Map<Key, Entity> old = index(was, before);
+        Map<Key, Entity> now = index(is, after);
+        int levels = DesiredState.LEVELS;
         List<List<Update>> upserts = new ArrayList<>();
         List<List<Update>> deletes = new ArrayList<>();
         for (int i = 0; i < levels; i++) {
@@ -37,9 +69,9 @@ public final class Diff {
             if (prev == null) {
                 // Meter cells always exist (P4Runtime): configuring one is a MODIFY, never an INSERT.
                 Update.Type type = e.hasMeterEntry() ? Update.Type.MODIFY : Update.Type.INSERT;
-                upserts.get(level(e, after.schema())).add(update(type, e));
+                upserts.get(after.level(e)).add(update(type, e));
             } else if (!prev.equals(e)) {
-                upserts.get(level(e, after.schema())).add(update(Update.Type.MODIFY, e));
+                upserts.get(after.level(e)).add(update(Update.Type.MODIFY, e));
             }
         });
         old.forEach((key, e) -> {
@@ -51,7 +83,7 @@ public final class Diff {
                     ? update(Update.Type.MODIFY, Entity.newBuilder().setMeterEntry(e.getMeterEntry().toBuilder()
                             .clearConfig()).build())
                     : update(Update.Type.DELETE, e);
-            deletes.get(level(e, before.schema())).add(u);
+            deletes.get(before.level(e)).add(u);
         });
         String[] names = {"action profile members", "groups", "next hops, copies, ports and meters", "sequence steps",
             "classifiers and ACLs"};
@@ -69,14 +101,42 @@ public final class Diff {
         return batches;
     }
 
+    /**
+     * An entity's identity bytes with a well-spread hash: ByteString's own hash (31-polynomial) collides a lot
+     * on a million near-identical entries, turning the index into long bucket scans.
+     */
+    private record Key(byte[] bytes, int hash) {
+        static Key of(ByteString identity) {
+            byte[] b = identity.toByteArray();
+            long h = 0xcbf29ce484222325L;
+            for (byte x : b) {
+                h = (h ^ (x & 0xFF)) * 0x100000001b3L;
+            }
+            h ^= h >>> 33;
+            h *= 0xff51afd7ed558ccdL;
+            h ^= h >>> 33;
+            return new Key(b, (int) h);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.hash == hash && java.util.Arrays.equals(k.bytes, bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
+
     private static Update update(Update.Type type, Entity e) {
         return Update.newBuilder().setType(type).setEntity(e).build();
     }
 
-    private static Map<ByteString, Entity> index(DesiredState s) {
-        Map<ByteString, Entity> m = new LinkedHashMap<>();
-        for (Entity e : s.entities()) {
-            if (m.put(identity(e), e) != null) {
+    private static Map<Key, Entity> index(List<Entity> entities, DesiredState s) {
+        Map<Key, Entity> m = new LinkedHashMap<>();
+        for (Entity e : entities) {
+            if (m.put(Key.of(identity(e)), e) != null) {
                 throw new IllegalStateException("two entities with the same identity: " + s.describe(e));
             }
         }
@@ -104,25 +164,5 @@ public final class Diff {
             default -> b.mergeFrom(e);
         }
         return b.build().toByteString();
-    }
-
-    private static int level(Entity e, Schema s) {
-        switch (e.getEntityCase()) {
-            case ACTION_PROFILE_MEMBER:
-                return 0;
-            case ACTION_PROFILE_GROUP:
-                return 1;
-            case TABLE_ENTRY:
-                String alias = s.p4info().getTablesList().stream()
-                        .filter(t -> t.getPreamble().getId() == e.getTableEntry().getTableId()).findFirst()
-                        .map(t -> t.getPreamble().getAlias()).orElse("");
-                return switch (alias) {
-                    case "sequence" -> 3;
-                    case "classify_src", "classify_dst", "acl" -> 4;
-                    default -> 2;
-                };
-            default:
-                return 2;
-        }
     }
 }

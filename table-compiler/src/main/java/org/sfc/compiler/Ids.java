@@ -56,7 +56,7 @@ public final class Ids {
         }
 
         public int id(String kind, String name, int min, int max) {
-            Map<String, Integer> m = used.computeIfAbsent(kind, k -> new TreeMap<>());
+            Map<String, Integer> m = used.computeIfAbsent(kind, k -> new HashMap<>());
             Integer have = m.get(name);
             if (have != null) {
                 return have;
@@ -84,7 +84,7 @@ public final class Ids {
         }
 
         public Ids result() {
-            return new Ids(used);
+            return new Ids(used); // hash maps: asMap() sorts for whoever stores or prints them
         }
     }
 }

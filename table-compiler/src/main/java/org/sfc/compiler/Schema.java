@@ -19,7 +19,17 @@ public final class Schema {
     // Lookups are cached: the compiler asks for the same tables, fields and actions millions of times.
     private final java.util.Map<String, P4InfoOuterClass.Table> tables = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.Map<String, P4InfoOuterClass.Action> actions = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.Map<String, P4InfoOuterClass.MatchField> fields = new java.util.concurrent.ConcurrentHashMap<>();
+    // Two levels (table, then field) so a lookup never builds a key string.
+    private final java.util.Map<String, java.util.Map<String, P4InfoOuterClass.MatchField>> fields =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    // Interned values, bounded by what the catalogs compiled with this schema use (ids, ports, addresses).
+    private final java.util.Map<P4InfoOuterClass.MatchField, java.util.Map<Long, FieldMatch>> exacts =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<ActionKey, Action> calls = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** An action call by name and the values in the order given (the names are fixed per call site). */
+    private record ActionKey(String name, List<Object> nameValuePairs) {}
 
     public Schema(P4Info info) {
         this.info = info;
@@ -71,16 +81,26 @@ public final class Schema {
     }
 
     public P4InfoOuterClass.MatchField field(String table, String field) {
-        return fields.computeIfAbsent(table + "/" + field, k -> table(table).getMatchFieldsList().stream()
-                .filter(f -> f.getName().equals(field)).findFirst()
-                .orElseThrow(() -> missing("match field " + field + " in table " + table)));
+        return fields.computeIfAbsent(table, t -> new java.util.concurrent.ConcurrentHashMap<>())
+                .computeIfAbsent(field, k -> table(table).getMatchFieldsList().stream()
+                        .filter(f -> f.getName().equals(field)).findFirst()
+                        .orElseThrow(() -> missing("match field " + field + " in table " + table)));
     }
 
+    /** An exact match. Equal matches are one shared object: a service's id appears in a dozen entries. */
     public FieldMatch exact(String table, String field, long value) {
         P4InfoOuterClass.MatchField f = field(table, field);
-        return FieldMatch.newBuilder().setFieldId(f.getId())
-                .setExact(FieldMatch.Exact.newBuilder().setValue(bytes(value, f.getBitwidth(), table + "." + field)))
-                .build();
+        java.util.Map<Long, FieldMatch> byValue = exacts.computeIfAbsent(f, k -> new java.util.concurrent.ConcurrentHashMap<>());
+        FieldMatch known = byValue.get(value); // a plain get first: computeIfAbsent locks even on a hit
+        return known != null ? known : byValue.computeIfAbsent(value, v -> FieldMatch.newBuilder().setFieldId(f.getId())
+                .setExact(FieldMatch.Exact.newBuilder().setValue(checked(v, f, table))).build());
+    }
+
+    private static ByteString checked(long value, P4InfoOuterClass.MatchField f, String table) {
+        if (value < 0 || (f.getBitwidth() < 64 && (value >>> f.getBitwidth()) != 0)) {
+            return bytes(value, f.getBitwidth(), table + "." + f.getName()); // throws, naming the field
+        }
+        return bytes(value, 64, "");
     }
 
     /** A range match, or null for the whole range (P4Runtime: a don't-care match is omitted). */
@@ -107,24 +127,30 @@ public final class Schema {
 
     /** An action call with its parameters given by name: {@code action("to_next_hop", "nh_id", 3, "dscp", 1)}. */
     public Action action(String name, Object... nameValuePairs) {
+        // Calls repeat a lot (every service through one firewall sends to the same next hop): share them.
+        ActionKey key = new ActionKey(name, java.util.Arrays.asList(nameValuePairs));
+        Action known = calls.get(key);
+        return known != null ? known : calls.computeIfAbsent(key, k -> build(name, nameValuePairs));
+    }
+
+    private Action build(String name, Object... nameValuePairs) {
         P4InfoOuterClass.Action a = actionInfo(name);
-        Action.Builder b = Action.newBuilder().setActionId(a.getPreamble().getId());
-        if (nameValuePairs.length != 2 * a.getParamsCount()) {
-            throw new IllegalArgumentException("action " + name + " takes " + a.getParamsCount() + " parameters "
-                    + a.getParamsList().stream().map(P4InfoOuterClass.Action.Param::getName).toList());
+        List<P4InfoOuterClass.Action.Param> params = a.getParamsList();
+        if (nameValuePairs.length != 2 * params.size()) {
+            throw new IllegalArgumentException("action " + name + " takes " + params.size() + " parameters "
+                    + params.stream().map(P4InfoOuterClass.Action.Param::getName).toList());
         }
-        for (P4InfoOuterClass.Action.Param p : a.getParamsList()) {
-            Long v = null;
-            for (int i = 0; i < nameValuePairs.length; i += 2) {
-                if (nameValuePairs[i].equals(p.getName())) {
-                    v = ((Number) nameValuePairs[i + 1]).longValue();
-                }
+        Action.Builder b = Action.newBuilder().setActionId(a.getPreamble().getId());
+        for (P4InfoOuterClass.Action.Param p : params) {
+            int i = 0;
+            while (i < nameValuePairs.length && !p.getName().equals(nameValuePairs[i])) {
+                i += 2;
             }
-            if (v == null) {
+            if (i >= nameValuePairs.length) {
                 throw new IllegalArgumentException("action " + name + ": no value for parameter " + p.getName());
             }
-            b.addParams(Action.Param.newBuilder().setParamId(p.getId())
-                    .setValue(bytes(v, p.getBitwidth(), name + "." + p.getName())));
+            long v = ((Number) nameValuePairs[i + 1]).longValue();
+            b.addParams(Action.Param.newBuilder().setParamId(p.getId()).setValue(bytes(v, p.getBitwidth(), name, p)));
         }
         return b.build();
     }
@@ -141,10 +167,21 @@ public final class Schema {
                 .orElse(List.of());
     }
 
+    private static ByteString bytes(long v, int width, String action, P4InfoOuterClass.Action.Param p) {
+        if (v < 0 || (width < 64 && (v >>> width) != 0)) {
+            throw new IllegalArgumentException(action + "." + p.getName() + ": value " + v + " does not fit in "
+                    + width + " bits");
+        }
+        return bytes(v, 64, "");
+    }
+
     /** The canonical P4Runtime bytes of {@code v}, checked against the field's width. */
     static ByteString bytes(long v, int width, String what) {
         if (v < 0 || (width < 64 && (v >>> width) != 0)) {
             throw new IllegalArgumentException(what + ": value " + v + " does not fit in " + width + " bits");
+        }
+        if (v < SMALL.length) {
+            return SMALL[(int) v];
         }
         int n = Math.max(1, (64 - Long.numberOfLeadingZeros(v) + 7) / 8);
         byte[] out = new byte[n];
@@ -153,6 +190,15 @@ public final class Schema {
             v >>>= 8;
         }
         return ByteString.copyFrom(out);
+    }
+
+    // Small values (ports, steps, directions, ids) are most of what is written: share their bytes.
+    private static final ByteString[] SMALL = new ByteString[4096];
+
+    static {
+        for (int i = 0; i < SMALL.length; i++) {
+            SMALL[i] = ByteString.copyFrom(i < 256 ? new byte[] {(byte) i} : new byte[] {(byte) (i >>> 8), (byte) i});
+        }
     }
 
     static long value(ByteString b) {

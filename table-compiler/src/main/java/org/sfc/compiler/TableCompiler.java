@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 import org.sfc.catalog.Catalog;
 import org.sfc.catalog.Catalog.*;
@@ -43,8 +44,16 @@ public final class TableCompiler {
     private static final int FIXED_PORT_PRIORITY = 2;
     private static final int RANGE_PRIORITY = 1;
 
-    /** A compilation: the entities and the ids it used (to pass to the next compilation). */
-    public record Result(DesiredState state, Ids ids) {}
+    /**
+     * A compilation: the entities, the ids it used, and the concrete catalog it compiled (pass it to the next
+     * compilation, which keeps the ids and carries unchanged services' fragments over).
+     */
+    public record Result(DesiredState state, Ids ids, Catalog catalog, Map<String, List<Consumer<TableCompiler>>> uses) {
+        /** The shared things (next hops, clone sessions) a service's fragment refers to, as calls to replay. */
+        public Result {
+            uses = Map.copyOf(uses);
+        }
+    }
 
     /** A step's target as the compiler sees it: one device, or the members of a group (load shared). */
     private record Hop(String name, List<Device> devices, boolean group) {
@@ -72,11 +81,18 @@ public final class TableCompiler {
     private final List<Entity> meters = new ArrayList<>();
     private final List<Entity> steps = new ArrayList<>();
     private final List<Entity> classifiers = new ArrayList<>();
+    private final Result previous;
+    private final Map<String, List<Consumer<TableCompiler>>> usesByService = new java.util.HashMap<>();
+    // Next hops already resolved in this compilation, per direction, by device id (or "group:" + group name).
+    private final List<Map<String, Integer>> hopIds = List.of(new java.util.HashMap<>(), new java.util.HashMap<>());
+    /** While a service compiles: the shared things it uses, recorded so a later version can reuse its fragment. */
+    private List<Consumer<TableCompiler>> uses;
 
-    private TableCompiler(Catalog c, Schema s, Ids.Allocator ids) {
+    private TableCompiler(Catalog c, Schema s, Ids.Allocator ids, Result previous) {
         this.c = c;
         this.s = s;
         this.ids = ids;
+        this.previous = previous;
     }
 
     /**
@@ -84,7 +100,20 @@ public final class TableCompiler {
      * compiles it; names keep the ids {@code previous} gave them.
      */
     public static Result compile(Catalog catalog, Schema schema, Ids previous) {
-        Ids.Allocator ids = previous.next();
+        return compile(catalog, schema, previous, null);
+    }
+
+    /**
+     * Compiles the next version: ids as {@code previous} gave them, and each service that did not change (nor
+     * the switch, devices, pools and groups it may use) keeps its fragment, the same object, so that
+     * {@link Diff#between} skips it.
+     */
+    public static Result compile(Catalog catalog, Schema schema, Result previous) {
+        return compile(catalog, schema, previous.ids(), previous);
+    }
+
+    private static Result compile(Catalog catalog, Schema schema, Ids previousIds, Result previous) {
+        Ids.Allocator ids = previousIds.next();
         Catalog resolved = Validator.validate(catalog, new org.sfc.catalog.Resolver.IpAllocator() {
             @Override
             public void reserve(String pool, long offset) {
@@ -96,16 +125,50 @@ public final class TableCompiler {
                 return ids.id("service-ip:" + pool, service, 0, (int) Math.min(size - 1, Integer.MAX_VALUE));
             }
         });
-        return new TableCompiler(resolved, schema, ids).run();
+        return new TableCompiler(resolved, schema, ids, previous).run();
+    }
+
+    /** The previous version's fragments, if what services share is unchanged (else everything recompiles). */
+    private Map<String, DesiredState.Fragment> reusable() {
+        Map<String, DesiredState.Fragment> out = new java.util.HashMap<>();
+        if (previous != null && previous.catalog().switchInfo().equals(c.switchInfo())
+                && previous.catalog().devices().equals(c.devices()) && previous.catalog().pools().equals(c.pools())
+                && previous.catalog().groups().equals(c.groups()) && previous.state().schema() == s) {
+            previous.state().fragments().forEach(f -> out.put(f.owner(), f));
+        }
+        return out;
     }
 
     private Result run() {
         // Ids in a deterministic order: devices and services by name.
         new TreeMap<>(c.devices()).keySet().forEach(d -> deviceId(d));
-        new TreeMap<>(c.services()).keySet().forEach(n -> serviceId(n));
+        List<Service> byName = new ArrayList<>(c.services().values());
+        byName.sort(java.util.Comparator.comparing(Service::name));
+        byName.forEach(svc -> serviceId(svc.name()));
         portRoles();
-        for (Service svc : new TreeMap<>(c.services()).values()) {
+        Map<String, DesiredState.Fragment> reusable = reusable();
+        List<DesiredState.Fragment> serviceFragments = new ArrayList<>();
+        for (Service svc : byName) {
+            String owner = "service:" + svc.name();
+            DesiredState.Fragment prev = reusable.get(owner);
+            List<Consumer<TableCompiler>> prevUses = previous == null ? null : previous.uses().get(svc.name());
+            if (prev != null && prevUses != null && svc.equals(previous.catalog().services().get(svc.name()))) {
+                prevUses.forEach(u -> u.accept(this)); // registers the next hops and copies it refers to
+                usesByService.put(svc.name(), prevUses);
+                serviceFragments.add(prev);
+                continue;
+            }
+            uses = new ArrayList<>();
             service(svc);
+            usesByService.put(svc.name(), List.copyOf(uses));
+            uses = null;
+            List<Entity> own = new ArrayList<>(meters);
+            own.addAll(steps);
+            own.addAll(classifiers);
+            serviceFragments.add(new DesiredState.Fragment(owner, List.copyOf(own)));
+            meters.clear();
+            steps.clear();
+            classifiers.clear();
         }
         List<Entity> all = new ArrayList<>();
         int profile = s.profileId("next_hop_selector");
@@ -135,26 +198,41 @@ public final class TableCompiler {
                     "smac", c.switchInfo().mac().value()), s.exact("copy_target", "copy_rid", deviceId(name)))));
         });
         all.addAll(ports);
-        all.addAll(meters);
-        all.addAll(steps);
-        all.addAll(classifiers);
-        checkCapacity(all);
-        return new Result(new DesiredState(List.copyOf(all), s), ids.result());
+        List<DesiredState.Fragment> fragments = new ArrayList<>();
+        fragments.add(new DesiredState.Fragment("shared", List.copyOf(all)));
+        fragments.addAll(serviceFragments);
+        checkCapacity(fragments);
+        return new Result(new DesiredState(fragments, s), ids.result(), c, usesByService);
     }
 
     /**
      * Every table, the next-hop selector and the meter array must hold what the catalog needs (sizes from the
      * target's P4Info, so a bigger target takes a bigger catalog without a code change).
      */
-    private void checkCapacity(List<Entity> all) {
-        Map<Integer, Integer> perTable = new TreeMap<>();
+    private void checkCapacity(List<DesiredState.Fragment> fragments) {
+        // A million entries are counted here: a linear scan of a dozen table ids beats boxing each id.
+        int[] tableIds = s.p4info().getTablesList().stream().mapToInt(t -> t.getPreamble().getId()).toArray();
+        int[] counts = new int[tableIds.length];
         int memberCount = 0;
-        for (Entity e : all) {
-            if (e.hasTableEntry()) {
-                perTable.merge(e.getTableEntry().getTableId(), 1, Integer::sum);
-            } else if (e.hasActionProfileMember()) {
-                memberCount++;
+        for (DesiredState.Fragment f : fragments) {
+            for (Entity e : f.entities()) {
+                if (e.hasTableEntry()) {
+                    int id = e.getTableEntry().getTableId();
+                    int i = 0;
+                    while (i < tableIds.length && tableIds[i] != id) {
+                        i++;
+                    }
+                    if (i < tableIds.length) {
+                        counts[i]++;
+                    }
+                } else if (e.hasActionProfileMember()) {
+                    memberCount++;
+                }
             }
+        }
+        Map<Integer, Integer> perTable = new java.util.HashMap<>();
+        for (int i = 0; i < tableIds.length; i++) {
+            perTable.put(tableIds[i], counts[i]);
         }
         String file = c.switchInfo().src().file() + ": ";
         List<String> problems = new ArrayList<>();
@@ -178,7 +256,7 @@ public final class TableCompiler {
             }
         });
         long meters = s.meter("service_meter").getSize();
-        for (Service svc : new TreeMap<>(c.services()).values()) {
+        for (Service svc : c.services().values()) {
             int id = serviceId(svc.name());
             if (svc.rate() != null && id >= meters) {
                 problems.add(file + "service " + svc.name() + " is rate-limited but its id " + id + " is beyond the target's "
@@ -250,8 +328,29 @@ public final class TableCompiler {
         return key;
     }
 
+    /** The next hop that is one device's member. */
+    private int deviceNextHop(Device d, int direction) {
+        record(tc -> tc.deviceNextHop(d, direction));
+        String key = deviceMember(d, direction);
+        return nextHop(key, members.get(key));
+    }
+
+    /** Notes a use of something shared while a service compiles (the lambda must not capture {@code this}). */
+    private void record(Consumer<TableCompiler> use) {
+        if (uses != null) {
+            uses.add(use);
+        }
+    }
+
     /** The next hop into a step's target: the device's member, or a group over the members' members. */
     private int hopNextHop(Hop h, int direction) {
+        record(tc -> tc.hopNextHop(h, direction));
+        String memo = h.group() ? "group:" + h.name() : h.first().id();
+        Integer known = hopIds.get(direction).get(memo);
+        return known != null ? known : hopIds.get(direction).computeIfAbsent(memo, k -> newHopNextHop(h, direction));
+    }
+
+    private int newHopNextHop(Hop h, int direction) {
         if (!h.group()) {
             String key = deviceMember(h.first(), direction);
             return nextHop(key, members.get(key));
@@ -266,11 +365,13 @@ public final class TableCompiler {
     }
 
     private int uplinkNextHop(Uplink u) {
+        record(tc -> tc.uplinkNextHop(u));
         return nextHop("uplink:" + u.name(), s.action("set_next_hop", "port", u.port(), "dmac", u.routerMac().value(),
                 "smac", c.switchInfo().mac().value(), "device_id", 0));
     }
 
     private int copySession(List<String> targets) {
+        record(tc -> tc.copySession(targets));
         List<String> sorted = targets.stream().sorted().toList();
         String key = String.join(",", sorted);
         cloneSessions.putIfAbsent(key, sorted.stream().map(c.devices()::get).toList());
@@ -340,8 +441,7 @@ public final class TableCompiler {
                 step(id, REPLY, returnStep(svc, d, i, REPLY), port, copies.isEmpty() ? to : withCopy(to, copies));
             }
         }
-        int toClients = from == null ? uplinkNextHop(clientsUplink)
-                : nextHop(deviceMember(from, REPLY), members.get(deviceMember(from, REPLY)));
+        int toClients = from == null ? uplinkNextHop(clientsUplink) : deviceNextHop(from, REPLY);
         Action home = s.action("to_next_hop", "nh_id", toClients, "dscp", svc.dscp());
         List<String> firstCopies = svc.sequence().get(0).copyTo();
         for (int port : d.get(0).outsidePorts()) {
@@ -411,9 +511,35 @@ public final class TableCompiler {
     }
 
     private void step(int service, int direction, int step, int port, Action action) {
-        steps.add(entry(tableEntry("sequence", 0, action, s.exact("sequence", "service_id", service),
-                s.exact("sequence", "direction", direction), s.exact("sequence", "step", step),
-                s.exact("sequence", "ig_port", port))));
+        // Most entries are steps: their matches come from small per-compilation arrays, not lookups by name.
+        if (sequenceTable == 0) {
+            sequenceTable = s.table("sequence").getPreamble().getId();
+        }
+        if (serviceMatch == null || stepService != service) {
+            serviceMatch = s.exact("sequence", "service_id", service);
+            stepService = service;
+        }
+        steps.add(entry(TableEntry.newBuilder().setTableId(sequenceTable).addMatch(serviceMatch)
+                .addMatch(small(directionMatches, "direction", direction)).addMatch(small(stepMatches, "step", step))
+                .addMatch(small(portMatches, "ig_port", port)).setAction(TableAction.newBuilder().setAction(action))
+                .build()));
+    }
+
+    private int sequenceTable;
+    private int stepService;
+    private FieldMatch serviceMatch;
+    private final FieldMatch[] directionMatches = new FieldMatch[2];
+    private final FieldMatch[] stepMatches = new FieldMatch[64];
+    private final FieldMatch[] portMatches = new FieldMatch[512];
+
+    private FieldMatch small(FieldMatch[] cache, String field, int value) {
+        if (value < 0 || value >= cache.length) {
+            return s.exact("sequence", field, value); // out of the field's range: exact() says so
+        }
+        if (cache[value] == null) {
+            cache[value] = s.exact("sequence", field, value);
+        }
+        return cache[value];
     }
 
     private void classify(Service svc, int id, Hop last, Step lastStep) {
