@@ -284,9 +284,16 @@ public final class TableCompiler {
         return Entity.newBuilder().setTableEntry(t).build();
     }
 
+    /** Actions are interned by the schema, so their table-action wrappers can be shared too. */
+    private TableAction tableAction(Action action) {
+        return tableActions.computeIfAbsent(action, a -> TableAction.newBuilder().setAction(a).build());
+    }
+
+    private final Map<Action, TableAction> tableActions = new java.util.IdentityHashMap<>();
+
     private TableEntry tableEntry(String table, int priority, Action action, FieldMatch... match) {
         TableEntry.Builder b = TableEntry.newBuilder().setTableId(s.table(table).getPreamble().getId())
-                .setPriority(priority).setAction(TableAction.newBuilder().setAction(action));
+                .setPriority(priority).setAction(tableAction(action));
         for (FieldMatch m : match) {
             if (m != null) { // null: a don't-care match, omitted
                 b.addMatch(m);
@@ -521,8 +528,7 @@ public final class TableCompiler {
         }
         steps.add(entry(TableEntry.newBuilder().setTableId(sequenceTable).addMatch(serviceMatch)
                 .addMatch(small(directionMatches, "direction", direction)).addMatch(small(stepMatches, "step", step))
-                .addMatch(small(portMatches, "ig_port", port)).setAction(TableAction.newBuilder().setAction(action))
-                .build()));
+                .addMatch(small(portMatches, "ig_port", port)).setAction(tableAction(action)).build()));
     }
 
     private int sequenceTable;

@@ -118,11 +118,17 @@ public class CompileBench {
 
     /** The next version with one service changed, from the previous result (unchanged fragments carried over). */
     @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @Warmup(iterations = 3, time = 3)
+    @Measurement(iterations = 5, time = 3)
     public int compileOneChangedService() {
         return TableCompiler.compile(changed, schema, base).state().fragments().size();
     }
 
     @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @Warmup(iterations = 3, time = 2)
+    @Measurement(iterations = 5, time = 2)
     public int diffOneChangedService() {
         return Diff.between(base.state(), next.state()).size();
     }
