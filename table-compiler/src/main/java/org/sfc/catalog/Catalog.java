@@ -42,8 +42,19 @@ public record Catalog(SwitchInfo switchInfo, Map<String, Device> devices, Map<St
         return new Catalog(switchInfo, devices, pools, groups, packages, ipPools, tenants, newServices);
     }
 
-    /** The switch's own MAC (source of rewritten frames) and its uplinks toward clients and the network. */
-    public record SwitchInfo(Mac mac, List<Uplink> uplinks, Src src) {
+    /**
+     * The switch's own MAC (source of rewritten frames), its uplinks toward clients and the network, and
+     * optionally the ports it has (empty: not declared, any port 0..510 is accepted).
+     */
+    public record SwitchInfo(Mac mac, List<Uplink> uplinks, List<PortRange> ports, Src src) {
+        public SwitchInfo(Mac mac, List<Uplink> uplinks, Src src) {
+            this(mac, uplinks, List.of(), src);
+        }
+
+        public boolean hasPort(int port) {
+            return ports.isEmpty() || ports.stream().anyMatch(r -> r.contains(port));
+        }
+
         public Uplink uplink(String name) {
             return uplinks.stream().filter(u -> u.name().equals(name)).findFirst().orElse(null);
         }

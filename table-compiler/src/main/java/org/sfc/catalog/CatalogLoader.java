@@ -247,7 +247,7 @@ public final class CatalogLoader {
     // ------------------------------------------------------------------ sections
 
     private SwitchInfo switchInfo(Node n) {
-        Map<String, Node> m = map(n, "switch", Set.of("mac", "uplinks"));
+        Map<String, Node> m = map(n, "switch", Set.of("mac", "uplinks", "ports"));
         Mac mac = mac(m, "mac", n, "switch");
         List<Uplink> uplinks = new ArrayList<>();
         Node ul = m.get("uplinks");
@@ -266,7 +266,18 @@ public final class CatalogLoader {
                 }
             }
         }
-        return new SwitchInfo(mac, List.copyOf(uplinks), src(n));
+        List<PortRange> ports = new ArrayList<>();
+        Node pn = m.get("ports");
+        List<Node> items = pn instanceof SequenceNode ps ? ps.getValue() : pn == null ? List.of() : List.of(pn);
+        for (Node item : items) {
+            PortRange r = portRange(Map.of("ports", item), "ports", "switch", 0);
+            if (r != null && r.high() > 510) {
+                problem(item, "'ports' of switch: " + r + " goes beyond 510, the last port a v1model switch can have");
+            } else if (r != null) {
+                ports.add(r);
+            }
+        }
+        return new SwitchInfo(mac, List.copyOf(uplinks), List.copyOf(ports), src(n));
     }
 
     private static final Set<String> DEVICE_KEYS = Set.of("function", "vendor", "model", "mode", "tag", "ip", "port",

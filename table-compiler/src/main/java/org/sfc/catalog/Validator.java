@@ -152,6 +152,11 @@ public final class Validator {
     }
 
     private void claim(Map<Integer, String> owner, int port, String who, Src src) {
+        if (!c.switchInfo().hasPort(port)) {
+            problem(src, who + " is on port " + port + ", which the switch does not have (its ports are "
+                    + c.switchInfo().ports().stream().map(PortRange::toString).map(r -> r.replaceAll("^(\\d+)-\\1$", "$1"))
+                            .toList() + "); cable it to one of those, or correct the switch's 'ports'");
+        }
         String prev = owner.putIfAbsent(port, who);
         if (prev != null && !prev.equals(who)) {
             problem(src, who + " is on port " + port + ", which " + prev + " already uses; the switch tells devices "

@@ -239,4 +239,20 @@ class CatalogRulesTest {
                     sequence: [app-1]
                 """));
     }
+
+    @Test
+    void devicesSitOnPortsTheSwitchHas() {
+        String switchWithPorts = SWITCH.replace("  uplinks:", "  ports: [2-5, 7-8, 10]\n  uplinks:");
+        assertEquals(List.of(
+                "c.yaml:5:7: uplink internet is on port 1, which the switch does not have (its ports are "
+                        + "[2-5, 7-8, 10]); cable it to one of those, or correct the switch's 'ports'",
+                "c.yaml:14:11: device app-1 is on port 6, which the switch does not have (its ports are "
+                        + "[2-5, 7-8, 10]); cable it to one of those, or correct the switch's 'ports'"),
+                problems(switchWithPorts + DEVICES + """
+                services:
+                  web:
+                    address: {ip: 203.0.113.10, protocol: tcp, port: 80}
+                    sequence: [app-1]
+                """));
+    }
 }
