@@ -15,8 +15,53 @@ import p4.v1.P4RuntimeOuterClass.*;
  * service's meters, steps, and classifiers. Renders as one line per entity for golden tests and diffs.
  */
 public final class DesiredState {
-    /** Entities owned together: {@code "shared"} or {@code "service:NAME"}. */
-    public record Fragment(String owner, List<Entity> entities) {}
+    /**
+     * Entities owned together: {@code "shared"} or {@code "service:NAME"}. A service's sequence steps are kept
+     * compact and made into entities when read.
+     */
+    public static final class Fragment {
+        private final String owner;
+        private final List<Entity> entities;
+        private final SequenceSteps steps;
+
+        public Fragment(String owner, List<Entity> entities) {
+            this(owner, entities, null);
+        }
+
+        Fragment(String owner, List<Entity> entities, SequenceSteps steps) {
+            this.owner = owner;
+            this.entities = List.copyOf(entities);
+            this.steps = steps;
+        }
+
+        public String owner() {
+            return owner;
+        }
+
+        /** Every entity of the fragment (its steps built on each call). */
+        public List<Entity> entities() {
+            if (steps == null) {
+                return entities;
+            }
+            List<Entity> all = new ArrayList<>(entities);
+            all.addAll(steps.entities());
+            return all;
+        }
+
+        /** Whether the two fragments hold the same entities, without building them. */
+        boolean sameAs(Fragment o) {
+            return owner.equals(o.owner) && entities.equals(o.entities) && java.util.Objects.equals(steps, o.steps);
+        }
+
+        /** The entities kept as such (all but the steps), and how many steps there are. */
+        List<Entity> builtEntities() {
+            return entities;
+        }
+
+        int stepCount() {
+            return steps == null ? 0 : steps.size();
+        }
+    }
 
     static final int LEVEL_MEMBERS = 0;
     static final int LEVEL_GROUPS = 1;

@@ -46,7 +46,7 @@ public final class Diff {
         List<Entity> is = new ArrayList<>();
         for (DesiredState.Fragment f : newFragments) {
             DesiredState.Fragment prev = oldFragments.remove(f.owner());
-            if (prev == f || (prev != null && prev.entities().equals(f.entities()))) {
+            if (prev == f || (prev != null && prev.sameAs(f))) {
                 continue;
             }
             is.addAll(f.entities());

@@ -79,7 +79,7 @@ public final class TableCompiler {
     private final Map<String, List<Device>> cloneSessions = new TreeMap<>();
     private final List<Entity> ports = new ArrayList<>();
     private final List<Entity> meters = new ArrayList<>();
-    private final List<Entity> steps = new ArrayList<>();
+    private final List<SequenceSteps.Step> steps = new ArrayList<>();
     private final List<Entity> classifiers = new ArrayList<>();
     private final Result previous;
     private final Map<String, List<Consumer<TableCompiler>>> usesByService = new java.util.HashMap<>();
@@ -163,9 +163,9 @@ public final class TableCompiler {
             usesByService.put(svc.name(), List.copyOf(uses));
             uses = null;
             List<Entity> own = new ArrayList<>(meters);
-            own.addAll(steps);
             own.addAll(classifiers);
-            serviceFragments.add(new DesiredState.Fragment(owner, List.copyOf(own)));
+            serviceFragments.add(new DesiredState.Fragment(owner, own,
+                    new SequenceSteps(s, serviceId(svc.name()), steps)));
             meters.clear();
             steps.clear();
             classifiers.clear();
@@ -213,9 +213,15 @@ public final class TableCompiler {
         // A million entries are counted here: a linear scan of a dozen table ids beats boxing each id.
         int[] tableIds = s.p4info().getTablesList().stream().mapToInt(t -> t.getPreamble().getId()).toArray();
         int[] counts = new int[tableIds.length];
+        int sequence = s.table("sequence").getPreamble().getId();
         int memberCount = 0;
         for (DesiredState.Fragment f : fragments) {
-            for (Entity e : f.entities()) {
+            for (int i = 0; i < tableIds.length; i++) {
+                if (tableIds[i] == sequence) {
+                    counts[i] += f.stepCount();
+                }
+            }
+            for (Entity e : f.builtEntities()) {
                 if (e.hasTableEntry()) {
                     int id = e.getTableEntry().getTableId();
                     int i = 0;
@@ -424,35 +430,35 @@ public final class TableCompiler {
 
         // Forward: from the clients' side to step 1, then from each device to the next (and out of the exit).
         for (int port : clientPorts) {
-            step(id, FWD, clientStep, port, send(svc, d, 0, FWD, true));
+            step(FWD, clientStep, port, send(svc, d, 0, FWD, true));
         }
         for (int i = 0; i < n - 1; i++) {
             Action next = send(svc, d, i + 1, FWD, true);
             for (int port : d.get(i).insidePorts()) {
-                step(id, FWD, returnStep(svc, d, i, FWD), port, next);
+                step(FWD, returnStep(svc, d, i, FWD), port, next);
             }
         }
         if (exit != null) {
             Action out = s.action("to_next_hop", "nh_id", uplinkNextHop(exit), "dscp", svc.dscp());
             for (int port : d.get(n - 1).insidePorts()) {
-                step(id, FWD, returnStep(svc, d, n - 1, FWD), port, out);
+                step(FWD, returnStep(svc, d, n - 1, FWD), port, out);
             }
             // Replies from the network enter at the exit (step 0) and go into the last device.
-            step(id, REPLY, 0, exit.port(), send(svc, d, n - 1, REPLY, false));
+            step(REPLY, 0, exit.port(), send(svc, d, n - 1, REPLY, false));
         }
         // Reply: from the last device back through the sequence, then to the clients' side.
         for (int i = n - 1; i >= 1; i--) {
             List<String> copies = svc.sequence().get(i).copyTo();
             Action to = send(svc, d, i - 1, REPLY, false);
             for (int port : d.get(i).outsidePorts()) {
-                step(id, REPLY, returnStep(svc, d, i, REPLY), port, copies.isEmpty() ? to : withCopy(to, copies));
+                step(REPLY, returnStep(svc, d, i, REPLY), port, copies.isEmpty() ? to : withCopy(to, copies));
             }
         }
         int toClients = from == null ? uplinkNextHop(clientsUplink) : deviceNextHop(from, REPLY);
         Action home = s.action("to_next_hop", "nh_id", toClients, "dscp", svc.dscp());
         List<String> firstCopies = svc.sequence().get(0).copyTo();
         for (int port : d.get(0).outsidePorts()) {
-            step(id, REPLY, returnStep(svc, d, 0, REPLY), port, firstCopies.isEmpty() ? home : withCopy(home, firstCopies));
+            step(REPLY, returnStep(svc, d, 0, REPLY), port, firstCopies.isEmpty() ? home : withCopy(home, firstCopies));
         }
 
         if (svc.sourceKeyed()) {
@@ -517,35 +523,8 @@ public final class TableCompiler {
         return s.action("to_next_hop_copy", "nh_id", nh, "dscp", dscp, "copy_session", copySession(targets));
     }
 
-    private void step(int service, int direction, int step, int port, Action action) {
-        // Most entries are steps: their matches come from small per-compilation arrays, not lookups by name.
-        if (sequenceTable == 0) {
-            sequenceTable = s.table("sequence").getPreamble().getId();
-        }
-        if (serviceMatch == null || stepService != service) {
-            serviceMatch = s.exact("sequence", "service_id", service);
-            stepService = service;
-        }
-        steps.add(entry(TableEntry.newBuilder().setTableId(sequenceTable).addMatch(serviceMatch)
-                .addMatch(small(directionMatches, "direction", direction)).addMatch(small(stepMatches, "step", step))
-                .addMatch(small(portMatches, "ig_port", port)).setAction(tableAction(action)).build()));
-    }
-
-    private int sequenceTable;
-    private int stepService;
-    private FieldMatch serviceMatch;
-    private final FieldMatch[] directionMatches = new FieldMatch[2];
-    private final FieldMatch[] stepMatches = new FieldMatch[64];
-    private final FieldMatch[] portMatches = new FieldMatch[512];
-
-    private FieldMatch small(FieldMatch[] cache, String field, int value) {
-        if (value < 0 || value >= cache.length) {
-            return s.exact("sequence", field, value); // out of the field's range: exact() says so
-        }
-        if (cache[value] == null) {
-            cache[value] = s.exact("sequence", field, value);
-        }
-        return cache[value];
+    private void step(int direction, int step, int port, Action action) {
+        steps.add(new SequenceSteps.Step(direction, step, port, action));
     }
 
     private void classify(Service svc, int id, Hop last, Step lastStep) {
