@@ -1,0 +1,207 @@
+package org.sfc.dataplane;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sfc.catalog.CatalogException;
+import org.sfc.compiler.DesiredState;
+import org.sfc.compiler.Diff;
+import org.sfc.controller.P4RuntimeClient;
+import org.sfc.controller.PipelineConfig;
+import org.sfc.controller.Provisioner;
+import org.sfc.controller.Store;
+import org.sfc.sw.SoftwareSwitch;
+import org.sfc.sw.frontend.Preprocessor;
+import org.sfc.sw.server.SwitchServer;
+
+import com.google.protobuf.ByteString;
+
+import p4.v1.P4RuntimeOuterClass.Entity;
+import p4.v1.P4RuntimeOuterClass.WriteRequest;
+
+/**
+ * The controller against the software switch over real gRPC on loopback: apply, minimal diffs, rollback,
+ * a refused update undone, reconcile after a switch restart, a controller killed mid-apply, a backup refused,
+ * a bad catalog writing nothing.
+ */
+class ControllerTest {
+    static final String SW = "sw1";
+
+    @TempDir
+    Path dir;
+    SoftwareSwitch sw;
+    SwitchServer server;
+    Store store;
+    PipelineConfig pipeline;
+    List<P4RuntimeClient> clients = new ArrayList<>();
+    String v1;
+
+    @BeforeEach
+    void start() throws Exception {
+        String program = Preprocessor.run(Sfc.PROGRAM, List.of()).text();
+        SoftwareSwitch probe = new SoftwareSwitch(1, 255);
+        probe.setPipeline(SoftwareSwitch.ConfigAction.VERIFY_AND_COMMIT, null, ByteString.copyFromUtf8(program), 1);
+        pipeline = new PipelineConfig(probe.pipeline().p4info, ByteString.copyFromUtf8(program));
+        restartSwitch(0);
+        store = Store.open(dir.resolve("sfc.db"));
+        v1 = Files.readString(Path.of("../examples/figure-7.yaml"));
+    }
+
+    void restartSwitch(int port) throws Exception {
+        if (server != null) {
+            server.close();
+        }
+        sw = new SoftwareSwitch(1, 255);
+        server = SwitchServer.start(sw, "127.0.0.1", port);
+    }
+
+    @AfterEach
+    void stop() {
+        clients.forEach(P4RuntimeClient::close);
+        server.close();
+        store.close();
+    }
+
+    P4RuntimeClient connect(long election) {
+        P4RuntimeClient c = P4RuntimeClient.connect("127.0.0.1", server.port(), 1, election, 5000);
+        clients.add(c);
+        return c;
+    }
+
+    Provisioner controller() {
+        return Provisioner.start(connect(10), pipeline, store, SW, "test");
+    }
+
+    /** The switch's entities (as the controller reads them) and the desired ones, as comparable text. */
+    static Set<String> text(DesiredState names, List<Entity> entities) {
+        Set<String> out = new TreeSet<>();
+        entities.forEach(e -> out.add(names.describe(e)));
+        return out;
+    }
+
+    static void assertSwitchHolds(Provisioner p, DesiredState desired) {
+        assertEquals(text(desired, desired.entities()), text(desired, p.readAll()));
+    }
+
+    @Test
+    void applyPushesThePipelineWritesTheCatalogAndRecordsIt() {
+        Provisioner p = controller();
+        Provisioner.Report r = p.apply("figure-7.yaml", v1, "alice", "first");
+        assertEquals(1, r.version());
+        assertEquals(p.desired().entities().size(), r.writes());
+        assertSwitchHolds(p, p.desired());
+        assertEquals(1, store.history().size());
+        assertEquals(new Store.Applied(1, false), store.applied(SW));
+        assertTrue(store.auditLog().stream().anyMatch(a -> a.who().equals("alice") && a.action().equals("apply")));
+    }
+
+    @Test
+    void aChangeWritesOnlyTheDifferenceAndRollbackRestoresTheEarlierVersion() {
+        Provisioner p = controller();
+        p.apply("v1.yaml", v1, "alice", null);
+        DesiredState first = p.desired();
+        Provisioner.Report r = p.apply("v2.yaml", v1.replace("dscp: 10 ", "dscp: 12 "), "alice", "marking 12");
+        assertEquals(2, r.version());
+        assertEquals(2, r.writes(), "the two steps that write the marking: " + r.batches());
+        Provisioner.Report back = p.rollback(1, "bob");
+        assertEquals(3, back.version(), "a rollback is a new version");
+        assertEquals(2, back.writes());
+        assertSwitchHolds(p, first);
+        assertEquals("rollback to version 1", store.version(3).note());
+    }
+
+    @Test
+    void aBadCatalogIsRefusedBeforeAnythingIsRecordedOrWritten() {
+        Provisioner p = controller();
+        p.apply("v1.yaml", v1, "alice", null);
+        CatalogException e = assertThrows(CatalogException.class,
+                () -> p.apply("bad.yaml", v1.replace("port: 6", "port: 600"), "alice", null));
+        assertTrue(e.getMessage().contains("bad.yaml:"), e.getMessage());
+        assertEquals(1, store.history().size());
+        assertSwitchHolds(p, p.desired());
+    }
+
+    @Test
+    void anUpdateTheSwitchRefusesUndoesTheWholeCutOverAndNamesTheService() {
+        Provisioner p = controller();
+        p.apply("v1.yaml", v1, "alice", null);
+        DesiredState first = p.desired();
+        String v2 = v1 + "  status:\n    address: {ip: 203.0.113.10, protocol: tcp, port: 9000}\n    sequence: [fw-1, app-1]\n";
+        // Someone else already wrote the classifier the new service needs: the switch will refuse our INSERT.
+        var next = org.sfc.compiler.TableCompiler.compile(org.sfc.catalog.CatalogLoader.loadText("v2.yaml", v2),
+                p.schema(), p.compiled());
+        Entity clash = Diff.between(first, next.state()).stream().flatMap(b -> b.updates().stream())
+                .map(u -> u.getEntity()).filter(e -> e.hasTableEntry() && next.state().describe(e).startsWith("classify_dst"))
+                .findFirst().orElseThrow();
+        assertTrue(sw.write(List.of(p4.v1.P4RuntimeOuterClass.Update.newBuilder()
+                .setType(p4.v1.P4RuntimeOuterClass.Update.Type.INSERT).setEntity(clash).build()),
+                WriteRequest.Atomicity.CONTINUE_ON_ERROR).get(0).ok());
+        Provisioner.ApplyFailed e = assertThrows(Provisioner.ApplyFailed.class, () -> p.apply("v2.yaml", v2, "alice", null));
+        assertTrue(e.getMessage().contains("status: classify_dst"), e.getMessage());
+        assertTrue(e.getMessage().contains("ALREADY_EXISTS"), e.getMessage());
+        assertSwitchHolds(p, first);
+        assertEquals(new Store.Applied(1, false), store.applied(SW), "the switch still has version 1");
+    }
+
+    @Test
+    void aRestartedSwitchGetsItsPipelineAndEntriesBack() throws Exception {
+        Provisioner p = controller();
+        p.apply("v1.yaml", v1, "alice", null);
+        DesiredState desired = p.desired();
+        int port = server.port();
+        clients.forEach(P4RuntimeClient::close);
+        clients.clear();
+        restartSwitch(port);
+        assertEquals(null, sw.pipeline(), "a fresh switch has nothing");
+        Provisioner again = controller();
+        assertSwitchHolds(again, desired);
+        assertEquals(1, again.version());
+    }
+
+    @Test
+    void aControllerKilledMidApplyFinishesTheApplyWhenItRestarts() {
+        Provisioner p = controller();
+        p.apply("v1.yaml", v1, "alice", null);
+        // The cut-off apply: version 2 recorded as under way, only its first batch written.
+        String v2 = v1.replace("dscp: 10 ", "dscp: 12 ") + "  status:\n    address: {ip: 203.0.113.10, protocol: tcp, "
+                + "port: 9000}\n    sequence: [fw-1, app-1]\n";
+        var next = org.sfc.compiler.TableCompiler.compile(org.sfc.catalog.CatalogLoader.loadText("v2.yaml", v2),
+                p.schema(), p.compiled());
+        int version = store.addVersion("alice", null, "v2.yaml", v2, next.ids());
+        store.setApplied(SW, version, false);
+        List<Diff.Batch> batches = Diff.between(p.desired(), next.state());
+        assertTrue(batches.size() > 1);
+        assertTrue(sw.write(batches.get(0).updates(), WriteRequest.Atomicity.ROLLBACK_ON_ERROR).stream()
+                .allMatch(SoftwareSwitch.UpdateResult::ok));
+        clients.forEach(P4RuntimeClient::close);
+        clients.clear();
+
+        Provisioner restarted = controller();
+        assertEquals(version, restarted.version());
+        assertSwitchHolds(restarted, next.state());
+        assertEquals(new Store.Applied(version, false), store.applied(SW));
+    }
+
+    @Test
+    void aBackupControllerCannotTakeCharge() {
+        controller().apply("v1.yaml", v1, "alice", null);
+        P4RuntimeClient backup = connect(5);
+        assertFalse(backup.primary());
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> Provisioner.start(backup, pipeline, store, SW, "eve"));
+        assertTrue(e.getMessage().contains("backup"), e.getMessage());
+    }
+}

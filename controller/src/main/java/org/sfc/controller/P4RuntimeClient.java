@@ -1,0 +1,204 @@
+package org.sfc.controller;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.StreamObserver;
+import p4.config.v1.P4InfoOuterClass.P4Info;
+import p4.v1.P4RuntimeGrpc;
+import p4.v1.P4RuntimeOuterClass.*;
+
+/**
+ * A P4Runtime controller connection to one device: the stream channel with mastership arbitration (an
+ * election id; primary or backup as the spec defines), pipeline push, batched writes whose per-update errors
+ * are returned, wildcard reads, and packet-out/in.
+ */
+public final class P4RuntimeClient implements AutoCloseable {
+    /** One failed update of a write: its position in the request, the gRPC code and the switch's message. */
+    public record UpdateError(int index, Status.Code code, String message) {}
+
+    /** A write the switch refused, with every update's outcome (OK ones included, per the spec). */
+    public static final class WriteFailed extends RuntimeException {
+        private final List<UpdateError> errors;
+
+        WriteFailed(String message, List<UpdateError> errors) {
+            super(message);
+            this.errors = List.copyOf(errors);
+        }
+
+        /** The updates that failed (code not OK). */
+        public List<UpdateError> errors() {
+            return errors.stream().filter(e -> e.code() != Status.Code.OK).toList();
+        }
+    }
+
+    private final ManagedChannel channel;
+    private final P4RuntimeGrpc.P4RuntimeBlockingStub stub;
+    private final StreamObserver<StreamMessageRequest> stream;
+    private final BlockingQueue<StreamMessageResponse> arbitration = new LinkedBlockingQueue<>();
+    private final BlockingQueue<PacketIn> packetIns = new LinkedBlockingQueue<>();
+    private final long deviceId;
+    private final Uint128 electionId;
+    private volatile boolean primary;
+    private volatile Throwable streamError;
+
+    private P4RuntimeClient(String host, int port, long deviceId, long electionId) {
+        this.channel = NettyChannelBuilder.forAddress(host, port).usePlaintext().build();
+        this.stub = P4RuntimeGrpc.newBlockingStub(channel);
+        this.deviceId = deviceId;
+        this.electionId = Uint128.newBuilder().setLow(electionId).build();
+        this.stream = P4RuntimeGrpc.newStub(channel).streamChannel(new StreamObserver<>() {
+            @Override
+            public void onNext(StreamMessageResponse m) {
+                if (m.hasPacket()) {
+                    packetIns.add(m.getPacket());
+                } else if (m.hasArbitration()) {
+                    primary = m.getArbitration().getStatus().getCode() == Status.Code.OK.value();
+                    arbitration.add(m);
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                streamError = t;
+                primary = false;
+                arbitration.add(StreamMessageResponse.getDefaultInstance());
+            }
+
+            @Override
+            public void onCompleted() {
+                primary = false;
+            }
+        });
+    }
+
+    /**
+     * Connects to {@code host:port}, opens the stream channel and takes part in the election for
+     * {@code deviceId} with {@code electionId}. Returns once the switch answered (primary or backup).
+     */
+    public static P4RuntimeClient connect(String host, int port, long deviceId, long electionId, long timeoutMillis) {
+        P4RuntimeClient c = new P4RuntimeClient(host, port, deviceId, electionId);
+        c.stream.onNext(StreamMessageRequest.newBuilder().setArbitration(MasterArbitrationUpdate.newBuilder()
+                .setDeviceId(deviceId).setElectionId(c.electionId)).build());
+        try {
+            StreamMessageResponse m = c.arbitration.poll(timeoutMillis, TimeUnit.MILLISECONDS);
+            if (m == null || !m.hasArbitration()) {
+                Throwable cause = c.streamError;
+                c.close();
+                throw new IllegalStateException("no P4Runtime switch answered at " + host + ":" + port
+                        + (cause != null ? " (" + Status.fromThrowable(cause).getCode() + ": "
+                        + Status.fromThrowable(cause).getDescription() + ")" : " within " + timeoutMillis + " ms")
+                        + "; is it running, and is the address right?", cause);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            c.close();
+            throw new IllegalStateException("interrupted while connecting", e);
+        }
+        return c;
+    }
+
+    /** Whether this connection is the primary controller (only the primary may write). */
+    public boolean primary() {
+        return primary;
+    }
+
+    /** Pushes the pipeline: P4Info plus the target's device config (BMv2 JSON, or the P4 source for ours). */
+    public void setPipeline(P4Info p4info, ByteString deviceConfig) {
+        stub.setForwardingPipelineConfig(SetForwardingPipelineConfigRequest.newBuilder().setDeviceId(deviceId)
+                .setElectionId(electionId).setAction(SetForwardingPipelineConfigRequest.Action.VERIFY_AND_COMMIT)
+                .setConfig(ForwardingPipelineConfig.newBuilder().setP4Info(p4info).setP4DeviceConfig(deviceConfig))
+                .build());
+    }
+
+    /** The P4Info of the switch's current pipeline, or null if it has none. */
+    public P4Info pipeline() {
+        try {
+            GetForwardingPipelineConfigResponse r = stub.getForwardingPipelineConfig(
+                    GetForwardingPipelineConfigRequest.newBuilder().setDeviceId(deviceId)
+                            .setResponseType(GetForwardingPipelineConfigRequest.ResponseType.P4INFO_AND_COOKIE).build());
+            return r.getConfig().hasP4Info() ? r.getConfig().getP4Info() : null;
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() == Status.Code.FAILED_PRECONDITION) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    /** Writes {@code updates} in one request; throws {@link WriteFailed} with every update's outcome. */
+    public void write(List<Update> updates, WriteRequest.Atomicity atomicity) {
+        if (updates.isEmpty()) {
+            return;
+        }
+        try {
+            stub.write(WriteRequest.newBuilder().setDeviceId(deviceId).setElectionId(electionId)
+                    .setAtomicity(atomicity).addAllUpdates(updates).build());
+        } catch (StatusRuntimeException e) {
+            List<UpdateError> errors = new ArrayList<>();
+            com.google.rpc.Status status = StatusProto.fromThrowable(e);
+            if (status != null) {
+                for (int i = 0; i < status.getDetailsCount(); i++) {
+                    Any detail = status.getDetails(i);
+                    try {
+                        p4.v1.P4RuntimeOuterClass.Error err = detail.unpack(p4.v1.P4RuntimeOuterClass.Error.class);
+                        errors.add(new UpdateError(i, Status.fromCodeValue(err.getCanonicalCode()).getCode(),
+                                err.getMessage()));
+                    } catch (InvalidProtocolBufferException bad) {
+                        errors.add(new UpdateError(i, Status.Code.UNKNOWN, detail.toString()));
+                    }
+                }
+            }
+            if (errors.isEmpty()) {
+                errors.add(new UpdateError(-1, e.getStatus().getCode(), String.valueOf(e.getStatus().getDescription())));
+            }
+            throw new WriteFailed("the switch refused the write: " + e.getStatus().getCode() + " "
+                    + e.getStatus().getDescription(), errors);
+        }
+    }
+
+    /** Everything matching the queries (wildcards as the P4Runtime spec defines them). */
+    public List<Entity> read(List<Entity> queries) {
+        List<Entity> out = new ArrayList<>();
+        stub.read(ReadRequest.newBuilder().setDeviceId(deviceId).addAllEntities(queries).build())
+                .forEachRemaining(r -> out.addAll(r.getEntitiesList()));
+        return out;
+    }
+
+    public void packetOut(ByteString payload, List<PacketMetadata> metadata) {
+        stream.onNext(StreamMessageRequest.newBuilder().setPacket(PacketOut.newBuilder().setPayload(payload)
+                .addAllMetadata(metadata)).build());
+    }
+
+    /** Packets the switch sent to the controller, in arrival order. */
+    public BlockingQueue<PacketIn> packetIns() {
+        return packetIns;
+    }
+
+    @Override
+    public void close() {
+        try {
+            stream.onCompleted();
+        } catch (RuntimeException ignored) {
+            // the stream may already be gone
+        }
+        channel.shutdownNow();
+        try {
+            channel.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,231 @@
+package org.sfc.controller;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.sfc.catalog.Catalog;
+import org.sfc.catalog.CatalogLoader;
+import org.sfc.compiler.DesiredState;
+import org.sfc.compiler.Diff;
+import org.sfc.compiler.Ids;
+import org.sfc.compiler.Schema;
+import org.sfc.compiler.TableCompiler;
+
+import p4.v1.P4RuntimeOuterClass.*;
+
+/**
+ * Keeps one switch at the catalog version the operator chose. {@link #apply} validates and compiles a
+ * catalog, records it, and writes only the difference, batch by batch (each atomic); if the switch refuses
+ * an update, what was already written is undone and the error names the catalog object. {@link #reconcile}
+ * reads the switch and repairs it to the desired state (a restarted switch or controller, a cut-off apply).
+ */
+public final class Provisioner {
+    /** What an apply, rollback or reconcile did. */
+    public record Report(int version, int writes, List<String> batches, long millis) {}
+
+    /** An apply the switch refused; the switch is back where it was. */
+    public static final class ApplyFailed extends RuntimeException {
+        ApplyFailed(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private final P4RuntimeClient client;
+    private final Schema schema;
+    private final Store store;
+    private final String switchName;
+    private TableCompiler.Result current; // what the switch has (null: nothing of ours)
+    private int currentVersion;
+
+    private Provisioner(P4RuntimeClient client, Schema schema, Store store, String switchName) {
+        this.client = client;
+        this.schema = schema;
+        this.store = store;
+        this.switchName = switchName;
+    }
+
+    /**
+     * Takes charge of a switch: pushes the pipeline if the switch lacks it, recompiles the version the store
+     * says the switch has (or was being given, if an apply was cut off) and reconciles the switch to it.
+     */
+    public static Provisioner start(P4RuntimeClient client, PipelineConfig pipeline, Store store, String switchName,
+                                    String who) {
+        if (!client.primary()) {
+            throw new IllegalStateException("this controller is a backup for switch " + switchName
+                    + " (another one holds a higher election id): it may read but not write");
+        }
+        if (!pipeline.p4info().equals(client.pipeline())) {
+            client.setPipeline(pipeline.p4info(), pipeline.deviceConfig());
+            store.audit(who, "pipeline", "pushed the pipeline to " + switchName);
+        }
+        Provisioner p = new Provisioner(client, new Schema(pipeline.p4info()), store, switchName);
+        Store.Applied applied = store.applied(switchName);
+        if (applied != null) {
+            Store.Version v = store.version(applied.version());
+            p.current = TableCompiler.compile(CatalogLoader.loadText(v.file(), v.catalog()), p.schema, v.ids());
+            p.currentVersion = v.number();
+        }
+        Report r = p.reconcile(who);
+        if (applied != null && applied.applying()) {
+            store.setApplied(switchName, applied.version(), true);
+            store.audit(who, "apply", "finished version " + applied.version() + " on " + switchName
+                    + " after a restart: " + r.writes() + " writes");
+        }
+        return p;
+    }
+
+    public Schema schema() {
+        return schema;
+    }
+
+    /** The version the switch has (0: none). */
+    public synchronized int version() {
+        return currentVersion;
+    }
+
+    /** What the switch should hold now. */
+    public synchronized DesiredState desired() {
+        return current == null ? DesiredState.empty(schema) : current.state();
+    }
+
+    /** The last compilation (null before the first apply). */
+    public synchronized TableCompiler.Result compiled() {
+        return current;
+    }
+
+    /**
+     * Validates and compiles {@code text}, records it as a new version and cuts the switch over to it. A bad
+     * catalog throws {@link org.sfc.catalog.CatalogException} before anything is recorded or written.
+     */
+    public synchronized Report apply(String file, String text, String who, String note) {
+        long start = System.nanoTime();
+        Catalog catalog = CatalogLoader.loadText(file, text);
+        TableCompiler.Result next = current == null ? TableCompiler.compile(catalog, schema, Ids.empty())
+                : TableCompiler.compile(catalog, schema, current);
+        int version = store.addVersion(who, note, file, text, next.ids());
+        store.setApplied(switchName, version, false); // the intent survives a crash: a restart finishes it
+        List<Diff.Batch> batches = Diff.between(desired(), next.state());
+        int writes;
+        try {
+            writes = write(batches, next.state());
+        } catch (ApplyFailed e) {
+            if (currentVersion > 0) {
+                store.setApplied(switchName, currentVersion, true);
+            }
+            store.audit(who, "apply-failed", "version " + version + " on " + switchName + ": " + e.getMessage());
+            throw e;
+        }
+        current = next;
+        currentVersion = version;
+        store.setApplied(switchName, version, true);
+        Report r = new Report(version, writes, batches.stream().map(b -> b.label() + ": " + b.updates().size()).toList(),
+                (System.nanoTime() - start) / 1_000_000);
+        store.audit(who, "apply", "version " + version + " on " + switchName + ": " + writes + " writes "
+                + r.batches() + (note == null ? "" : " (" + note + ")"));
+        return r;
+    }
+
+    /** Applies an earlier version again (as a new version, so history only grows). */
+    public synchronized Report rollback(int version, String who) {
+        Store.Version v = store.version(version);
+        if (v == null) {
+            throw new IllegalArgumentException("there is no version " + version + "; see the history for the versions");
+        }
+        return apply(v.file(), v.catalog(), who, "rollback to version " + version);
+    }
+
+    /** Reads the switch and writes what differs from the desired state. */
+    public synchronized Report reconcile(String who) {
+        long start = System.nanoTime();
+        DesiredState onSwitch = new DesiredState(List.of(new DesiredState.Fragment("switch", readAll())), schema);
+        List<Diff.Batch> batches = Diff.between(onSwitch, desired());
+        int writes = write(batches, desired());
+        if (writes > 0) {
+            store.audit(who, "reconcile", switchName + ": " + writes + " writes repaired it to version " + currentVersion);
+        }
+        return new Report(currentVersion, writes, batches.stream().map(b -> b.label() + ": " + b.updates().size()).toList(),
+                (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** Everything of ours on the switch, as the desired state would spell it. */
+    public List<Entity> readAll() {
+        List<Entity> queries = new ArrayList<>();
+        for (var t : schema.p4info().getTablesList()) {
+            queries.add(Entity.newBuilder().setTableEntry(TableEntry.newBuilder().setTableId(t.getPreamble().getId())).build());
+        }
+        for (var p : schema.p4info().getActionProfilesList()) {
+            int id = p.getPreamble().getId();
+            queries.add(Entity.newBuilder().setActionProfileMember(ActionProfileMember.newBuilder().setActionProfileId(id)).build());
+            queries.add(Entity.newBuilder().setActionProfileGroup(ActionProfileGroup.newBuilder().setActionProfileId(id)).build());
+        }
+        queries.add(Entity.newBuilder().setPacketReplicationEngineEntry(PacketReplicationEngineEntry.newBuilder()
+                .setCloneSessionEntry(CloneSessionEntry.getDefaultInstance())).build());
+        for (var m : schema.p4info().getMetersList()) {
+            queries.add(Entity.newBuilder().setMeterEntry(MeterEntry.newBuilder().setMeterId(m.getPreamble().getId())).build());
+        }
+        List<Entity> out = new ArrayList<>();
+        for (Entity e : client.read(queries)) {
+            if (e.hasTableEntry()) {
+                TableEntry t = e.getTableEntry();
+                if (!t.getIsDefaultAction()) {
+                    out.add(Entity.newBuilder().setTableEntry(t.toBuilder().clearCounterData().clearMeterConfig()).build());
+                }
+            } else if (e.hasMeterEntry()) {
+                MeterConfig config = e.getMeterEntry().getConfig();
+                if (!config.equals(MeterConfig.getDefaultInstance())) { // unconfigured cells are not ours
+                    out.add(Entity.newBuilder().setMeterEntry(e.getMeterEntry()).build());
+                }
+            } else {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    /** Writes the batches in order; if one is refused, undoes the earlier ones and says which object failed. */
+    private int write(List<Diff.Batch> batches, DesiredState target) {
+        int writes = 0;
+        for (int i = 0; i < batches.size(); i++) {
+            Diff.Batch b = batches.get(i);
+            try {
+                client.write(b.updates(), WriteRequest.Atomicity.ROLLBACK_ON_ERROR);
+                writes += b.updates().size();
+            } catch (P4RuntimeClient.WriteFailed e) {
+                List<String> what = new ArrayList<>();
+                for (P4RuntimeClient.UpdateError err : e.errors()) {
+                    if (err.index() >= 0 && err.index() < b.updates().size()) {
+                        Update u = b.updates().get(err.index());
+                        what.add(u.getType() + " " + owner(target, u.getEntity()) + target.describe(u.getEntity()) + ": "
+                                + err.code() + " " + err.message());
+                    } else {
+                        what.add(err.code() + " " + err.message());
+                    }
+                }
+                if (i > 0 || writes > 0) {
+                    undo(batches.subList(0, i));
+                }
+                throw new ApplyFailed("the switch refused " + b.label() + " and nothing was changed: "
+                        + String.join("; ", what), e);
+            }
+        }
+        return writes;
+    }
+
+    /** Back to the state before a failed cut-over: the switch is read and repaired to the current version. */
+    private void undo(List<Diff.Batch> written) {
+        DesiredState onSwitch = new DesiredState(List.of(new DesiredState.Fragment("switch", readAll())), schema);
+        for (Diff.Batch b : Diff.between(onSwitch, desired())) {
+            client.write(b.updates(), WriteRequest.Atomicity.ROLLBACK_ON_ERROR);
+        }
+    }
+
+    /** "service X: " for an entity a service owns, "" for shared ones. */
+    private static String owner(DesiredState state, Entity e) {
+        for (DesiredState.Fragment f : state.fragments()) {
+            if (f.owner().startsWith("service:") && f.entities().contains(e)) {
+                return f.owner().substring("service:".length()) + ": ";
+            }
+        }
+        return "";
+    }
+}

@@ -1,0 +1,198 @@
+package org.sfc.controller;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.sfc.compiler.Ids;
+
+/**
+ * The controller's durable memory, an embedded SQLite database: every catalog version (text, who, when, and
+ * the ids its compilation gave), which version each switch has (and whether an apply was under way), and
+ * an audit log of every change. Each method is one transaction.
+ */
+public final class Store implements AutoCloseable {
+    /** A catalog version as stored. */
+    public record Version(int number, Instant created, String author, String note, String file, String catalog,
+                          Ids ids) {}
+
+    /** One line of the audit log. */
+    public record Audit(long id, Instant at, String who, String action, String detail) {}
+
+    /** What a switch has: a version, and whether applying it was finished ({@code applying} = cut off). */
+    public record Applied(int version, boolean applying) {}
+
+    private final Connection db;
+
+    private Store(Connection db) {
+        this.db = db;
+    }
+
+    /** Opens (creating if needed) the database at {@code file}. */
+    public static Store open(Path file) {
+        try {
+            if (file.getParent() != null) {
+                Files.createDirectories(file.getParent());
+            }
+            Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+            try (Statement s = c.createStatement()) {
+                s.execute("PRAGMA journal_mode=WAL");
+                s.execute("PRAGMA foreign_keys=ON");
+                s.execute("CREATE TABLE IF NOT EXISTS versions (number INTEGER PRIMARY KEY, created TEXT NOT NULL, "
+                        + "author TEXT NOT NULL, note TEXT, file TEXT, catalog TEXT NOT NULL, ids TEXT NOT NULL)");
+                s.execute("CREATE TABLE IF NOT EXISTS applied (switch TEXT PRIMARY KEY, version INTEGER NOT NULL "
+                        + "REFERENCES versions(number), applying INTEGER NOT NULL, at TEXT NOT NULL)");
+                s.execute("CREATE TABLE IF NOT EXISTS audit (id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, "
+                        + "who TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL)");
+            }
+            return new Store(c);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot open the controller database " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Records a new catalog version; returns its number (1, 2, ...). */
+    public synchronized int addVersion(String author, String note, String file, String catalog, Ids ids) {
+        try (PreparedStatement p = db.prepareStatement("INSERT INTO versions (created, author, note, file, catalog, ids) "
+                + "VALUES (?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+            p.setString(1, Instant.now().toString());
+            p.setString(2, author);
+            p.setString(3, note);
+            p.setString(4, file);
+            p.setString(5, catalog);
+            p.setString(6, idsText(ids));
+            p.executeUpdate();
+            try (ResultSet k = p.getGeneratedKeys()) {
+                k.next();
+                return k.getInt(1);
+            }
+        } catch (SQLException e) {
+            throw failed("record a catalog version", e);
+        }
+    }
+
+    public synchronized Version version(int number) {
+        try (PreparedStatement p = db.prepareStatement("SELECT * FROM versions WHERE number = ?")) {
+            p.setInt(1, number);
+            try (ResultSet r = p.executeQuery()) {
+                return r.next() ? version(r) : null;
+            }
+        } catch (SQLException e) {
+            throw failed("read version " + number, e);
+        }
+    }
+
+    /** Every version, oldest first. */
+    public synchronized List<Version> history() {
+        List<Version> out = new ArrayList<>();
+        try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT * FROM versions ORDER BY number")) {
+            while (r.next()) {
+                out.add(version(r));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw failed("read the history", e);
+        }
+    }
+
+    /** Marks that {@code version} is being applied to {@code sw} (done = false) or has been (done = true). */
+    public synchronized void setApplied(String sw, int version, boolean done) {
+        try (PreparedStatement p = db.prepareStatement("INSERT INTO applied (switch, version, applying, at) "
+                + "VALUES (?, ?, ?, ?) ON CONFLICT(switch) DO UPDATE SET version = excluded.version, "
+                + "applying = excluded.applying, at = excluded.at")) {
+            p.setString(1, sw);
+            p.setInt(2, version);
+            p.setInt(3, done ? 0 : 1);
+            p.setString(4, Instant.now().toString());
+            p.executeUpdate();
+        } catch (SQLException e) {
+            throw failed("record what switch " + sw + " has", e);
+        }
+    }
+
+    /** What {@code sw} has, or null if nothing was ever applied to it. */
+    public synchronized Applied applied(String sw) {
+        try (PreparedStatement p = db.prepareStatement("SELECT version, applying FROM applied WHERE switch = ?")) {
+            p.setString(1, sw);
+            try (ResultSet r = p.executeQuery()) {
+                return r.next() ? new Applied(r.getInt(1), r.getInt(2) != 0) : null;
+            }
+        } catch (SQLException e) {
+            throw failed("read what switch " + sw + " has", e);
+        }
+    }
+
+    public synchronized void audit(String who, String action, String detail) {
+        try (PreparedStatement p = db.prepareStatement("INSERT INTO audit (at, who, action, detail) VALUES (?, ?, ?, ?)")) {
+            p.setString(1, Instant.now().toString());
+            p.setString(2, who);
+            p.setString(3, action);
+            p.setString(4, detail);
+            p.executeUpdate();
+        } catch (SQLException e) {
+            throw failed("write the audit log", e);
+        }
+    }
+
+    /** The audit log, oldest first. */
+    public synchronized List<Audit> auditLog() {
+        List<Audit> out = new ArrayList<>();
+        try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT * FROM audit ORDER BY id")) {
+            while (r.next()) {
+                out.add(new Audit(r.getLong("id"), Instant.parse(r.getString("at")), r.getString("who"),
+                        r.getString("action"), r.getString("detail")));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw failed("read the audit log", e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            db.close();
+        } catch (SQLException e) {
+            throw failed("close the database", e);
+        }
+    }
+
+    private static Version version(ResultSet r) throws SQLException {
+        return new Version(r.getInt("number"), Instant.parse(r.getString("created")), r.getString("author"),
+                r.getString("note"), r.getString("file"), r.getString("catalog"), ids(r.getString("ids")));
+    }
+
+    /** Ids as lines of "kind TAB name TAB id" (names are catalog keys: no tabs or newlines). */
+    static String idsText(Ids ids) {
+        StringBuilder sb = new StringBuilder();
+        ids.asMap().forEach((kind, m) -> m.forEach((name, id) -> sb.append(kind).append('\t').append(name).append('\t')
+                .append(id).append('\n')));
+        return sb.toString();
+    }
+
+    static Ids ids(String text) {
+        Map<String, Map<String, Integer>> m = new TreeMap<>();
+        for (String line : text.split("\n")) {
+            if (line.isEmpty()) {
+                continue;
+            }
+            String[] f = line.split("\t");
+            m.computeIfAbsent(f[0], k -> new TreeMap<>()).put(f[1], Integer.parseInt(f[2]));
+        }
+        return Ids.of(m);
+    }
+
+    private static IllegalStateException failed(String what, SQLException e) {
+        return new IllegalStateException("controller database: could not " + what + ": " + e.getMessage(), e);
+    }
+}
