@@ -1,0 +1,46 @@
+package org.sfc.cli;
+
+import java.util.concurrent.Callable;
+
+import org.sfc.sw.cli.SwitchCommand;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code sfc}: service chaining on programmable switches, from one command. */
+@Command(name = "sfc", mixinStandardHelpOptions = true, version = "sfc 0.1.0",
+        description = {"Service chaining on programmable switches: steer every packet of a service through an",
+            "ordered sequence of devices (firewall, IDS, VPN, proxy, servers) and back, from a catalog.",
+            "",
+            "Exit codes: 0 ok, 1 the catalog is invalid, 2 bad usage, 3 the switch refused a change",
+            "(nothing was changed), 4 no switch could be reached."},
+        subcommands = {CatalogCommand.class, DemoCommand.class, SwitchCommand.class, CommandLine.HelpCommand.class})
+public final class SfcCommand implements Callable<Integer> {
+    public static final int INVALID = 1;
+    public static final int REFUSED = 3;
+    public static final int UNREACHABLE = 4;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(System.out);
+        return 0;
+    }
+
+    /** The command line as the launcher runs it (tests call {@link #run} to keep the JVM). */
+    public static void main(String[] args) {
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        System.exit(run(args));
+    }
+
+    public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The command line with sfc's error handling (operator messages, trustworthy exit codes). */
+    public static CommandLine commandLine() {
+        return new CommandLine(new SfcCommand()).setExecutionExceptionHandler(Errors::handle);
+    }
+}

@@ -1,0 +1,62 @@
+package org.sfc.cli;
+
+import java.nio.file.Path;
+
+import org.sfc.controller.P4RuntimeClient;
+
+import picocli.CommandLine.Option;
+
+/** How to reach the switch and where the controller keeps its state. */
+final class SwitchOptions {
+    @Option(names = {"-t", "--target"}, paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9559",
+            description = "the switch's P4Runtime address (default: ${DEFAULT-VALUE})")
+    String target;
+
+    @Option(names = "--device-id", defaultValue = "1", description = "P4Runtime device id (default: ${DEFAULT-VALUE})")
+    long deviceId;
+
+    @Option(names = "--election-id", defaultValue = "10",
+            description = "this controller's election id; the highest connected one is primary (default: ${DEFAULT-VALUE})")
+    long electionId;
+
+    @Option(names = "--db", paramLabel = "FILE", description = "the controller database (default: $SFC_DB or ~/.sfc/sfc.db)")
+    Path db;
+
+    @Option(names = "--user", description = "who is making the change, for the audit log (default: $USER)")
+    String user;
+
+    Path database() {
+        return db != null ? db : Home.database();
+    }
+
+    String who() {
+        if (user != null) {
+            return user;
+        }
+        String u = System.getenv("USER");
+        return u != null ? u : System.getProperty("user.name", "unknown");
+    }
+
+    /** The switch's name in the store: its address and device id. */
+    String switchName() {
+        return target + "/" + deviceId;
+    }
+
+    P4RuntimeClient connect() {
+        int colon = target.lastIndexOf(':');
+        if (colon < 0) {
+            throw new IllegalArgumentException("--target must be HOST:PORT, like 127.0.0.1:9559; not '" + target + "'");
+        }
+        int port;
+        try {
+            port = Integer.parseInt(target.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--target must be HOST:PORT, like 127.0.0.1:9559; not '" + target + "'");
+        }
+        try {
+            return P4RuntimeClient.connect(target.substring(0, colon), port, deviceId, electionId, 5000);
+        } catch (IllegalStateException e) {
+            throw new Errors.Unreachable(e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package org.sfc.cli.demo;
+
+import java.nio.ByteBuffer;
+
+/**
+ * An Ethernet + IPv4 + TCP frame the demo sends and inspects: built with correct checksums, read field by
+ * field, and edited the way a device would edit it (checksums fixed again).
+ */
+public final class Frame {
+    private static final int IP = 14;
+    private static final int TCP = 34;
+    private final byte[] bytes;
+
+    public Frame(byte[] bytes) {
+        this.bytes = bytes.clone();
+    }
+
+    public static Frame tcp(long dstMac, long srcMac, long srcIp, long dstIp, int sport, int dport, int flags,
+                            String payload) {
+        byte[] data = payload.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        ByteBuffer b = ByteBuffer.allocate(14 + 20 + 20 + data.length);
+        b.put(mac(dstMac)).put(mac(srcMac)).putShort((short) 0x0800);
+        b.put((byte) 0x45).put((byte) 0).putShort((short) (40 + data.length)).putShort((short) 1)
+                .putShort((short) 0x4000).put((byte) 64).put((byte) 6).putShort((short) 0)
+                .putInt((int) srcIp).putInt((int) dstIp);
+        b.putShort((short) sport).putShort((short) dport).putInt(1).putInt(0).put((byte) 0x50).put((byte) flags)
+                .putShort((short) 65535).putShort((short) 0).putShort((short) 0).put(data);
+        Frame f = new Frame(b.array());
+        f.fixChecksums();
+        return f;
+    }
+
+    public byte[] bytes() {
+        return bytes.clone();
+    }
+
+    public long dstMac() {
+        return ByteBuffer.wrap(bytes, 0, 8).getLong() >>> 16;
+    }
+
+    public long srcIp() {
+        return ByteBuffer.wrap(bytes).getInt(IP + 12) & 0xFFFFFFFFL;
+    }
+
+    public long dstIp() {
+        return ByteBuffer.wrap(bytes).getInt(IP + 16) & 0xFFFFFFFFL;
+    }
+
+    public int sport() {
+        return ByteBuffer.wrap(bytes).getShort(TCP) & 0xFFFF;
+    }
+
+    public int dport() {
+        return ByteBuffer.wrap(bytes).getShort(TCP + 2) & 0xFFFF;
+    }
+
+    public int dscp() {
+        return (bytes[IP + 1] & 0xFF) >>> 2;
+    }
+
+    public Frame withSrcPort(int port) {
+        Frame f = new Frame(bytes);
+        ByteBuffer.wrap(f.bytes).putShort(TCP, (short) port);
+        f.fixChecksums();
+        return f;
+    }
+
+    public Frame withDstPort(int port) {
+        Frame f = new Frame(bytes);
+        ByteBuffer.wrap(f.bytes).putShort(TCP + 2, (short) port);
+        f.fixChecksums();
+        return f;
+    }
+
+    /** Whether the IPv4 and TCP checksums are right (the switch must keep them so after every rewrite). */
+    public boolean checksumsOk() {
+        Frame f = new Frame(bytes);
+        f.fixChecksums();
+        return java.util.Arrays.equals(f.bytes, bytes);
+    }
+
+    /** "198.51.100.7:40000 -> 203.0.113.10:443 dscp 0". */
+    public String flow() {
+        return ip(srcIp()) + ":" + sport() + " -> " + ip(dstIp()) + ":" + dport() + " dscp " + dscp();
+    }
+
+    public static String ip(long v) {
+        return ((v >>> 24) & 0xFF) + "." + ((v >>> 16) & 0xFF) + "." + ((v >>> 8) & 0xFF) + "." + (v & 0xFF);
+    }
+
+    private static byte[] mac(long v) {
+        byte[] m = new byte[6];
+        for (int i = 5; i >= 0; i--) {
+            m[i] = (byte) v;
+            v >>>= 8;
+        }
+        return m;
+    }
+
+    private void fixChecksums() {
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        b.putShort(IP + 10, (short) 0);
+        b.putShort(IP + 10, (short) checksum(0, IP, 20));
+        int tcpLength = bytes.length - TCP;
+        b.putShort(TCP + 16, (short) 0);
+        long pseudo = (srcIp() >>> 16) + (srcIp() & 0xFFFF) + (dstIp() >>> 16) + (dstIp() & 0xFFFF) + 6 + tcpLength;
+        b.putShort(TCP + 16, (short) checksum(pseudo, TCP, tcpLength));
+    }
+
+    private int checksum(long sum, int from, int length) {
+        for (int i = 0; i < length; i += 2) {
+            int hi = bytes[from + i] & 0xFF;
+            int lo = i + 1 < length ? bytes[from + i + 1] & 0xFF : 0;
+            sum += (hi << 8) | lo;
+        }
+        while ((sum >>> 16) != 0) {
+            sum = (sum & 0xFFFF) + (sum >>> 16);
+        }
+        return (int) (~sum & 0xFFFF);
+    }
+}

@@ -1,0 +1,165 @@
+package org.sfc.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sfc.sw.SoftwareSwitch;
+import org.sfc.sw.server.SwitchServer;
+
+/** Each subcommand's output and exit code, including bad input. */
+class CliTest {
+    static final String PROGRAM = "../p4src/v1model/sfc.p4";
+    static final String FIG7 = "../examples/figure-7.yaml";
+    static SwitchServer server;
+
+    @TempDir
+    Path dir;
+
+    record Run(int code, String out, String err) {}
+
+    @BeforeAll
+    static void startSwitch() throws Exception {
+        server = SwitchServer.start(new SoftwareSwitch(1, 255), "127.0.0.1", 0);
+    }
+
+    @AfterAll
+    static void stopSwitch() {
+        server.close();
+    }
+
+    static Run sfc(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        var cl = SfcCommand.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    String[] withSwitch(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        if (!args[1].equals("history")) {
+            all.addAll(List.of("--program", PROGRAM));
+        }
+        all.addAll(List.of("--target", "127.0.0.1:" + server.port(), "--db", dir.resolve("sfc.db").toString(),
+                "--user", "tester"));
+        return all.toArray(String[]::new);
+    }
+
+    @Test
+    void validateSaysWhatAValidCatalogCompilesTo() {
+        Run r = sfc("catalog", "validate", FIG7, "--program", PROGRAM);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().matches("(?s)\\.\\./examples/figure-7\\.yaml: valid: 2 services, 4 devices -> \\d+ P4Runtime entities\\s*"),
+                r.out());
+    }
+
+    @Test
+    void validateListsEveryProblemAndExitsOne() throws Exception {
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, Files.readString(Path.of(FIG7)).replace("port: 6", "port: 600")
+                .replace("mac: 00:00:00:00:00:d1", "mac: 00:00:00:00:d1"));
+        Run r = sfc("catalog", "validate", bad.toString(), "--program", PROGRAM);
+        assertEquals(SfcCommand.INVALID, r.code());
+        assertTrue(r.err().contains("invalid (2 problems)"), r.err());
+        assertTrue(r.err().contains("bad.yaml:34:11: 'port' of device app-1 must be 0..510, not 600"), r.err());
+        assertTrue(r.err().contains("bad.yaml:28:10: 'mac' of device ids-1: '00:00:00:00:d1' is not a MAC address"), r.err());
+    }
+
+    @Test
+    void diffPrintsTheWritesInOrder() throws Exception {
+        Path v2 = dir.resolve("v2.yaml");
+        Files.writeString(v2, Files.readString(Path.of(FIG7)).replace("dscp: 10 ", "dscp: 12 "));
+        Run r = sfc("catalog", "diff", FIG7, v2.toString(), "--program", PROGRAM);
+        assertEquals(0, r.code(), r.err());
+        // vpn-access's marking: toward the port-tagged VPN, and toward the uplink.
+        assertEquals(List.of("# insert/modify sequence steps",
+                "~ sequence service_id=2 direction=0 step=1 ig_port=3 -> to_next_hop(nh_id=2, dscp=12)",
+                "~ sequence service_id=2 direction=1 step=3 ig_port=2 -> to_next_hop(nh_id=5, dscp=12)",
+                "2 writes"), r.out().lines().toList());
+    }
+
+    @Test
+    void applyHistoryAndRollbackAgainstASwitch() throws Exception {
+        Run first = sfc(withSwitch("catalog", "apply", FIG7, "--note", "first"));
+        assertEquals(0, first.code(), first.err());
+        assertTrue(first.out().startsWith("version 1 applied to 127.0.0.1:" + server.port() + "/1: "), first.out());
+        Path v2 = dir.resolve("v2.yaml");
+        Files.writeString(v2, Files.readString(Path.of(FIG7)).replace("dscp: 10 ", "dscp: 12 "));
+        Run second = sfc(withSwitch("catalog", "apply", v2.toString()));
+        assertTrue(second.out().contains("version 2 applied") && second.out().contains(": 2 writes"), second.out());
+        Run back = sfc(withSwitch("catalog", "rollback", "1"));
+        assertEquals(0, back.code(), back.err());
+        assertTrue(back.out().startsWith("version 3 (= version 1) applied"), back.out());
+        Run history = sfc(withSwitch("catalog", "history"));
+        List<String> lines = history.out().lines().toList();
+        assertEquals(5, lines.size(), history.out());
+        assertTrue(lines.get(1).startsWith("1 ") && lines.get(1).contains("tester") && lines.get(1).endsWith("first"));
+        assertTrue(lines.get(3).startsWith("3*") && lines.get(3).endsWith("rollback to version 1"), lines.get(3));
+        Run json = sfc(withSwitch("catalog", "history", "-o", "json"));
+        assertTrue(json.out().contains("\"version\": 3") && json.out().contains("\"note\": \"rollback to version 1\""));
+        Run missing = sfc(withSwitch("catalog", "rollback", "9"));
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().contains("there is no version 9"), missing.err());
+    }
+
+    @Test
+    void anInvalidCatalogIsRefusedWithoutASwitch() throws Exception {
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, "switch: {mac: 02:00:00:00:fe:01}\n");
+        Run r = sfc("catalog", "apply", bad.toString(), "--program", PROGRAM, "--target", "127.0.0.1:1",
+                "--db", dir.resolve("x.db").toString());
+        assertEquals(SfcCommand.INVALID, r.code());
+        assertTrue(r.err().startsWith("the catalog is invalid"), r.err());
+    }
+
+    @Test
+    void anUnreachableSwitchExitsFour() {
+        Run r = sfc("catalog", "apply", FIG7, "--program", PROGRAM, "--target", "127.0.0.1:1",
+                "--db", dir.resolve("x.db").toString());
+        assertEquals(SfcCommand.UNREACHABLE, r.code());
+        assertTrue(r.err().contains("no P4Runtime switch answered at 127.0.0.1:1"), r.err());
+    }
+
+    @Test
+    void badUsageExitsTwoWithHelp() {
+        Run r = sfc("catalog", "validate");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("Missing required parameter") && r.err().contains("Usage: sfc catalog validate"), r.err());
+        assertEquals(2, sfc("catalog", "apply", FIG7, "--target", "nowhere").code());
+    }
+
+    @Test
+    void demoFollowsTheRequestAndTheReplyAndExitsZero() {
+        Run r = sfc("demo", "--program", PROGRAM, "--catalog", FIG7);
+        assertEquals(0, r.code(), r.out() + r.err());
+        String o = r.out();
+        for (String expected : List.of("pipeline pushed", "applied as version 1",
+                "switch -> port 2   fw-1 (outside)      198.51.100.7:40000 -> 203.0.113.10:443 dscp 1",
+                "vpn-1 decapsulates", "ids-1 receives the copy",
+                "switch -> port 6   app-1               198.51.100.7:40000 -> 10.0.0.6:8080 dscp 0",
+                "switch -> port 1   uplink internet     203.0.113.10:443 -> 198.51.100.7:40000 dscp 10",
+                "the reply reached the client", "app-1                 1              1")) {
+            assertTrue(o.contains(expected), "missing '" + expected + "' in:\n" + o);
+        }
+    }
+
+    @Test
+    void helpTeaches() {
+        Run r = sfc("--help");
+        assertEquals(0, r.code());
+        assertTrue(r.out().contains("catalog") && r.out().contains("demo") && r.out().contains("Exit codes"));
+    }
+}
