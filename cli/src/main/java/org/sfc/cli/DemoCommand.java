@@ -75,9 +75,9 @@ final class DemoCommand implements Callable<Integer> {
                     svc.address().ip().value(), 40000, svc.address().port(), 0x02, "GET /");
             out.printf("4. client %s calls service %s (%s:%d) through uplink %s (port %d)%n", client, svc.name(),
                     svc.address().ip(), svc.address().port(), uplink.name(), uplink.port());
-            List<Frame> back = net.send(uplink.port(), request);
-            boolean answered = back.stream().anyMatch(f -> f.dstIp() == ipv4(client) && f.srcIp() == svc.address().ip().value()
-                    && f.sport() == svc.address().port() && f.checksumsOk());
+            List<PlayedNetwork.Delivered> back = net.send(uplink.port(), request);
+            boolean answered = back.stream().map(PlayedNetwork.Delivered::frame).anyMatch(f -> f.dstIp() == ipv4(client)
+                    && f.srcIp() == svc.address().ip().value() && f.sport() == svc.address().port() && f.checksumsOk());
             out.println(answered ? "   the reply reached the client from the service address, checksums intact"
                     : "   NO reply reached the client");
             counters(out, controller, p, c);

@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
             "",
             "Exit codes: 0 ok, 1 the catalog is invalid, 2 bad usage, 3 the switch refused a change",
             "(nothing was changed), 4 no switch could be reached."},
-        subcommands = {CatalogCommand.class, DemoCommand.class, SwitchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, CatalogCommand.class, ServiceCommand.class, DeviceCommand.class, SwitchCommand.class,
+            CommandLine.HelpCommand.class})
 public final class SfcCommand implements Callable<Integer> {
     public static final int INVALID = 1;
     public static final int REFUSED = 3;
@@ -36,7 +37,11 @@ public final class SfcCommand implements Callable<Integer> {
     }
 
     public static int run(String... args) {
-        return commandLine().execute(args);
+        CommandLine cl = commandLine();
+        int code = cl.execute(args);
+        cl.getOut().flush(); // print() does not flush on its own
+        cl.getErr().flush();
+        return code;
     }
 
     /** The command line with sfc's error handling (operator messages, trustworthy exit codes). */

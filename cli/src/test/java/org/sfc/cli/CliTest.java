@@ -162,4 +162,55 @@ class CliTest {
         assertEquals(0, r.code());
         assertTrue(r.out().contains("catalog") && r.out().contains("demo") && r.out().contains("Exit codes"));
     }
+
+    @Test
+    void serviceListShowGraphAndDeviceList() {
+        Run list = sfc("service", "list", "-c", FIG7);
+        assertEquals(0, list.code(), list.err());
+        assertEquals(List.of(
+                "SERVICE            TENANT     ADDRESS                            DSCP  CHAIN",
+                "app                acme       203.0.113.10 tcp 8080              0     app-1 (+copy ids-1)",
+                "vpn-access         acme       203.0.113.10 tcp 443               10    fw-1 -> vpn-1"), list.out().lines().toList());
+        Run csv = sfc("service", "list", "-c", FIG7, "-o", "csv");
+        assertEquals("app,acme,\"203.0.113.10 tcp 8080\",\"app-1 (+copy ids-1)\",0", csv.out().lines().toList().get(1));
+        Run show = sfc("service", "show", "app", "-c", FIG7, "--program", PROGRAM);
+        assertTrue(show.out().contains("  chain    app-1 (+copy ids-1)") && show.out().contains("    classify_src ipv4_src=10.0.0.6"),
+                show.out());
+        Run graph = sfc("service", "graph", "vpn-access", "-c", FIG7);
+        assertTrue(graph.out().contains("\"clients of vpn-access\" -> \"fw-1\" [label=\"vpn-access\"];")
+                && graph.out().contains("\"fw-1\" -> \"vpn-1\""), graph.out());
+        Run devices = sfc("device", "list", "-c", FIG7);
+        assertTrue(devices.out().lines().anyMatch(l -> l.matches("vpn-1 +vpn +4 +l2 +port +- +drop +app, vpn-access")),
+                devices.out());
+        Run unknown = sfc("service", "show", "nope", "-c", FIG7, "--program", PROGRAM);
+        assertEquals(2, unknown.code());
+        assertTrue(unknown.err().contains("no service 'nope'") && unknown.err().contains("[app, vpn-access]"), unknown.err());
+    }
+
+    @Test
+    void traceFollowsAServiceThroughACopyOfThePipeline() {
+        Run r = sfc("service", "trace", "vpn-access", "-c", FIG7, "--program", PROGRAM);
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("vpn-1 decapsulates") && r.out().contains("the reply reached client 198.51.100.7"),
+                r.out());
+    }
+
+    @Test
+    void cloneAddsAValidatedReplicaOnANewAddressWithADeviceSwapped() throws Exception {
+        Path out = dir.resolve("with-clone.yaml");
+        Path fig6 = Path.of("../examples/figure-6.yaml");
+        Run r = sfc("service", "clone", "web", "web-2", "--ip", "203.0.113.20", "--swap", "web-1=mail-1", "-c",
+                fig6.toString(), "--write", out.toString());
+        assertEquals(0, r.code(), r.err());
+        var c = org.sfc.catalog.CatalogLoader.load(out);
+        assertEquals("203.0.113.20", c.services().get("web-2").address().ip().toString());
+        assertEquals(List.of("fw-1", "mail-1"), c.services().get("web-2").sequence().stream().map(st -> st.target()).toList());
+        assertEquals(List.of("fw-1", "web-1"), c.services().get("web").sequence().stream().map(st -> st.target()).toList());
+        Run clash = sfc("service", "clone", "web", "web-3", "--ip", "203.0.113.10", "-c", fig6.toString());
+        assertEquals(SfcCommand.INVALID, clash.code(), "the clone's address is taken: " + clash.err());
+        Run notUsed = sfc("service", "clone", "web", "web-3", "--ip", "203.0.113.30", "--swap", "nope=mail-1", "-c",
+                fig6.toString());
+        assertEquals(2, notUsed.code());
+        assertTrue(notUsed.err().contains("does not use 'nope'"), notUsed.err());
+    }
 }

@@ -557,6 +557,14 @@ public final class TableCompiler {
                     s.exact("classify_src", "ipv4_src", replyIp), s.exact("classify_src", "ip_proto", proto),
                     s.range("classify_src", "l4_sport", replyPort, replyLast))));
         }
+        // A reply turned back into the service address at classification still passes the devices before the
+        // server; coming back from each of them it is classified by the service address.
+        if (rewrite && svc.sequence().size() > 1) {
+            classifiers.add(entry(tableEntry("classify_src", FIXED_PORT_PRIORITY,
+                    s.action("set_service", "service_id", id, "direction", REPLY),
+                    s.exact("classify_src", "ipv4_src", a.ip().value()), s.exact("classify_src", "ip_proto", proto),
+                    s.range("classify_src", "l4_sport", a.port(), a.lastPort()))));
+        }
         if (a.dynamicPorts() != null) {
             classifiers.add(entry(tableEntry("classify_src", RANGE_PRIORITY,
                     s.action("set_service", "service_id", id, "direction", REPLY),

@@ -3,16 +3,38 @@ package org.sfc.cli.demo;
 import java.nio.ByteBuffer;
 
 /**
- * An Ethernet + IPv4 + TCP frame the demo sends and inspects: built with correct checksums, read field by
+ * An Ethernet + IPv4 + TCP or UDP frame the demo sends and inspects: built with correct checksums, read field by
  * field, and edited the way a device would edit it (checksums fixed again).
  */
 public final class Frame {
     private static final int IP = 14;
-    private static final int TCP = 34;
+    private static final int TCP = 34; // where the L4 header starts (TCP or UDP)
     private final byte[] bytes;
 
     public Frame(byte[] bytes) {
         this.bytes = bytes.clone();
+    }
+
+    /** A UDP datagram, or with protocol 6 a TCP segment with {@code flags} (see {@link #tcp}). */
+    public static Frame of(int protocol, long dstMac, long srcMac, long srcIp, long dstIp, int sport, int dport,
+                           int flags, String payload) {
+        if (protocol == 6) {
+            return tcp(dstMac, srcMac, srcIp, dstIp, sport, dport, flags, payload);
+        }
+        byte[] data = payload.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        ByteBuffer b = ByteBuffer.allocate(14 + 20 + 8 + data.length);
+        b.put(mac(dstMac)).put(mac(srcMac)).putShort((short) 0x0800);
+        b.put((byte) 0x45).put((byte) 0).putShort((short) (28 + data.length)).putShort((short) 1)
+                .putShort((short) 0x4000).put((byte) 64).put((byte) 17).putShort((short) 0)
+                .putInt((int) srcIp).putInt((int) dstIp);
+        b.putShort((short) sport).putShort((short) dport).putShort((short) (8 + data.length)).putShort((short) 0).put(data);
+        Frame f = new Frame(b.array());
+        f.fixChecksums();
+        return f;
+    }
+
+    public int protocol() {
+        return bytes[IP + 9] & 0xFF;
     }
 
     public static Frame tcp(long dstMac, long srcMac, long srcIp, long dstIp, int sport, int dport, int flags,
@@ -81,7 +103,8 @@ public final class Frame {
 
     /** "198.51.100.7:40000 -> 203.0.113.10:443 dscp 0". */
     public String flow() {
-        return ip(srcIp()) + ":" + sport() + " -> " + ip(dstIp()) + ":" + dport() + " dscp " + dscp();
+        return (protocol() == 17 ? "udp " : "") + ip(srcIp()) + ":" + sport() + " -> " + ip(dstIp()) + ":" + dport()
+                + " dscp " + dscp();
     }
 
     public static String ip(long v) {
@@ -101,10 +124,12 @@ public final class Frame {
         ByteBuffer b = ByteBuffer.wrap(bytes);
         b.putShort(IP + 10, (short) 0);
         b.putShort(IP + 10, (short) checksum(0, IP, 20));
-        int tcpLength = bytes.length - TCP;
-        b.putShort(TCP + 16, (short) 0);
-        long pseudo = (srcIp() >>> 16) + (srcIp() & 0xFFFF) + (dstIp() >>> 16) + (dstIp() & 0xFFFF) + 6 + tcpLength;
-        b.putShort(TCP + 16, (short) checksum(pseudo, TCP, tcpLength));
+        int l4Length = bytes.length - TCP;
+        int at = protocol() == 17 ? TCP + 6 : TCP + 16;
+        b.putShort(at, (short) 0);
+        long pseudo = (srcIp() >>> 16) + (srcIp() & 0xFFFF) + (dstIp() >>> 16) + (dstIp() & 0xFFFF) + protocol() + l4Length;
+        int sum = checksum(pseudo, TCP, l4Length);
+        b.putShort(at, (short) (protocol() == 17 && sum == 0 ? 0xFFFF : sum)); // UDP: 0 means "no checksum"
     }
 
     private int checksum(long sum, int from, int length) {

@@ -30,6 +30,8 @@ public final class PlayedNetwork {
     private final SoftwareSwitch sw;
     private final PrintWriter out;
     private final Set<String> listeners = new TreeSet<>();
+    private String clientDevice;
+    private long clientIp;
 
     public PlayedNetwork(Catalog c, SoftwareSwitch sw, PrintWriter out) {
         this.c = c;
@@ -45,9 +47,18 @@ public final class PlayedNetwork {
         return c.services().values();
     }
 
+    /** The service's clients sit behind {@code device} (a VPN, a proxy): frames to {@code ip} there are delivered. */
+    public void clientsBehind(String device, long ip) {
+        this.clientDevice = device;
+        this.clientIp = ip;
+    }
+
+    /** A frame that left the switch by an uplink (or reached the clients' device). */
+    public record Delivered(int port, Frame frame) {}
+
     /** A frame entering the switch on {@code port}; returns what reached an uplink. */
-    public List<Frame> send(int port, Frame frame) {
-        List<Frame> delivered = new ArrayList<>();
+    public List<Delivered> send(int port, Frame frame) {
+        List<Delivered> delivered = new ArrayList<>();
         Deque<Object[]> pending = new ArrayDeque<>();
         pending.add(new Object[] {port, frame});
         int hops = 0;
@@ -66,9 +77,12 @@ public final class PlayedNetwork {
                 String checks = got.checksumsOk() ? "" : "  (BAD CHECKSUM)";
                 if (u != null) {
                     out.printf("    switch -> port %-3d uplink %-12s %s%s%n", o.port(), u.name(), got.flow(), checks);
-                    delivered.add(got);
+                    delivered.add(new Delivered(o.port(), got));
                 } else if (d == null) {
                     out.printf("    switch -> port %-3d (nothing there)  %s%n", o.port(), got.flow());
+                } else if (d.id().equals(clientDevice) && got.dstIp() == clientIp) {
+                    out.printf("    switch -> port %-3d %-19s %s%s (the client)%n", o.port(), d.id(), got.flow(), checks);
+                    delivered.add(new Delivered(o.port(), got));
                 } else {
                     out.printf("    switch -> port %-3d %-19s %s%s%n", o.port(), d.id() + side(d, o.port()), got.flow(), checks);
                     Object[] back = play(d, o.port(), got);
@@ -94,7 +108,12 @@ public final class PlayedNetwork {
         }
         for (Service inner : s()) {
             if (d.id().equals(inner.from()) && inner.address() != null) {
+                // A tunnel end (a VPN) turns the tunnel's port into the inner service's, on the same service IP; a
+                // server that opens services of its own (to a database) is not one.
                 Service tunnel = endingAt(d);
+                if (tunnel == null || tunnel.address() == null || !tunnel.address().ip().equals(inner.address().ip())) {
+                    continue;
+                }
                 if (tunnel != null && f.dport() == tunnel.address().port()) {
                     Frame inside = f.withDstPort(inner.address().port());
                     out.printf("      %s decapsulates: %s%n", d.id(), inside.flow());
@@ -108,8 +127,8 @@ public final class PlayedNetwork {
             }
         }
         if (endingAt(d) != null && d.tag() == Catalog.TagMode.PORT) {
-            Frame reply = Frame.tcp(c.switchInfo().mac().value(), d.outside().mac().value(), f.dstIp(), f.srcIp(),
-                    f.dport(), f.sport(), SYN_ACK, "hello from " + d.id());
+            Frame reply = Frame.of(f.protocol(), c.switchInfo().mac().value(), d.outside().mac().value(), f.dstIp(),
+                    f.srcIp(), f.dport(), f.sport(), SYN_ACK, "hello from " + d.id());
             out.printf("      %s answers: %s%n", d.id(), reply.flow());
             return new Object[] {port, reply};
         }
@@ -119,7 +138,8 @@ public final class PlayedNetwork {
 
     private Service endingAt(Device d) {
         for (Service s : s()) {
-            if (!s.sequence().isEmpty() && s.sequence().get(s.sequence().size() - 1).target().equals(d.id())) {
+            if (!s.sequence().isEmpty() && s.exit() == null
+                    && c.devicesOf(s.sequence().get(s.sequence().size() - 1).target(), s.name()).contains(d)) {
                 return s;
             }
         }

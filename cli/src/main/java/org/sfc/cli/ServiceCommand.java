@@ -1,0 +1,54 @@
+package org.sfc.cli;
+
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code sfc service}: look at, trace, draw and clone services. */
+@Command(name = "service", mixinStandardHelpOptions = true,
+        description = {"The services of a catalog (a file, a recorded version, or by default what the switch has):",
+            "list, show one with its P4Runtime entries, trace a request and its reply through a copy of the",
+            "pipeline before a cut-over, draw the chain as Graphviz, clone one to a new address."},
+        subcommands = {ServiceListCommand.class, ServiceShowCommand.class, ServiceTraceCommand.class,
+            ServiceGraphCommand.class, ServiceCloneCommand.class, CommandLine.HelpCommand.class})
+final class ServiceCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(System.out);
+        return 0;
+    }
+
+    /** "fw-1 -> vpn-1 -> app-1 (+copy ids-1)". */
+    static String chain(org.sfc.catalog.Catalog.Service s) {
+        StringBuilder b = new StringBuilder();
+        for (var st : s.sequence()) {
+            if (b.length() > 0) {
+                b.append(" -> ");
+            }
+            b.append(st.target());
+            if (st.translatePort() != null) {
+                b.append(":").append(st.translatePort());
+            }
+            if (!st.copyTo().isEmpty()) {
+                b.append(" (+copy ").append(String.join(",", st.copyTo())).append(")");
+            }
+        }
+        if (s.exit() != null) {
+            b.append(" -> uplink ").append(s.exit());
+        }
+        return b.toString();
+    }
+
+    static String address(org.sfc.catalog.Catalog.Service s) {
+        if (s.address() == null) {
+            return "clients " + s.clients().ips();
+        }
+        var a = s.address();
+        return a.ip() + " " + a.protocol().name().toLowerCase() + " " + a.ports()
+                + (a.dynamicPorts() != null ? " (+" + a.dynamicPorts() + ")" : "");
+    }
+}
