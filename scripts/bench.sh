@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks (JMH). Usage: scripts/bench.sh [-m MODULE] [JMH options], e.g. scripts/bench.sh -wi 2 -i 3
-#   MODULE: software-switch (default: packets/s) or table-compiler (compile and diff times).
+#   MODULE: software-switch (default: packets/s), table-compiler (compile and diff times) or
+#           bmv2-tests (entries/s the controller programs into the software switch over P4Runtime).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 module=software-switch
@@ -11,6 +12,7 @@ mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=
 case "$module" in
   software-switch) pattern='org.sfc.sw.bench.*' ;;
   table-compiler) pattern='org.sfc.compiler.bench.*' ;;
+  bmv2-tests) pattern='org.sfc.dataplane.bench.*' ;;
   *) echo "bench: unknown module $module" >&2; exit 2 ;;
 esac
 exec java -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" org.openjdk.jmh.Main "$@" "$pattern"

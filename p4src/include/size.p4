@@ -1,20 +1,44 @@
 /*
  * sfc: table and array sizes, in one place. They fit a real deployment: >= 64k service addresses,
- * >= 16 steps per sequence (the step tag has 6 bits), >= 4k next hops.
+ * >= 16 steps per sequence (the step tag has 6 bits), >= 4k next hops. A target with more memory can
+ * take bigger tables without an edit: each size can be given on the compiler's command line
+ * (p4c -DSEQUENCE_SIZE=1048576 ...).
  */
 #ifndef SFC_SIZE_P4
 #define SFC_SIZE_P4
 
+#ifndef PORT_ROLE_SIZE
 #define PORT_ROLE_SIZE     512
+#endif
+#ifndef PUNT_SIZE
 #define PUNT_SIZE          256
+#endif
+#ifndef CLASSIFY_SIZE
 #define CLASSIFY_SIZE      65536
+#endif
+#ifndef ACL_SIZE
 #define ACL_SIZE           16384
+#endif
+#ifndef SEQUENCE_SIZE
 #define SEQUENCE_SIZE      131072
+#endif
+#ifndef NEXT_HOP_SIZE
 #define NEXT_HOP_SIZE      4096
+#endif
+#ifndef NEXT_HOP_MEMBERS
 #define NEXT_HOP_MEMBERS   8192
+#endif
+#ifndef NEXT_HOP_GROUP_MAX
 #define NEXT_HOP_GROUP_MAX 64
+#endif
+#ifndef COPY_TARGET_SIZE
 #define COPY_TARGET_SIZE   1024
+#endif
+#ifndef MAX_SERVICES
 #define MAX_SERVICES       65536
+#endif
+#ifndef MAX_DEVICES
 #define MAX_DEVICES        4096
+#endif
 
 #endif

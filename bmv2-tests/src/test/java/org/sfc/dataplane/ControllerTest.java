@@ -135,8 +135,21 @@ class ControllerTest {
     }
 
     @Test
+    void bigBatchesGoInSeveralRequestsWithProgress() {
+        Provisioner p = controller();
+        p.maxUpdatesPerRequest(4);
+        List<int[]> seen = new ArrayList<>();
+        p.onProgress((done, total) -> seen.add(new int[] {done, total}));
+        Provisioner.Report r = p.apply("v1.yaml", v1, "alice", null);
+        assertSwitchHolds(p, p.desired());
+        assertEquals(r.writes(), seen.get(seen.size() - 1)[0]);
+        assertTrue(seen.size() >= r.writes() / 4, "one progress call per request: " + seen.size());
+    }
+
+    @Test
     void anUpdateTheSwitchRefusesUndoesTheWholeCutOverAndNamesTheService() {
         Provisioner p = controller();
+        p.maxUpdatesPerRequest(2); // the refused update comes after requests that were already written
         p.apply("v1.yaml", v1, "alice", null);
         DesiredState first = p.desired();
         String v2 = v1 + "  status:\n    address: {ip: 203.0.113.10, protocol: tcp, port: 9000}\n    sequence: [fw-1, app-1]\n";

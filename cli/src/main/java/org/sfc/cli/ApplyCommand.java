@@ -45,6 +45,7 @@ final class ApplyCommand implements Callable<Integer> {
         org.sfc.compiler.TableCompiler.compile(CatalogLoader.loadText(file.toString(), text), pipeline.schema(), Ids.empty());
         try (Store store = Store.open(target.database()); P4RuntimeClient client = target.connect()) {
             Provisioner p = Provisioner.start(client, pipeline.load(), store, target.switchName(), target.who());
+            Progress.attach(p, spec.commandLine().getErr());
             Provisioner.Report r = p.apply(file.toString(), text, target.who(), note);
             spec.commandLine().getOut().printf("version %d applied to %s: %d write%s in %d ms%s%n", r.version(),
                     target.switchName(), r.writes(), r.writes() == 1 ? "" : "s", r.millis(),

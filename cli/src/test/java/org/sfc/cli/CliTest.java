@@ -213,4 +213,19 @@ class CliTest {
         assertEquals(2, notUsed.code());
         assertTrue(notUsed.err().contains("does not use 'nope'"), notUsed.err());
     }
+
+    @Test
+    void pipelinePushGivesTheSwitchTheProgram() throws Exception {
+        try (SwitchServer fresh = SwitchServer.start(new SoftwareSwitch(1, 255), "127.0.0.1", 0)) {
+            Run r = sfc("pipeline", "push", "--program", PROGRAM, "--target", "127.0.0.1:" + fresh.port());
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.out().startsWith("pipeline pushed to 127.0.0.1:" + fresh.port() + "/1: 8 tables"), r.out());
+        }
+        // Another controller holds a higher election id: ours (10) is a backup and may not push.
+        try (var primary = org.sfc.controller.P4RuntimeClient.connect("127.0.0.1", server.port(), 1, 100, 5000)) {
+            Run backup = sfc("pipeline", "push", "--program", PROGRAM, "--target", "127.0.0.1:" + server.port());
+            assertEquals(2, backup.code(), backup.out());
+            assertTrue(backup.err().contains("is a backup"), backup.err());
+        }
+    }
 }

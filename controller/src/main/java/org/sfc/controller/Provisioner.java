@@ -34,6 +34,11 @@ public final class Provisioner {
     private final Schema schema;
     private final Store store;
     private final String switchName;
+    /** Updates per Write request: well under gRPC's default 4 MiB message limit on any target. */
+    public static final int DEFAULT_UPDATES_PER_REQUEST = 5000;
+
+    private int updatesPerRequest = DEFAULT_UPDATES_PER_REQUEST;
+    private java.util.function.BiConsumer<Integer, Integer> progress = (done, total) -> { };
     private TableCompiler.Result current; // what the switch has (null: nothing of ours)
     private int currentVersion;
 
@@ -76,6 +81,19 @@ public final class Provisioner {
 
     public Schema schema() {
         return schema;
+    }
+
+    /** Splits batches into Write requests of at most {@code n} updates (a refused one still undoes everything). */
+    public synchronized void maxUpdatesPerRequest(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("updates per request must be at least 1, not " + n);
+        }
+        updatesPerRequest = n;
+    }
+
+    /** Called with (written, total) after each Write request of an apply, rollback or reconcile. */
+    public synchronized void onProgress(java.util.function.BiConsumer<Integer, Integer> listener) {
+        progress = listener;
     }
 
     /** The version the switch has (0: none). */
@@ -182,40 +200,50 @@ public final class Provisioner {
         return out;
     }
 
-    /** Writes the batches in order; if one is refused, undoes the earlier ones and says which object failed. */
+    /**
+     * Writes the batches in order, each split into requests of at most {@link #maxUpdatesPerRequest} updates
+     * (each request atomic); if one is refused, undoes what was written and says which object failed.
+     */
     private int write(List<Diff.Batch> batches, DesiredState target) {
+        int total = batches.stream().mapToInt(b -> b.updates().size()).sum();
         int writes = 0;
-        for (int i = 0; i < batches.size(); i++) {
-            Diff.Batch b = batches.get(i);
-            try {
-                client.write(b.updates(), WriteRequest.Atomicity.ROLLBACK_ON_ERROR);
-                writes += b.updates().size();
-            } catch (P4RuntimeClient.WriteFailed e) {
-                List<String> what = new ArrayList<>();
-                for (P4RuntimeClient.UpdateError err : e.errors()) {
-                    if (err.index() >= 0 && err.index() < b.updates().size()) {
-                        Update u = b.updates().get(err.index());
-                        what.add(u.getType() + " " + owner(target, u.getEntity()) + target.describe(u.getEntity()) + ": "
-                                + err.code() + " " + err.message());
-                    } else {
-                        what.add(err.code() + " " + err.message());
+        for (Diff.Batch b : batches) {
+            for (int from = 0; from < b.updates().size(); from += updatesPerRequest) {
+                List<Update> request = b.updates().subList(from, Math.min(b.updates().size(), from + updatesPerRequest));
+                try {
+                    client.write(request, WriteRequest.Atomicity.ROLLBACK_ON_ERROR);
+                } catch (P4RuntimeClient.WriteFailed e) {
+                    List<String> what = new ArrayList<>();
+                    for (P4RuntimeClient.UpdateError err : e.errors()) {
+                        if (err.index() >= 0 && err.index() < request.size()) {
+                            Update u = request.get(err.index());
+                            what.add(u.getType() + " " + owner(target, u.getEntity()) + target.describe(u.getEntity())
+                                    + ": " + err.code() + " " + err.message());
+                        } else {
+                            what.add(err.code() + " " + err.message());
+                        }
                     }
+                    if (writes > 0) {
+                        undo();
+                    }
+                    throw new ApplyFailed("the switch refused " + b.label() + " and nothing was changed: "
+                            + String.join("; ", what), e);
                 }
-                if (i > 0 || writes > 0) {
-                    undo(batches.subList(0, i));
-                }
-                throw new ApplyFailed("the switch refused " + b.label() + " and nothing was changed: "
-                        + String.join("; ", what), e);
+                writes += request.size();
+                progress.accept(writes, total);
             }
         }
         return writes;
     }
 
     /** Back to the state before a failed cut-over: the switch is read and repaired to the current version. */
-    private void undo(List<Diff.Batch> written) {
+    private void undo() {
         DesiredState onSwitch = new DesiredState(List.of(new DesiredState.Fragment("switch", readAll())), schema);
         for (Diff.Batch b : Diff.between(onSwitch, desired())) {
-            client.write(b.updates(), WriteRequest.Atomicity.ROLLBACK_ON_ERROR);
+            for (int from = 0; from < b.updates().size(); from += updatesPerRequest) {
+                client.write(b.updates().subList(from, Math.min(b.updates().size(), from + updatesPerRequest)),
+                        WriteRequest.Atomicity.ROLLBACK_ON_ERROR);
+            }
         }
     }
 

@@ -27,6 +27,9 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * documented in table-compiler/README.md.
  */
 public final class CatalogLoader {
+    /** The largest catalog read: 256 Mi characters (millions of services). */
+    static final int MAX_CODE_POINTS = 256 * 1024 * 1024;
+
     private final String file;
     private final List<String> problems = new ArrayList<>();
 
@@ -55,11 +58,15 @@ public final class CatalogLoader {
         try {
             LoaderOptions options = new LoaderOptions();
             options.setAllowDuplicateKeys(false);
+            // SnakeYAML's default stops at 3 MiB; a catalog of 100k services is about 10 MiB.
+            options.setCodePointLimit(MAX_CODE_POINTS);
             root = new Yaml(options).compose(new StringReader(text));
         } catch (MarkedYAMLException e) {
             var m = e.getProblemMark();
             throw new CatalogException(List.of(file + ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1) + ": "
                     + e.getProblem() + (e.getContext() != null ? " (" + e.getContext() + ")" : "")));
+        } catch (org.yaml.snakeyaml.error.YAMLException e) {
+            throw new CatalogException(List.of(file + ": " + e.getMessage()));
         }
         if (root == null) {
             throw new CatalogException(List.of(file + ":1:1: the catalog is empty; it needs switch, devices and services"));

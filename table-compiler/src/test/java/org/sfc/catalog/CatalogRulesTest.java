@@ -255,4 +255,16 @@ class CatalogRulesTest {
                     sequence: [app-1]
                 """));
     }
+
+    @Test
+    void catalogsBeyondTheYamlLibrarysDefaultSizeLoad() {
+        StringBuilder b = new StringBuilder(SWITCH + DEVICES + "services:\n");
+        int n = 40_000; // about 4.5 MB of YAML: SnakeYAML alone stops at 3 MiB
+        for (int i = 0; i < n; i++) {
+            b.append("  s").append(i).append(":\n    address: {ip: 10.").append(i >> 16).append('.').append((i >> 8) & 255)
+                    .append('.').append(i & 255).append(", protocol: tcp, port: 443}\n    sequence: [fw-1, app-1]\n");
+        }
+        assertEquals(true, b.length() > 3 * 1024 * 1024);
+        assertEquals(n, CatalogLoader.loadText("big.yaml", b.toString()).services().size());
+    }
 }

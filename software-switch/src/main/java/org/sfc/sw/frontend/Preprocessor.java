@@ -51,10 +51,15 @@ public final class Preprocessor {
 
     /** Preprocesses a file on disk. */
     public static Result run(Path file, List<Path> includePath) throws IOException {
+        return run(file, includePath, Map.of());
+    }
+
+    /** As {@link #run(Path, List)}, with macros defined up front (like {@code -DNAME=VALUE}). */
+    public static Result run(Path file, List<Path> includePath, Map<String, String> defines) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new FrontendException(file + ": no such file");
         }
-        Preprocessor p = new Preprocessor(includePath, Map.of());
+        Preprocessor p = new Preprocessor(includePath, defines);
         p.process(file.toString(), Files.readString(file, StandardCharsets.UTF_8), file.toAbsolutePath().getParent(), 0);
         return p.result();
     }
