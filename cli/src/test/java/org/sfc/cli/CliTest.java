@@ -22,6 +22,7 @@ class CliTest {
     static final String PROGRAM = "../p4src/v1model/sfc.p4";
     static final String FIG7 = "../examples/figure-7.yaml";
     static SwitchServer server;
+    static SoftwareSwitch sw;
 
     @TempDir
     Path dir;
@@ -30,7 +31,8 @@ class CliTest {
 
     @BeforeAll
     static void startSwitch() throws Exception {
-        server = SwitchServer.start(new SoftwareSwitch(1, 255), "127.0.0.1", 0);
+        sw = new SoftwareSwitch(1, 255);
+        server = SwitchServer.start(sw, "127.0.0.1", 0);
     }
 
     @AfterAll
@@ -227,5 +229,26 @@ class CliTest {
             assertEquals(2, backup.code(), backup.out());
             assertTrue(backup.err().contains("is a backup"), backup.err());
         }
+    }
+
+    @Test
+    void statsAccountPerServiceStepDeviceAndDrop() {
+        assertEquals(0, sfc(withSwitch("catalog", "apply", FIG7)).code());
+        // A client's request to vpn-access reaches the firewall; a packet on an unknown port is dropped.
+        byte[] req = org.sfc.cli.demo.Frame.tcp(0x02000000fe01L, 0xa1, org.sfc.catalog.Ipv4.parse("198.51.100.7").value(),
+                org.sfc.catalog.Ipv4.parse("203.0.113.10").value(), 40000, 443, 2, "x").bytes();
+        assertEquals(1, sw.receive(1, req).size());
+        assertEquals(0, sw.receive(40, req).size());
+        String[] args = withSwitch("stats", "-o", "csv");
+        Run r = sfc(java.util.Arrays.stream(args).filter(a -> !a.equals("--user") && !a.equals("tester")).toArray(String[]::new));
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertTrue(lines.contains("requests,vpn-access,1,55,\"classify_dst ipv4_dst=203.0.113.10 ip_proto=6 l4_dport=443..443 "
+                + "prio=2 -> set_service(service_id=2, direction=0)\""), r.out());
+        assertTrue(lines.contains("step,vpn-access,1,55,\"sequence service_id=2 direction=0 step=0 ig_port=1 -> "
+                + "to_next_hop(nh_id=3, dscp=1)\""), r.out());
+        assertTrue(lines.contains("device,fw-1,1,0,\"sent to\""), r.out());
+        assertTrue(lines.contains("device,app-1,0,0,\"sent to\""), r.out());
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("drops,-,1,")), r.out());
     }
 }

@@ -1,0 +1,79 @@
+package org.sfc.controller;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.sfc.compiler.DesiredState;
+
+import p4.v1.P4RuntimeOuterClass.*;
+
+/**
+ * What the switch has counted, named after the catalog: per service address (requests classified by
+ * destination, replies by source), per sequence step, per ACL rule, per device (sent to, received from), and
+ * drops by reason. Read-only: a backup controller may ask too.
+ */
+public final class Accounting {
+    /** One counter: its kind (service, step, acl, device, drops), whose it is, what exactly, and its counts. */
+    public record Row(String kind, String owner, String what, long packets, long bytes) {}
+
+    private Accounting() {}
+
+    /** Reads the counters; {@code desired} names the entries, {@code deviceIds} the devices (name -> id). */
+    public static List<Row> read(P4RuntimeClient client, DesiredState desired, Map<String, Integer> deviceIds) {
+        var info = desired.schema().p4info();
+        Map<String, String> owner = new HashMap<>();
+        for (DesiredState.Fragment f : desired.fragments()) {
+            if (f.owner().startsWith("service:")) {
+                String name = f.owner().substring("service:".length());
+                f.entities().forEach(e -> owner.put(desired.describe(e), name));
+            }
+        }
+        List<Entity> queries = new ArrayList<>();
+        for (var t : info.getTablesList()) {
+            String alias = t.getPreamble().getAlias();
+            if (List.of("classify_dst", "classify_src", "sequence", "acl").contains(alias)) {
+                queries.add(Entity.newBuilder().setTableEntry(TableEntry.newBuilder().setTableId(t.getPreamble().getId())
+                        .setCounterData(CounterData.getDefaultInstance())).build());
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        for (Entity e : client.read(queries)) {
+            TableEntry t = e.getTableEntry();
+            if (t.getIsDefaultAction()) {
+                continue;
+            }
+            String what = desired.describe(Entity.newBuilder().setTableEntry(t.toBuilder().clearCounterData()).build());
+            String kind = what.startsWith("classify_dst") ? "requests" : what.startsWith("classify_src") ? "replies"
+                    : what.startsWith("acl") ? "acl" : "step";
+            rows.add(new Row(kind, owner.getOrDefault(what, "?"), what, t.getCounterData().getPacketCount(),
+                    t.getCounterData().getByteCount()));
+        }
+        for (var d : new TreeMap<>(deviceIds).entrySet()) {
+            rows.add(new Row("device", d.getKey(), "sent to", indexed(client, info, "device_tx", d.getValue()), 0));
+            rows.add(new Row("device", d.getKey(), "received from", indexed(client, info, "device_rx", d.getValue()), 0));
+        }
+        var drops = info.getCountersList().stream().filter(c -> c.getPreamble().getName().endsWith("drop_reasons")).findFirst();
+        if (drops.isPresent()) {
+            for (Entity e : client.read(List.of(Entity.newBuilder().setCounterEntry(CounterEntry.newBuilder()
+                    .setCounterId(drops.get().getPreamble().getId())).build()))) {
+                CounterEntry c = e.getCounterEntry();
+                if (c.getData().getPacketCount() > 0) {
+                    rows.add(new Row("drops", "-", "reason " + c.getIndex().getIndex(), c.getData().getPacketCount(),
+                            c.getData().getByteCount()));
+                }
+            }
+        }
+        return rows;
+    }
+
+    private static long indexed(P4RuntimeClient client, p4.config.v1.P4InfoOuterClass.P4Info info, String counter, int index) {
+        int id = info.getCountersList().stream().filter(c -> c.getPreamble().getName().endsWith(counter)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("the pipeline has no counter " + counter)).getPreamble().getId();
+        List<Entity> got = client.read(List.of(Entity.newBuilder().setCounterEntry(CounterEntry.newBuilder().setCounterId(id)
+                .setIndex(Index.newBuilder().setIndex(index))).build()));
+        return got.isEmpty() ? 0 : got.get(0).getCounterEntry().getData().getPacketCount();
+    }
+}
