@@ -251,4 +251,16 @@ class CliTest {
         assertTrue(lines.contains("device,app-1,0,0,\"sent to\""), r.out());
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("drops,-,1,")), r.out());
     }
+
+    @Test
+    void theDaemonsTokenIsRandomPrivateAndKept() throws Exception {
+        Path file = dir.resolve("sub/token");
+        String token = ControllerCommand.Run.token(file);
+        assertTrue(token.matches("[0-9a-f]{48}"), token);
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        assertEquals(token, ControllerCommand.Run.token(file), "the same token on the next start");
+        Run help = sfc("controller", "run", "--help");
+        assertEquals(0, help.code());
+        assertTrue(help.out().contains("POST /v1/catalog"), help.out());
+    }
 }

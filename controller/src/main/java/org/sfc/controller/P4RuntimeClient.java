@@ -80,6 +80,7 @@ public final class P4RuntimeClient implements AutoCloseable {
             @Override
             public void onCompleted() {
                 primary = false;
+                streamError = new IllegalStateException("the switch closed the stream");
             }
         });
     }
@@ -108,6 +109,11 @@ public final class P4RuntimeClient implements AutoCloseable {
             throw new IllegalStateException("interrupted while connecting", e);
         }
         return c;
+    }
+
+    /** Whether the stream channel is still up (a switch that went away ends it). */
+    public boolean alive() {
+        return streamError == null && !channel.isShutdown();
     }
 
     /** Whether this connection is the primary controller (only the primary may write). */

@@ -1,0 +1,139 @@
+package org.sfc.dataplane;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sfc.catalog.CatalogLoader;
+import org.sfc.compiler.Ids;
+import org.sfc.compiler.Schema;
+import org.sfc.compiler.TableCompiler;
+import org.sfc.controller.ControllerDaemon;
+import org.sfc.controller.PipelineConfig;
+import org.sfc.sw.SoftwareSwitch;
+import org.sfc.sw.frontend.Preprocessor;
+import org.sfc.sw.server.SwitchServer;
+
+import com.google.protobuf.ByteString;
+
+import p4.v1.P4RuntimeOuterClass.Entity;
+import p4.v1.P4RuntimeOuterClass.TableEntry;
+
+/**
+ * The controller daemon against the software switch: its HTTP API (token), metrics, and a switch that
+ * restarts getting its pipeline and entries back without anyone asking.
+ */
+class ControllerDaemonTest {
+    static final String TOKEN = "s3cret";
+
+    @TempDir
+    Path dir;
+    SoftwareSwitch sw;
+    SwitchServer server;
+    ControllerDaemon daemon;
+    PipelineConfig pipeline;
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void start() throws Exception {
+        String program = Preprocessor.run(Sfc.PROGRAM, List.of()).text();
+        SoftwareSwitch probe = new SoftwareSwitch(1, 255);
+        probe.setPipeline(SoftwareSwitch.ConfigAction.VERIFY_AND_COMMIT, null, ByteString.copyFromUtf8(program), 1);
+        pipeline = new PipelineConfig(probe.pipeline().p4info, ByteString.copyFromUtf8(program));
+        sw = new SoftwareSwitch(1, 255);
+        server = SwitchServer.start(sw, "127.0.0.1", 0);
+        daemon = ControllerDaemon.start(new ControllerDaemon.Config("127.0.0.1", server.port(), 1, 10, pipeline,
+                dir.resolve("sfc.db"), "127.0.0.1", 0, TOKEN));
+        await(daemon::ready, "the daemon takes charge of the switch");
+    }
+
+    @AfterEach
+    void stop() {
+        daemon.close();
+        server.close();
+    }
+
+    static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long end = System.currentTimeMillis() + 15_000;
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.currentTimeMillis() < end, "timed out waiting until " + what);
+            Thread.sleep(50);
+        }
+    }
+
+    HttpResponse<String> call(String method, String path, String body, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemon.httpPort() + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return http.send(b.header("X-Sfc-User", "alice").build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    Set<String> tableEntriesOnSwitch(Schema schema) {
+        var names = org.sfc.compiler.DesiredState.empty(schema);
+        Set<String> out = new TreeSet<>();
+        for (Entity e : sw.read(Entity.newBuilder().setTableEntry(TableEntry.getDefaultInstance()).build())) {
+            if (!e.getTableEntry().getIsDefaultAction()) {
+                out.add(names.describe(Entity.newBuilder().setTableEntry(e.getTableEntry().toBuilder().clearCounterData()).build()));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void applyOverHttpWithAToken() throws Exception {
+        String catalog = Files.readString(Path.of("../examples/figure-7.yaml"));
+        assertEquals(401, call("POST", "/v1/catalog", catalog, null).statusCode());
+        assertEquals(401, call("POST", "/v1/catalog", catalog, "guess").statusCode());
+        HttpResponse<String> ok = call("POST", "/v1/catalog?file=figure-7.yaml&note=first", catalog, TOKEN);
+        assertEquals(200, ok.statusCode(), ok.body());
+        assertTrue(ok.body().startsWith("{\"version\": 1, \"writes\": 28"), ok.body());
+        HttpResponse<String> bad = call("POST", "/v1/catalog?file=bad.yaml", catalog.replace("port: 6", "port: 600"), TOKEN);
+        assertEquals(422, bad.statusCode());
+        assertTrue(bad.body().contains("bad.yaml:") && bad.body().contains("must be 0..510, not 600"), bad.body());
+        HttpResponse<String> status = call("GET", "/v1/status", null, TOKEN);
+        assertTrue(status.body().contains("\"connected\": true, \"version\": 1"), status.body());
+        HttpResponse<String> history = call("GET", "/v1/history", null, TOKEN);
+        assertTrue(history.body().contains("\"author\": \"alice\"") && history.body().contains("\"note\": \"first\""),
+                history.body());
+        HttpResponse<String> metrics = call("GET", "/metrics", null, null);
+        assertEquals(200, metrics.statusCode());
+        assertTrue(metrics.body().contains("\nsfc_catalog_version 1\n") && metrics.body().contains("\nsfc_switch_connected 1\n")
+                && metrics.body().contains("sfc_service_packets_total{service=\"app\",kind=\"requests\"} 0"), metrics.body());
+    }
+
+    @Test
+    void aRestartedSwitchGetsItsPipelineAndEntriesBackOnItsOwn() throws Exception {
+        String catalog = Files.readString(Path.of("../examples/figure-7.yaml"));
+        assertEquals(200, call("POST", "/v1/catalog", catalog, TOKEN).statusCode());
+        Schema schema = new Schema(pipeline.p4info());
+        Set<String> expected = new TreeSet<>();
+        var desired = TableCompiler.compile(CatalogLoader.loadText("c.yaml", catalog), schema, Ids.empty()).state();
+        desired.entities().stream().filter(Entity::hasTableEntry).forEach(e -> expected.add(desired.describe(e)));
+        assertEquals(expected, tableEntriesOnSwitch(schema));
+
+        int port = server.port();
+        server.close();
+        sw = new SoftwareSwitch(1, 255);
+        server = SwitchServer.start(sw, "127.0.0.1", port);
+        await(() -> sw.pipeline() != null && tableEntriesOnSwitch(schema).equals(expected),
+                "the daemon reconnects, pushes the pipeline and reconciles");
+        assertEquals(200, call("GET", "/metrics", null, null).statusCode());
+        assertTrue(call("GET", "/metrics", null, null).body().contains("\nsfc_switch_connects_total 2\n"));
+    }
+}

@@ -1,0 +1,96 @@
+package org.sfc.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import org.sfc.controller.ControllerDaemon;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code sfc controller run}: the controller daemon. */
+@Command(name = "controller", mixinStandardHelpOptions = true, description = "The controller daemon.",
+        subcommands = {ControllerCommand.Run.class, CommandLine.HelpCommand.class})
+final class ControllerCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(System.out);
+        return 0;
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = {"Keep a switch at its catalog: connect (retrying with backoff), push the pipeline if it is",
+                "missing and reconcile on every (re)connect, so a restarted switch gets everything back. Serves an",
+                "HTTP/JSON API on loopback (GET /v1/status, /v1/history; POST /v1/catalog, /v1/rollback; bearer token)",
+                "and Prometheus metrics on /metrics. Stops cleanly on Ctrl-C or SIGTERM."})
+    static final class Run implements Callable<Integer> {
+        @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9600",
+                description = "where the API listens (default: ${DEFAULT-VALUE})")
+        String listen;
+
+        @Option(names = "--token-file", paramLabel = "FILE",
+                description = "the API token (default: ~/.sfc/token, created with a random token if missing)")
+        Path tokenFile;
+
+        @Mixin
+        SwitchOptions target = new SwitchOptions();
+
+        @Mixin
+        PipelineOptions pipeline = new PipelineOptions();
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            int colon = listen.lastIndexOf(':');
+            int sw = target.target.lastIndexOf(':');
+            if (colon < 0 || sw < 0) {
+                throw new IllegalArgumentException("--listen and --target are HOST:PORT");
+            }
+            Path tokens = tokenFile != null ? tokenFile : Path.of(System.getProperty("user.home"), ".sfc", "token");
+            String token = token(tokens);
+            ControllerDaemon d = ControllerDaemon.start(new ControllerDaemon.Config(target.target.substring(0, sw),
+                    Integer.parseInt(target.target.substring(sw + 1)), target.deviceId, target.electionId, pipeline.load(),
+                    target.database(), listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1)), token));
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                d.close();
+                stopped.countDown();
+            }));
+            spec.commandLine().getOut().printf("sfc controller: switch %s, API http://%s:%d/v1/ (token in %s), "
+                    + "metrics http://%s:%d/metrics%n", target.switchName(), listen.substring(0, colon), d.httpPort(),
+                    tokens, listen.substring(0, colon), d.httpPort());
+            spec.commandLine().getOut().flush();
+            stopped.await();
+            return 0;
+        }
+
+        static String token(Path file) throws java.io.IOException {
+            if (Files.exists(file)) {
+                return Files.readString(file).trim();
+            }
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            byte[] random = new byte[24];
+            new SecureRandom().nextBytes(random);
+            String token = HexFormat.of().formatHex(random);
+            Files.writeString(file, token + "\n");
+            try {
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system: the file stays as created
+            }
+            return token;
+        }
+    }
+}

@@ -1,0 +1,293 @@
+package org.sfc.controller;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.sfc.catalog.CatalogException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * The controller as a daemon: keeps one switch at its catalog version — connects (with backoff), pushes the
+ * pipeline if missing and reconciles on every (re)connect, so a restarted switch gets everything back — and
+ * serves a small HTTP/JSON API on loopback (bearer token) plus Prometheus metrics.
+ *
+ * <pre>
+ * GET  /v1/status                    switch, connected, primary, version
+ * GET  /v1/history                   every catalog version
+ * POST /v1/catalog?file=F&amp;note=N     body: catalog YAML; 200 {version, writes}, 422 {problems}, 409 refused
+ * POST /v1/rollback?version=N        200 {version, writes}
+ * GET  /metrics                      Prometheus text format (no token: scrape from loopback)
+ * </pre>
+ */
+public final class ControllerDaemon implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ControllerDaemon.class);
+
+    /** Where the switch is, what it runs, where the state is kept, where the API listens and its token. */
+    public record Config(String switchHost, int switchPort, long deviceId, long electionId, PipelineConfig pipeline,
+                         Path database, String listenHost, int listenPort, String token) {
+        String switchName() {
+            return switchHost + ":" + switchPort + "/" + deviceId;
+        }
+    }
+
+    private final Config config;
+    private final Store store;
+    private final HttpServer http;
+    private final Thread keeper;
+    private volatile boolean running = true;
+    private volatile P4RuntimeClient client;
+    private volatile Provisioner provisioner;
+    private final AtomicLong connects = new AtomicLong();
+    private final AtomicLong applies = new AtomicLong();
+    private final AtomicLong applyFailures = new AtomicLong();
+    private final AtomicLong reconcileWrites = new AtomicLong();
+
+    private ControllerDaemon(Config config) throws IOException {
+        this.config = config;
+        this.store = Store.open(config.database());
+        this.http = HttpServer.create(new InetSocketAddress(config.listenHost(), config.listenPort()), 0);
+        http.setExecutor(Executors.newFixedThreadPool(2));
+        http.createContext("/v1/", this::api);
+        http.createContext("/metrics", this::metrics);
+        this.keeper = new Thread(this::keep, "sfc-controller-keeper");
+        keeper.setDaemon(true);
+    }
+
+    public static ControllerDaemon start(Config config) throws IOException {
+        ControllerDaemon d = new ControllerDaemon(config);
+        d.http.start();
+        d.keeper.start();
+        log.info("controller API on http://{}:{}/v1/, metrics on /metrics; switch {}", config.listenHost(),
+                d.httpPort(), config.switchName());
+        return d;
+    }
+
+    public int httpPort() {
+        return http.getAddress().getPort();
+    }
+
+    /** Whether the switch is connected, this controller is primary, and the switch holds its version. */
+    public boolean ready() {
+        return provisioner != null;
+    }
+
+    /** Connect, take charge (push pipeline, reconcile), watch; on loss, back off and start again. */
+    private void keep() {
+        long backoff = 100;
+        while (running) {
+            P4RuntimeClient c = null;
+            try {
+                c = P4RuntimeClient.connect(config.switchHost(), config.switchPort(), config.deviceId(),
+                        config.electionId(), 3000);
+                client = c;
+                Provisioner p = Provisioner.start(c, config.pipeline(), store, config.switchName(), "controller");
+                synchronized (this) {
+                    provisioner = p;
+                }
+                connects.incrementAndGet();
+                backoff = 100;
+                log.info("in charge of {} at version {}", config.switchName(), p.version());
+                while (running && c.alive() && c.primary()) {
+                    Thread.sleep(100);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                log.warn("switch {}: {}; retrying in {} ms", config.switchName(), e.getMessage(), backoff);
+            } finally {
+                synchronized (this) {
+                    provisioner = null;
+                }
+                if (c != null) {
+                    c.close();
+                }
+            }
+            try {
+                Thread.sleep(backoff);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            backoff = Math.min(backoff * 2, 5000);
+        }
+    }
+
+    // ------------------------------------------------------------------ HTTP
+
+    private void api(HttpExchange x) throws IOException {
+        try (x) {
+            if (!("Bearer " + config.token()).equals(x.getRequestHeaders().getFirst("Authorization"))) {
+                send(x, 401, "{\"error\": \"missing or wrong token: send 'Authorization: Bearer <token>'\"}");
+                return;
+            }
+            String path = x.getRequestURI().getPath();
+            String method = x.getRequestMethod();
+            if (method.equals("GET") && path.equals("/v1/status")) {
+                Provisioner p = provisioner;
+                send(x, 200, "{\"switch\": " + json(config.switchName()) + ", \"connected\": " + (p != null)
+                        + ", \"version\": " + (p == null ? "null" : p.version()) + "}");
+            } else if (method.equals("GET") && path.equals("/v1/history")) {
+                StringBuilder b = new StringBuilder("[");
+                for (Store.Version v : store.history()) {
+                    b.append(b.length() > 1 ? ", " : "").append("{\"version\": ").append(v.number()).append(", \"created\": ")
+                            .append(json(v.created().toString())).append(", \"author\": ").append(json(v.author()))
+                            .append(", \"file\": ").append(json(v.file())).append(", \"note\": ").append(json(v.note()))
+                            .append('}');
+                }
+                send(x, 200, b.append(']').toString());
+            } else if (method.equals("POST") && path.equals("/v1/catalog")) {
+                String text = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                String file = query(x.getRequestURI(), "file", "catalog.yaml");
+                change(x, p -> p.apply(file, text, who(x), query(x.getRequestURI(), "note", null)));
+            } else if (method.equals("POST") && path.equals("/v1/rollback")) {
+                int version = Integer.parseInt(query(x.getRequestURI(), "version", "0"));
+                change(x, p -> p.rollback(version, who(x)));
+            } else {
+                send(x, 404, "{\"error\": \"no " + method + " " + json(path).replace("\"", "") + "\"}");
+            }
+        }
+    }
+
+    private interface Change {
+        Provisioner.Report apply(Provisioner p);
+    }
+
+    private synchronized void change(HttpExchange x, Change change) throws IOException {
+        Provisioner p = provisioner;
+        if (p == null) {
+            send(x, 503, "{\"error\": \"not connected to switch " + config.switchName() + " (or not primary); retrying\"}");
+            return;
+        }
+        try {
+            Provisioner.Report r = change.apply(p);
+            applies.incrementAndGet();
+            send(x, 200, "{\"version\": " + r.version() + ", \"writes\": " + r.writes() + ", \"millis\": " + r.millis() + "}");
+        } catch (CatalogException e) {
+            send(x, 422, "{\"problems\": [" + String.join(", ", e.problems().stream().map(ControllerDaemon::json).toList())
+                    + "]}");
+        } catch (Provisioner.ApplyFailed e) {
+            applyFailures.incrementAndGet();
+            send(x, 409, "{\"error\": " + json(e.getMessage()) + "}");
+        } catch (IllegalArgumentException e) {
+            send(x, 400, "{\"error\": " + json(e.getMessage()) + "}");
+        } catch (RuntimeException e) {
+            log.warn("change failed: {}", e.toString());
+            send(x, 500, "{\"error\": " + json(e.toString()) + "}");
+        }
+    }
+
+    private void metrics(HttpExchange x) throws IOException {
+        try (x) {
+            Provisioner p = provisioner;
+            StringBuilder b = new StringBuilder();
+            metric(b, "sfc_switch_connected", "gauge", "1 if the controller is primary for the switch", p != null ? 1 : 0);
+            metric(b, "sfc_catalog_version", "gauge", "the catalog version the switch has", p == null ? 0 : p.version());
+            metric(b, "sfc_switch_connects_total", "counter", "times the controller took charge of the switch",
+                    connects.get());
+            metric(b, "sfc_applies_total", "counter", "applies and rollbacks that succeeded", applies.get());
+            metric(b, "sfc_apply_failures_total", "counter", "applies the switch refused (undone)", applyFailures.get());
+            if (p != null) {
+                try {
+                    var compiled = p.compiled();
+                    if (compiled != null) {
+                        b.append("# HELP sfc_service_packets_total packets per service and kind (requests, replies)\n")
+                                .append("# TYPE sfc_service_packets_total counter\n");
+                        for (Accounting.Row r : Accounting.read(client, compiled.state(),
+                                compiled.ids().asMap().getOrDefault("device", java.util.Map.of()))) {
+                            if (r.kind().equals("requests") || r.kind().equals("replies")) {
+                                b.append("sfc_service_packets_total{service=").append(json(r.owner())).append(",kind=")
+                                        .append(json(r.kind())).append("} ").append(r.packets()).append('\n');
+                            }
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    log.debug("metrics: counters unavailable: {}", e.getMessage());
+                }
+            }
+            x.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
+            byte[] body = b.toString().getBytes(StandardCharsets.UTF_8);
+            x.sendResponseHeaders(200, body.length);
+            try (OutputStream o = x.getResponseBody()) {
+                o.write(body);
+            }
+        }
+    }
+
+    private static void metric(StringBuilder b, String name, String type, String help, long value) {
+        b.append("# HELP ").append(name).append(' ').append(help).append("\n# TYPE ").append(name).append(' ')
+                .append(type).append('\n').append(name).append(' ').append(value).append('\n');
+    }
+
+    private static String who(HttpExchange x) {
+        String u = x.getRequestHeaders().getFirst("X-Sfc-User");
+        return u == null ? "api" : u;
+    }
+
+    private static String query(URI uri, String key, String dflt) {
+        String q = uri.getRawQuery();
+        if (q != null) {
+            for (String kv : q.split("&")) {
+                int eq = kv.indexOf('=');
+                if (eq > 0 && kv.substring(0, eq).equals(key)) {
+                    return java.net.URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8);
+                }
+            }
+        }
+        return dflt;
+    }
+
+    private static void send(HttpExchange x, int code, String json) throws IOException {
+        byte[] body = (json + "\n").getBytes(StandardCharsets.UTF_8);
+        x.getResponseHeaders().set("Content-Type", "application/json");
+        x.sendResponseHeaders(code, body.length);
+        try (OutputStream o = x.getResponseBody()) {
+            o.write(body);
+        }
+    }
+
+    static String json(String s) {
+        if (s == null) {
+            return "null";
+        }
+        StringBuilder b = new StringBuilder("\"");
+        for (char ch : s.toCharArray()) {
+            switch (ch) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                default -> {
+                    if (ch < 0x20) {
+                        b.append(String.format("\\u%04x", (int) ch));
+                    } else {
+                        b.append(ch);
+                    }
+                }
+            }
+        }
+        return b.append('"').toString();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        keeper.interrupt();
+        http.stop(0);
+        try {
+            keeper.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        store.close();
+    }
+}
