@@ -217,4 +217,34 @@ class ControllerTest {
                 () -> Provisioner.start(backup, pipeline, store, SW, "eve"));
         assertTrue(e.getMessage().contains("backup"), e.getMessage());
     }
+
+    @Test
+    void packetOutLeavesByTheAskedPortAndPuntedPacketsComeBackWithTheirPort() throws Exception {
+        Provisioner p = controller();
+        P4RuntimeClient client = clients.get(0);
+        java.util.concurrent.BlockingQueue<byte[]> port6 = new java.util.concurrent.LinkedBlockingQueue<>();
+        sw.attachPort(6, port6::add);
+        byte[] probe = org.sfc.sw.testing.Packets.tcp(0x0601, Sfc.SWITCH_MAC, "192.0.2.250", "10.0.0.6", 9, 8080, 64, 0,
+                "hb".getBytes());
+        client.packetOut(ByteString.copyFrom(probe), List.of(p4.v1.P4RuntimeOuterClass.PacketMetadata.newBuilder()
+                .setMetadataId(1).setValue(ByteString.copyFrom(new byte[] {6})).build()));
+        byte[] out = port6.poll(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(out != null && java.util.Arrays.equals(probe, out), "the probe left by port 6 unchanged");
+
+        // Probes coming back from the device (TCP from the heartbeat source) are punted to the controller.
+        var punt = p.schema();
+        var entry = p4.v1.P4RuntimeOuterClass.TableEntry.newBuilder().setTableId(punt.table("punt").getPreamble().getId())
+                .addMatch(punt.ternary("punt", "ipv4_dst", org.sfc.catalog.Ipv4.parse("192.0.2.250").value(), 0xFFFFFFFFL))
+                .setPriority(10).setAction(p4.v1.P4RuntimeOuterClass.TableAction.newBuilder()
+                        .setAction(punt.action("punt_to_cpu"))).build();
+        client.write(List.of(p4.v1.P4RuntimeOuterClass.Update.newBuilder().setType(p4.v1.P4RuntimeOuterClass.Update.Type.INSERT)
+                .setEntity(Entity.newBuilder().setTableEntry(entry)).build()), WriteRequest.Atomicity.CONTINUE_ON_ERROR);
+        byte[] back = org.sfc.sw.testing.Packets.tcp(Sfc.SWITCH_MAC, 0x0601, "10.0.0.6", "192.0.2.250", 8080, 9, 64, 0,
+                "hb".getBytes());
+        sw.receive(6, back);
+        var in = client.packetIns().poll(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(in != null, "a packet-in arrived");
+        assertEquals(ByteString.copyFrom(back), in.getPayload());
+        assertEquals(ByteString.copyFrom(new byte[] {6}), in.getMetadata(0).getValue(), "with its ingress port");
+    }
 }
