@@ -57,7 +57,7 @@ class ControllerDaemonTest {
         sw = new SoftwareSwitch(1, 255);
         server = SwitchServer.start(sw, "127.0.0.1", 0);
         daemon = ControllerDaemon.start(new ControllerDaemon.Config("127.0.0.1", server.port(), 1, 10, pipeline,
-                dir.resolve("sfc.db"), "127.0.0.1", 0, TOKEN));
+                dir.resolve("sfc.db"), "127.0.0.1", 0, TOKEN, null));
         await(daemon::ready, "the daemon takes charge of the switch");
     }
 

@@ -62,7 +62,8 @@ final class ControllerCommand implements Callable<Integer> {
             String token = token(tokens);
             ControllerDaemon d = ControllerDaemon.start(new ControllerDaemon.Config(target.target.substring(0, sw),
                     Integer.parseInt(target.target.substring(sw + 1)), target.deviceId, target.electionId, pipeline.load(),
-                    target.database(), listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1)), token));
+                    target.database(), listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1)), token,
+                    target.tlsCa));
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 d.close();

@@ -19,6 +19,10 @@ final class SwitchOptions {
             description = "this controller's election id; the highest connected one is primary (default: ${DEFAULT-VALUE})")
     long electionId;
 
+    @Option(names = "--tls-ca", paramLabel = "PEM", description = "talk to the switch over TLS, trusting this CA "
+            + "certificate (default: plaintext)")
+    Path tlsCa;
+
     @Option(names = "--db", paramLabel = "FILE", description = "the controller database (default: $SFC_DB or ~/.sfc/sfc.db)")
     Path db;
 
@@ -54,7 +58,7 @@ final class SwitchOptions {
             throw new IllegalArgumentException("--target must be HOST:PORT, like 127.0.0.1:9559; not '" + target + "'");
         }
         try {
-            return P4RuntimeClient.connect(target.substring(0, colon), port, deviceId, electionId, 5000);
+            return P4RuntimeClient.connect(target.substring(0, colon), port, deviceId, electionId, 5000, tlsCa);
         } catch (IllegalStateException e) {
             throw new Errors.Unreachable(e.getMessage(), e);
         }

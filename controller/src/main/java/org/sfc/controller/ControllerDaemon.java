@@ -19,7 +19,8 @@ import com.sun.net.httpserver.HttpServer;
 /**
  * The controller as a daemon: keeps one switch at its catalog version — connects (with backoff), pushes the
  * pipeline if missing and reconciles on every (re)connect, so a restarted switch gets everything back — and
- * serves a small HTTP/JSON API on loopback (bearer token) plus Prometheus metrics.
+ * serves a small HTTP/JSON API on loopback (bearer token) plus Prometheus metrics. The switch connection is
+ * plaintext, or TLS when a CA certificate is configured.
  *
  * <pre>
  * GET  /v1/status                    switch, connected, primary, version
@@ -34,7 +35,7 @@ public final class ControllerDaemon implements AutoCloseable {
 
     /** Where the switch is, what it runs, where the state is kept, where the API listens and its token. */
     public record Config(String switchHost, int switchPort, long deviceId, long electionId, PipelineConfig pipeline,
-                         Path database, String listenHost, int listenPort, String token) {
+                         Path database, String listenHost, int listenPort, String token, Path tlsCa) {
         String switchName() {
             return switchHost + ":" + switchPort + "/" + deviceId;
         }
@@ -88,7 +89,7 @@ public final class ControllerDaemon implements AutoCloseable {
             P4RuntimeClient c = null;
             try {
                 c = P4RuntimeClient.connect(config.switchHost(), config.switchPort(), config.deviceId(),
-                        config.electionId(), 3000);
+                        config.electionId(), 3000, config.tlsCa());
                 client = c;
                 Provisioner p = Provisioner.start(c, config.pipeline(), store, config.switchName(), "controller");
                 synchronized (this) {

@@ -54,8 +54,8 @@ public final class P4RuntimeClient implements AutoCloseable {
     private volatile boolean primary;
     private volatile Throwable streamError;
 
-    private P4RuntimeClient(String host, int port, long deviceId, long electionId) {
-        this.channel = NettyChannelBuilder.forAddress(host, port).usePlaintext().build();
+    private P4RuntimeClient(String host, int port, long deviceId, long electionId, java.nio.file.Path tlsCa) {
+        this.channel = channel(host, port, tlsCa);
         this.stub = P4RuntimeGrpc.newBlockingStub(channel);
         this.deviceId = deviceId;
         this.electionId = Uint128.newBuilder().setLow(electionId).build();
@@ -90,7 +90,13 @@ public final class P4RuntimeClient implements AutoCloseable {
      * {@code deviceId} with {@code electionId}. Returns once the switch answered (primary or backup).
      */
     public static P4RuntimeClient connect(String host, int port, long deviceId, long electionId, long timeoutMillis) {
-        P4RuntimeClient c = new P4RuntimeClient(host, port, deviceId, electionId);
+        return connect(host, port, deviceId, electionId, timeoutMillis, null);
+    }
+
+    /** As {@link #connect(String, int, long, long, long)}, over TLS trusting the CA certificate(s) in {@code tlsCa}. */
+    public static P4RuntimeClient connect(String host, int port, long deviceId, long electionId, long timeoutMillis,
+                                          java.nio.file.Path tlsCa) {
+        P4RuntimeClient c = new P4RuntimeClient(host, port, deviceId, electionId, tlsCa);
         c.stream.onNext(StreamMessageRequest.newBuilder().setArbitration(MasterArbitrationUpdate.newBuilder()
                 .setDeviceId(deviceId).setElectionId(c.electionId)).build());
         try {
@@ -109,6 +115,19 @@ public final class P4RuntimeClient implements AutoCloseable {
             throw new IllegalStateException("interrupted while connecting", e);
         }
         return c;
+    }
+
+    private static ManagedChannel channel(String host, int port, java.nio.file.Path tlsCa) {
+        NettyChannelBuilder b = NettyChannelBuilder.forAddress(host, port).maxInboundMessageSize(256 * 1024 * 1024);
+        if (tlsCa == null) {
+            return b.usePlaintext().build();
+        }
+        try {
+            return b.sslContext(io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts.forClient()
+                    .trustManager(tlsCa.toFile()).build()).build();
+        } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("cannot use " + tlsCa + " as the TLS CA: " + e.getMessage(), e);
+        }
     }
 
     /** Whether the stream channel is still up (a switch that went away ends it). */

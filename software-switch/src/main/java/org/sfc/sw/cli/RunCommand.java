@@ -14,6 +14,7 @@ import org.sfc.sw.server.SwitchServer;
 
 import com.google.protobuf.ByteString;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -46,6 +47,15 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--cpu-port", defaultValue = "255",
             description = "the port whose traffic is packet-in/out with the controller (default: ${DEFAULT-VALUE})")
     int cpuPort;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--tls-cert", paramLabel = "PEM", description = "serve P4Runtime over TLS with this certificate chain")
+    java.io.File tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "the private key (PKCS#8 PEM) of --tls-cert")
+    java.io.File tlsKey;
 
     @Option(names = "--log-level", defaultValue = "info", description = "error, warn, info, debug or trace")
     String logLevel;
@@ -86,8 +96,11 @@ final class RunCommand implements Callable<Integer> {
                 return 1;
             }
         }
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");
+        }
         SwitchServer server = SwitchServer.start(sw, grpcAddress.substring(0, colon),
-                Integer.parseInt(grpcAddress.substring(colon + 1)));
+                Integer.parseInt(grpcAddress.substring(colon + 1)), tlsCert, tlsKey);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

@@ -21,13 +21,20 @@ public final class SwitchServer implements AutoCloseable {
 
     /** Starts serving {@code sw} on host:port (port 0 picks a free port). */
     public static SwitchServer start(SoftwareSwitch sw, String host, int port) throws IOException {
+        return start(sw, host, port, null, null);
+    }
+
+    /** As {@link #start(SoftwareSwitch, String, int)}, over TLS when a PEM certificate chain and key are given. */
+    public static SwitchServer start(SoftwareSwitch sw, String host, int port, java.io.File tlsCert, java.io.File tlsKey)
+            throws IOException {
         P4RuntimeService service = new P4RuntimeService(sw);
-        Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+        NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
                 .addService(service)
-                .maxInboundMessageSize(256 * 1024 * 1024)
-                .build()
-                .start();
-        return new SwitchServer(server, service);
+                .maxInboundMessageSize(256 * 1024 * 1024);
+        if (tlsCert != null) {
+            b.useTransportSecurity(tlsCert, tlsKey);
+        }
+        return new SwitchServer(b.build().start(), service);
     }
 
     public int port() {
