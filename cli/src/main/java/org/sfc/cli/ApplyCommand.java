@@ -35,12 +35,22 @@ final class ApplyCommand implements Callable<Integer> {
     @Mixin
     PipelineOptions pipeline = new PipelineOptions();
 
+    @Mixin
+    DaemonClient daemon = new DaemonClient();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         String text = Files.readString(file);
+        if (daemon.enabled()) {
+            String answer = daemon.call("POST", "/v1/catalog?file=" + java.net.URLEncoder.encode(file.toString(),
+                    java.nio.charset.StandardCharsets.UTF_8) + (note == null ? "" : "&note="
+                    + java.net.URLEncoder.encode(note, java.nio.charset.StandardCharsets.UTF_8)), text, target.who());
+            spec.commandLine().getOut().println("applied through the controller: " + answer.trim());
+            return 0;
+        }
         // Validate before connecting: a bad catalog needs no switch to be refused.
         org.sfc.compiler.TableCompiler.compile(CatalogLoader.loadText(file.toString(), text), pipeline.schema(), Ids.empty());
         try (Store store = Store.open(target.database()); P4RuntimeClient client = target.connect()) {

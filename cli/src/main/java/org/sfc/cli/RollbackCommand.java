@@ -25,11 +25,19 @@ final class RollbackCommand implements Callable<Integer> {
     @Mixin
     PipelineOptions pipeline = new PipelineOptions();
 
+    @Mixin
+    DaemonClient daemon = new DaemonClient();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+        if (daemon.enabled()) {
+            String answer = daemon.call("POST", "/v1/rollback?version=" + version, null, target.who());
+            spec.commandLine().getOut().println("rolled back through the controller: " + answer.trim());
+            return 0;
+        }
         try (Store store = Store.open(target.database())) {
             if (store.version(version) == null) {
                 throw new IllegalArgumentException("there is no version " + version + " in " + target.database()

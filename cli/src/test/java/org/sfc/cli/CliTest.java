@@ -263,4 +263,34 @@ class CliTest {
         assertEquals(0, help.code());
         assertTrue(help.out().contains("POST /v1/catalog"), help.out());
     }
+
+    @Test
+    void applyAndRollbackThroughTheControllerDaemon() throws Exception {
+        Path tokenFile = dir.resolve("token");
+        String token = ControllerCommand.Run.token(tokenFile);
+        PipelineOptions o = new PipelineOptions();
+        o.program = Path.of(PROGRAM);
+        try (SwitchServer own = SwitchServer.start(new SoftwareSwitch(1, 255), "127.0.0.1", 0);
+             var daemon = org.sfc.controller.ControllerDaemon.start(new org.sfc.controller.ControllerDaemon.Config(
+                     "127.0.0.1", own.port(), 1, 10, o.load(), dir.resolve("daemon.db"), "127.0.0.1", 0, token, null))) {
+            long end = System.currentTimeMillis() + 10_000;
+            while (!daemon.ready() && System.currentTimeMillis() < end) {
+                Thread.sleep(50);
+            }
+            String url = "http://127.0.0.1:" + daemon.httpPort();
+            Run apply = sfc("catalog", "apply", FIG7, "--controller", url, "--token-file", tokenFile.toString());
+            assertEquals(0, apply.code(), apply.err());
+            assertTrue(apply.out().startsWith("applied through the controller: {\"version\": 1, \"writes\": 28"), apply.out());
+            Path bad = dir.resolve("bad.yaml");
+            Files.writeString(bad, Files.readString(Path.of(FIG7)).replace("port: 6", "port: 600"));
+            Run refused = sfc("catalog", "apply", bad.toString(), "--controller", url, "--token-file", tokenFile.toString());
+            assertEquals(SfcCommand.INVALID, refused.code());
+            assertTrue(refused.err().contains("'port' of device app-1 must be 0..510, not 600"), refused.err());
+            Run back = sfc("catalog", "rollback", "1", "--controller", url, "--token-file", tokenFile.toString());
+            assertEquals(0, back.code(), back.err());
+            assertTrue(back.out().contains("\"version\": 2"), back.out());
+        }
+        Run gone = sfc("catalog", "rollback", "1", "--controller", "http://127.0.0.1:1", "--token-file", tokenFile.toString());
+        assertEquals(SfcCommand.UNREACHABLE, gone.code(), gone.err());
+    }
 }

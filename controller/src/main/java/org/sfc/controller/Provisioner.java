@@ -25,7 +25,7 @@ public final class Provisioner {
 
     /** An apply the switch refused; the switch is back where it was. */
     public static final class ApplyFailed extends RuntimeException {
-        ApplyFailed(String message, Throwable cause) {
+        public ApplyFailed(String message, Throwable cause) {
             super(message, cause);
         }
     }
