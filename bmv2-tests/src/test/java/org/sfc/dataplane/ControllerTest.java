@@ -247,4 +247,25 @@ class ControllerTest {
         assertEquals(ByteString.copyFrom(back), in.getPayload());
         assertEquals(ByteString.copyFrom(new byte[] {6}), in.getMetadata(0).getValue(), "with its ingress port");
     }
+
+    @Test
+    void aReplicaOnANewAddressUsesTheSwappedDeviceAndLeavesTheOriginalAlone() throws Exception {
+        Provisioner p = controller();
+        String fig6 = Files.readString(Path.of("../examples/figure-6.yaml"));
+        p.apply("figure-6.yaml", fig6, "alice", null);
+        var resolved = org.sfc.catalog.Validator.validate(org.sfc.catalog.CatalogLoader.loadText("figure-6.yaml", fig6));
+        var replica = org.sfc.catalog.CatalogText.replica(resolved, "web", "web-2",
+                org.sfc.catalog.Ipv4.parse("203.0.113.20"), java.util.Map.of("web-1", "mail-1"));
+        Provisioner.Report r = p.apply("figure-6.yaml", org.sfc.catalog.CatalogText.withService(fig6, replica), "alice",
+                "replicate web with mail-1");
+        assertEquals(2, r.version());
+        // Through the firewall (ports 2 -> 3), the replica's packets go to mail-1 (port 5), web's still to web-1 (4).
+        for (String[] c : new String[][] {{"203.0.113.20", "5"}, {"203.0.113.10", "4"}}) {
+            byte[] req = org.sfc.sw.testing.Packets.tcp(Sfc.SWITCH_MAC, 0xa1, "198.51.100.7", c[0], 40000, 80, 64, 0,
+                    new byte[0]);
+            var atFw = sw.receive(1, req);
+            assertEquals(List.of(2), Sfc.ports(atFw), c[0]);
+            assertEquals(List.of(Integer.parseInt(c[1])), Sfc.ports(sw.receive(3, atFw.get(0).data())), c[0]);
+        }
+    }
 }

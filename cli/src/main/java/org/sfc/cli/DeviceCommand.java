@@ -26,6 +26,12 @@ final class DeviceCommand implements Callable<Integer> {
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "One line per device: function, ports, mode, pool, failure policy, and the services using it.")
     static final class List implements Callable<Integer> {
+        enum Format { table, json }
+
+        @picocli.CommandLine.Option(names = {"-o", "--output"}, defaultValue = "table",
+                description = "table or json (default: ${DEFAULT-VALUE})")
+        Format format;
+
         @Mixin
         CatalogSource source = new CatalogSource();
 
@@ -39,8 +45,13 @@ final class DeviceCommand implements Callable<Integer> {
         public Integer call() throws Exception {
             Catalog c = Validator.validate(source.load(target).catalog());
             var out = spec.commandLine().getOut();
-            out.printf("%-12s %-10s %-9s %-4s %-5s %-14s %-8s %s%n", "DEVICE", "FUNCTION", "PORTS", "MODE", "TAG", "POOL",
-                    "FAILURE", "SERVICES");
+            if (format == Format.table) {
+                out.printf("%-12s %-10s %-9s %-4s %-5s %-14s %-8s %s%n", "DEVICE", "FUNCTION", "PORTS", "MODE", "TAG",
+                        "POOL", "FAILURE", "SERVICES");
+            } else {
+                out.println("[");
+            }
+            int n = 0;
             for (Catalog.Device d : new TreeMap<>(c.devices()).values()) {
                 String ports = d.twoPort() ? d.outside().port() + "/" + d.inside().port() : Integer.toString(d.outside().port());
                 String pool = c.pools().values().stream().filter(p -> p.members().contains(d.id()) || p.spares().contains(d.id()))
@@ -49,9 +60,22 @@ final class DeviceCommand implements Callable<Integer> {
                         .filter(s -> s.sequence().stream().anyMatch(st -> c.devicesOf(st.target(), s.name()).contains(d)
                                 || st.copyTo().contains(d.id())) || d.id().equals(s.from()))
                         .map(Catalog.Service::name).sorted().toList();
+                if (format == Format.json) {
+                    out.printf("  {\"device\": %s, \"function\": %s, \"ports\": %s, \"mode\": %s, \"tag\": %s, "
+                            + "\"pool\": %s, \"failure\": %s, \"services\": [%s]}%s%n", HistoryCommand.json(d.id()),
+                            HistoryCommand.json(d.function()), HistoryCommand.json(ports),
+                            HistoryCommand.json(d.mode().name().toLowerCase()), HistoryCommand.json(d.tag().name().toLowerCase()),
+                            HistoryCommand.json(pool), HistoryCommand.json(d.failure().name().toLowerCase()),
+                            String.join(", ", users.stream().map(HistoryCommand::json).toList()),
+                            ++n < c.devices().size() ? "," : "");
+                    continue;
+                }
                 out.printf("%-12s %-10s %-9s %-4s %-5s %-14s %-8s %s%n", d.id(), d.function(), ports,
                         d.mode().name().toLowerCase(), d.tag().name().toLowerCase(), pool, d.failure().name().toLowerCase(),
                         users.isEmpty() ? "-" : String.join(", ", users));
+            }
+            if (format == Format.json) {
+                out.println("]");
             }
             return 0;
         }

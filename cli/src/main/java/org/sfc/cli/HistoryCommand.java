@@ -22,12 +22,19 @@ final class HistoryCommand implements Callable<Integer> {
     @Mixin
     SwitchOptions target = new SwitchOptions();
 
+    @Mixin
+    DaemonClient daemon = new DaemonClient();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
+        if (daemon.enabled()) {
+            out.println(daemon.call("GET", "/v1/history", null, target.who()).trim()); // the daemon's JSON
+            return 0;
+        }
         try (Store store = Store.open(target.database())) {
             List<Store.Version> versions = store.history();
             Store.Applied applied = store.applied(target.switchName());

@@ -2,13 +2,12 @@ package org.sfc.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.sfc.catalog.Catalog;
 import org.sfc.catalog.CatalogLoader;
+import org.sfc.catalog.CatalogText;
 import org.sfc.catalog.Ipv4;
 import org.sfc.catalog.Validator;
 
@@ -53,26 +52,7 @@ final class ServiceCloneCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CatalogSource.Loaded loaded = source.load(target);
         Catalog c = Validator.validate(loaded.catalog());
-        Catalog.Service s = c.services().get(name);
-        if (s == null || s.address() == null) {
-            throw new IllegalArgumentException("no service '" + name + "' with a service address in " + loaded.name());
-        }
-        if (c.services().containsKey(newName)) {
-            throw new IllegalArgumentException("the catalog already has a service '" + newName + "'");
-        }
-        for (String old : swaps.keySet()) {
-            if (s.sequence().stream().noneMatch(st -> st.target().equals(old) || st.copyTo().contains(old))) {
-                throw new IllegalArgumentException("service " + name + " does not use '" + old + "'; its chain is "
-                        + ServiceCommand.chain(s));
-            }
-        }
-        List<Catalog.Step> steps = new ArrayList<>();
-        for (Catalog.Step st : s.sequence()) {
-            steps.add(new Catalog.Step(swaps.getOrDefault(st.target(), st.target()),
-                    st.copyTo().stream().map(x -> swaps.getOrDefault(x, x)).toList(), st.translatePort(), st.src()));
-        }
-        Catalog.Service clone = new Catalog.Service(newName, s.tenant(), s.address().withIp(Ipv4.parse(ip)), s.clients(),
-                s.from(), s.exit(), s.dscp(), steps, null, s.rate(), s.acl(), s.src());
+        Catalog.Service clone = CatalogText.replica(c, name, newName, Ipv4.parse(ip), swaps);
         String text = CatalogText.withService(loaded.text(), clone);
         Validator.validate(CatalogLoader.loadText(write != null ? write.toString() : loaded.name(), text));
         var out = spec.commandLine().getOut();

@@ -1,4 +1,4 @@
-package org.sfc.cli;
+package org.sfc.catalog;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -7,11 +7,11 @@ import java.util.stream.Collectors;
 import org.sfc.catalog.Catalog.*;
 
 /** Services written back as catalog YAML, and inserted into a catalog's text (for cloning). */
-final class CatalogText {
+public final class CatalogText {
     private CatalogText() {}
 
     /** {@code svc} as an entry of the services mapping, indented by {@code indent}. */
-    static String service(Service svc, String indent) {
+    public static String service(Service svc, String indent) {
         String i2 = indent + "  ";
         StringBuilder b = new StringBuilder(indent).append(svc.name()).append(":\n");
         if (svc.tenant() != null) {
@@ -77,8 +77,35 @@ final class CatalogText {
         return b.toString();
     }
 
+    /**
+     * Service replication (seed ¶199): {@code original} as a new service {@code name} on {@code ip}, with the
+     * devices in {@code swaps} (old -> new) replaced in its steps and copies; everything else kept.
+     */
+    public static Service replica(Catalog resolved, String original, String name, Ipv4 ip, java.util.Map<String, String> swaps) {
+        Service s = resolved.services().get(original);
+        if (s == null || s.address() == null) {
+            throw new IllegalArgumentException("no service '" + original + "' with a service address; the catalog has "
+                    + new java.util.TreeSet<>(resolved.services().keySet()));
+        }
+        if (resolved.services().containsKey(name)) {
+            throw new IllegalArgumentException("the catalog already has a service '" + name + "'");
+        }
+        for (String old : swaps.keySet()) {
+            if (s.sequence().stream().noneMatch(st -> st.target().equals(old) || st.copyTo().contains(old))) {
+                throw new IllegalArgumentException("service " + original + " does not use '" + old + "'");
+            }
+        }
+        List<Step> steps = new ArrayList<>();
+        for (Step st : s.sequence()) {
+            steps.add(new Step(swaps.getOrDefault(st.target(), st.target()),
+                    st.copyTo().stream().map(x -> swaps.getOrDefault(x, x)).toList(), st.translatePort(), st.src()));
+        }
+        return new Service(name, s.tenant(), s.address().withIp(ip), s.clients(), s.from(), s.exit(), s.dscp(), steps, null,
+                s.rate(), s.acl(), s.src());
+    }
+
     /** The catalog text with {@code entry} added at the end of its top-level services mapping. */
-    static String withService(String text, Service svc) {
+    public static String withService(String text, Service svc) {
         List<String> lines = new ArrayList<>(text.lines().toList());
         int start = -1;
         for (int i = 0; i < lines.size(); i++) {
