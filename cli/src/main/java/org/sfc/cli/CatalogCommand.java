@@ -1,6 +1,5 @@
 package org.sfc.cli;
 
-import java.util.concurrent.Callable;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,13 +11,5 @@ import picocli.CommandLine.Command;
             "(apply, rollback) a P4Runtime switch."},
         subcommands = {ValidateCommand.class, DiffCommand.class, ApplyCommand.class, RollbackCommand.class,
             HistoryCommand.class, CommandLine.HelpCommand.class})
-final class CatalogCommand implements Callable<Integer> {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(System.out);
-        return 0;
-    }
+final class CatalogCommand extends GroupCommand {
 }

@@ -18,15 +18,7 @@ import picocli.CommandLine.Option;
 /** {@code sfc controller run}: the controller daemon. */
 @Command(name = "controller", mixinStandardHelpOptions = true, description = "The controller daemon.",
         subcommands = {ControllerCommand.Run.class, CommandLine.HelpCommand.class})
-final class ControllerCommand implements Callable<Integer> {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(System.out);
-        return 0;
-    }
+final class ControllerCommand extends GroupCommand {
 
     @Command(name = "run", mixinStandardHelpOptions = true,
             description = {"Keep a switch at its catalog: connect (retrying with backoff), push the pipeline if it is",

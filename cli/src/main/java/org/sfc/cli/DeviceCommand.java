@@ -13,15 +13,7 @@ import picocli.CommandLine.Mixin;
 /** {@code sfc device list}. */
 @Command(name = "device", mixinStandardHelpOptions = true, description = "The devices of a catalog.",
         subcommands = {DeviceCommand.List.class, CommandLine.HelpCommand.class})
-final class DeviceCommand implements Callable<Integer> {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(System.out);
-        return 0;
-    }
+final class DeviceCommand extends GroupCommand {
 
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "One line per device: function, ports, mode, pool, failure policy, and the services using it.")

@@ -12,15 +12,7 @@ import picocli.CommandLine.Mixin;
 /** {@code sfc pipeline push}: give a switch the sfc data plane. */
 @Command(name = "pipeline", mixinStandardHelpOptions = true, description = "The switch's P4 pipeline.",
         subcommands = {PipelineCommand.Push.class, CommandLine.HelpCommand.class})
-final class PipelineCommand implements Callable<Integer> {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(System.out);
-        return 0;
-    }
+final class PipelineCommand extends GroupCommand {
 
     @Command(name = "push", mixinStandardHelpOptions = true,
             description = {"Push the pipeline (P4Info + device config) to the switch: our P4 program for the software",

@@ -1,6 +1,5 @@
 package org.sfc.cli;
 
-import java.util.concurrent.Callable;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,14 +11,16 @@ import picocli.CommandLine.Command;
             "pipeline before a cut-over, draw the chain as Graphviz, clone one to a new address."},
         subcommands = {ServiceListCommand.class, ServiceShowCommand.class, ServiceTraceCommand.class,
             ServiceGraphCommand.class, ServiceCloneCommand.class, CommandLine.HelpCommand.class})
-final class ServiceCommand implements Callable<Integer> {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+final class ServiceCommand extends GroupCommand {
 
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(System.out);
-        return 0;
+    /** The service {@code name} of {@code c} (read from {@code where}), or an error listing the services. */
+    static org.sfc.catalog.Catalog.Service find(org.sfc.catalog.Catalog c, String name, String where) {
+        org.sfc.catalog.Catalog.Service s = c.services().get(name);
+        if (s == null) {
+            throw new IllegalArgumentException("no service '" + name + "' in " + where + "; it has "
+                    + new java.util.TreeSet<>(c.services().keySet()));
+        }
+        return s;
     }
 
     /** "fw-1 -> vpn-1 -> app-1 (+copy ids-1)". */

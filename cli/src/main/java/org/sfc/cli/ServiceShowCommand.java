@@ -35,11 +35,7 @@ final class ServiceShowCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CatalogSource.Loaded loaded = source.load(target);
         TableCompiler.Result r = TableCompiler.compile(loaded.catalog(), pipeline.schema(), Ids.empty());
-        Catalog.Service s = r.catalog().services().get(name);
-        if (s == null) {
-            throw new IllegalArgumentException("no service '" + name + "' in " + loaded.name() + "; it has "
-                    + new java.util.TreeSet<>(r.catalog().services().keySet()));
-        }
+        Catalog.Service s = ServiceCommand.find(r.catalog(), name, loaded.name());
         var out = spec.commandLine().getOut();
         out.printf("service %s (%s)%n", s.name(), loaded.name());
         out.printf("  tenant   %s%n  address  %s%n  chain    %s%n  dscp     %d%n", s.tenant() == null ? "-" : s.tenant(),

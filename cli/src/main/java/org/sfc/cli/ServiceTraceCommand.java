@@ -60,11 +60,7 @@ final class ServiceTraceCommand implements Callable<Integer> {
                 }
             }
         }
-        Catalog.Service s = r.catalog().services().get(name);
-        if (s == null) {
-            throw new IllegalArgumentException("no service '" + name + "' in " + loaded.name() + "; it has "
-                    + new java.util.TreeSet<>(r.catalog().services().keySet()));
-        }
+        Catalog.Service s = ServiceCommand.find(r.catalog(), name, loaded.name());
         var out = spec.commandLine().getOut();
         out.printf("trace of service %s (%s): %s%n", name, loaded.name(), ServiceCommand.chain(s));
         boolean ok = new Tracer(r.catalog(), sw, out).trace(s, org.sfc.catalog.Ipv4.parse(client).value(), clientPort);

@@ -1,6 +1,5 @@
 package org.sfc.cli;
 
-import java.util.concurrent.Callable;
 
 import org.sfc.sw.cli.SwitchCommand;
 
@@ -17,19 +16,11 @@ import picocli.CommandLine.Command;
         subcommands = {DemoCommand.class, CatalogCommand.class, ServiceCommand.class, DeviceCommand.class, PipelineCommand.class,
             StatsCommand.class, ControllerCommand.class, SwitchCommand.class, CompletionCommand.class,
             CommandLine.HelpCommand.class})
-public final class SfcCommand implements Callable<Integer> {
+public final class SfcCommand extends GroupCommand {
     public static final int INVALID = 1;
     public static final int REFUSED = 3;
     public static final int UNREACHABLE = 4;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(System.out);
-        return 0;
-    }
 
     /** The command line as the launcher runs it (tests call {@link #run} to keep the JVM). */
     public static void main(String[] args) {
