@@ -89,6 +89,7 @@ struct headers_t {
 
 struct local_metadata_t {
     port_t       ig_port;
+    port_t       slot;             // the device side (or uplink) a port stands for: what sequence and acl match
     port_t       eg_port;
     bit<16>      l4_src_port;      // TCP/UDP ports (0 for other protocols)
     bit<16>      l4_dst_port;

@@ -1,5 +1,5 @@
 /*
- * Acl: the per-service virtual firewall. Rules are keyed by service and ingress port plus the usual
+ * Acl: the per-service virtual firewall. Rules are keyed by service and ingress slot plus the usual
  * 5-tuple (ternary addresses and protocol, port ranges); the highest priority wins. A service's default
  * verdict is its lowest-priority rule matching everything of that service. Packets no rule matches pass.
  * Each rule counts its packets.
@@ -22,7 +22,7 @@ control Acl(inout headers_t hdr, inout local_metadata_t meta) {
     table acl {
         key = {
             meta.service_id   : exact   @name("service_id");
-            meta.ig_port      : ternary @name("ig_port");
+            meta.slot         : ternary @name("slot");
             hdr.ipv4.src_addr : ternary @name("ipv4_src");
             hdr.ipv4.dst_addr : ternary @name("ipv4_dst");
             hdr.ipv4.protocol : ternary @name("ip_proto");

@@ -2,21 +2,26 @@
  * PortRole: what each port is connected to. The uplink faces clients (and the router to the network);
  * device ports face appliances and servers and say how a returning packet tells its step. A packet on a
  * port with no role is dropped and counted.
- * Written by: the table compiler, from the catalog's devices and uplinks.
+ * Each port also names its slot: the device side (or uplink) it stands for, which is what the sequence and
+ * the ACLs match. The compiler gives every port its own number as slot; failing a device over to a spare
+ * gives the spare's ports the failed device's slots (and repoints its next hops), so no service entry moves.
+ * Written by: the table compiler, from the catalog's devices and uplinks; the health monitor on failover.
  */
 control PortRole(inout headers_t hdr, inout local_metadata_t meta) {
     @id(0x13000002) SFC_DIRECT_COUNTER(port_role_counter);
     @id(0x12000001) SFC_COUNTER(device_rx, MAX_DEVICES);
 
     @id(0x01000002)
-    action set_uplink() {
+    action set_uplink(port_t slot) {
         meta.port_role = ROLE_UPLINK;
+        meta.slot = slot;
     }
 
     @id(0x01000003)
-    action set_device(device_id_t device_id, bit<1> tag_mode) {
+    action set_device(device_id_t device_id, bit<1> tag_mode, port_t slot) {
         meta.port_role = ROLE_DEVICE;
         meta.tag_mode = tag_mode;
+        meta.slot = slot;
         SFC_COUNT(device_rx, device_id);
     }
 

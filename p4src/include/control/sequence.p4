@@ -2,7 +2,8 @@
  * Sequence: the packet sequencer. The step of a packet is 0 when it comes from the uplink (whatever DSCP
  * the client wrote: a client cannot skip a step), the DSCP tag when it comes back from a device that keeps
  * it, or STEP_FROM_PORT from a port-tagged device. The sequence table is keyed on service, direction,
- * step and ingress port, so a packet only advances when it comes back from the device that was expected;
+ * step and slot (the device side a port stands for, see PortRole), so a packet only advances when it comes
+ * back from the device that was expected;
  * anything else is dropped and counted.
  *
  * Actions choose the next hop and the DSCP the packet leaves with: the next step's tag toward a device
@@ -63,7 +64,7 @@ control Sequence(inout headers_t hdr, inout local_metadata_t meta) {
             meta.service_id : exact @name("service_id");
             meta.direction  : exact @name("direction");
             meta.step       : exact @name("step");
-            meta.ig_port    : exact @name("ig_port");
+            meta.slot       : exact @name("slot");
         }
         actions = {
             to_next_hop;

@@ -58,11 +58,11 @@ final class Sfc {
     // ------------------------------------------------------------------ entries
 
     TableEntry uplinkPort(int port) {
-        return rt.entry("port_role", rt.call("set_uplink"), 0, rt.exact("port_role", "ig_port", port));
+        return rt.entry("port_role", rt.call("set_uplink", port), 0, rt.exact("port_role", "ig_port", port));
     }
 
     TableEntry devicePort(int port, int deviceId, boolean portTagged) {
-        return rt.entry("port_role", rt.call("set_device", deviceId, portTagged ? 1 : 0), 0,
+        return rt.entry("port_role", rt.call("set_device", deviceId, portTagged ? 1 : 0, port), 0,
                 rt.exact("port_role", "ig_port", port));
     }
 
@@ -88,7 +88,7 @@ final class Sfc {
     TableEntry step(int service, int direction, int step, int port, Action action) {
         return rt.entry("sequence", action, 0, rt.exact("sequence", "service_id", service),
                 rt.exact("sequence", "direction", direction), rt.exact("sequence", "step", step),
-                rt.exact("sequence", "ig_port", port));
+                rt.exact("sequence", "slot", port));
     }
 
     Action toNextHop(int nh, int dscp) {

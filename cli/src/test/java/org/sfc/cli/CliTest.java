@@ -88,8 +88,8 @@ class CliTest {
         assertEquals(0, r.code(), r.err());
         // vpn-access's marking: toward the port-tagged VPN, and toward the uplink.
         assertEquals(List.of("# insert/modify sequence steps",
-                "~ sequence service_id=2 direction=0 step=1 ig_port=3 -> to_next_hop(nh_id=2, dscp=12)",
-                "~ sequence service_id=2 direction=1 step=3 ig_port=2 -> to_next_hop(nh_id=5, dscp=12)",
+                "~ sequence service_id=2 direction=0 step=1 slot=3 -> to_next_hop(nh_id=2, dscp=12)",
+                "~ sequence service_id=2 direction=1 step=3 slot=2 -> to_next_hop(nh_id=5, dscp=12)",
                 "2 writes"), r.out().lines().toList());
     }
 
@@ -245,7 +245,7 @@ class CliTest {
         List<String> lines = r.out().lines().toList();
         assertTrue(lines.contains("requests,vpn-access,1,55,\"classify_dst ipv4_dst=203.0.113.10 ip_proto=6 l4_dport=443..443 "
                 + "prio=2 -> set_service(service_id=2, direction=0)\""), r.out());
-        assertTrue(lines.contains("step,vpn-access,1,55,\"sequence service_id=2 direction=0 step=0 ig_port=1 -> "
+        assertTrue(lines.contains("step,vpn-access,1,55,\"sequence service_id=2 direction=0 step=0 slot=1 -> "
                 + "to_next_hop(nh_id=3, dscp=1)\""), r.out());
         assertTrue(lines.contains("device,fw-1,1,0,\"sent to\""), r.out());
         assertTrue(lines.contains("device,app-1,0,0,\"sent to\""), r.out());

@@ -15,7 +15,7 @@ import p4.v1.P4RuntimeOuterClass.TableEntry;
  * most of a catalog's entries; a 100,000-service catalog keeps about a million of them in memory.
  */
 final class SequenceSteps {
-    /** One entry of the sequence table of this service. */
+    /** One entry of the sequence table of this service; {@code port}: the slot the packet comes back on. */
     record Step(int direction, int step, int port, Action action) {}
 
     private final Schema schema;
@@ -41,7 +41,7 @@ final class SequenceSteps {
             out.add(Entity.newBuilder().setTableEntry(TableEntry.newBuilder().setTableId(table).addMatch(service)
                     .addMatch(schema.exact("sequence", "direction", s.direction()))
                     .addMatch(schema.exact("sequence", "step", s.step()))
-                    .addMatch(schema.exact("sequence", "ig_port", s.port()))
+                    .addMatch(schema.exact("sequence", "slot", s.port()))
                     .setAction(TableAction.newBuilder().setAction(s.action()))).build());
         }
         return out;

@@ -393,17 +393,18 @@ public final class TableCompiler {
 
     // ------------------------------------------------------------------ tables
 
+    /** Every port's role; its slot (what sequence steps and ACL rules match) is its own number. */
     private void portRoles() {
         for (Uplink u : c.switchInfo().uplinks()) {
-            ports.add(entry(tableEntry("port_role", 0, s.action("set_uplink"), s.exact("port_role", "ig_port", u.port()))));
+            ports.add(entry(tableEntry("port_role", 0, s.action("set_uplink", "slot", u.port()),
+                    s.exact("port_role", "ig_port", u.port()))));
         }
         for (Device d : new TreeMap<>(c.devices()).values()) {
             int tag = d.tag() == TagMode.PORT ? 1 : 0;
-            ports.add(entry(tableEntry("port_role", 0, s.action("set_device", "device_id", deviceId(d.id()),
-                    "tag_mode", tag), s.exact("port_role", "ig_port", d.outside().port()))));
-            if (d.twoPort()) {
+            List<Attachment> sides = d.twoPort() ? List.of(d.outside(), d.inside()) : List.of(d.outside());
+            for (Attachment a : sides) {
                 ports.add(entry(tableEntry("port_role", 0, s.action("set_device", "device_id", deviceId(d.id()),
-                        "tag_mode", tag), s.exact("port_role", "ig_port", d.inside().port()))));
+                        "tag_mode", tag, "slot", a.port()), s.exact("port_role", "ig_port", a.port()))));
             }
         }
     }
@@ -601,7 +602,7 @@ public final class TableCompiler {
             for (int i = 0; i < n; i++) {
                 AclRule r = acl.rules().get(i);
                 classifiers.add(entry(tableEntry("acl", n - i + 1, s.action(r.action() == Verdict.PERMIT ? "permit" : "deny"),
-                        s.exact("acl", "service_id", id), s.ternary("acl", "ig_port", port, 0x1FF),
+                        s.exact("acl", "service_id", id), s.ternary("acl", "slot", port, 0x1FF),
                         r.source() == null ? null : s.ternary("acl", "ipv4_src", r.source().ip().value(), r.source().mask()),
                         r.sourcePorts() == null ? null
                                 : s.range("acl", "l4_sport", r.sourcePorts().low(), r.sourcePorts().high()),
@@ -609,7 +610,7 @@ public final class TableCompiler {
             }
             if (acl.defaultVerdict() == Verdict.DENY) {
                 classifiers.add(entry(tableEntry("acl", 1, s.action("deny"), s.exact("acl", "service_id", id),
-                        s.ternary("acl", "ig_port", port, 0x1FF))));
+                        s.ternary("acl", "slot", port, 0x1FF))));
             }
         }
     }

@@ -61,8 +61,8 @@ class DiffTest {
         assertEquals(List.of(
                 "# insert/modify sequence steps",
                 // The new service reuses the existing next hops (app-1 is nh 2, the uplink nh 3): no new members.
-                "INSERT sequence service_id=2 direction=0 step=0 ig_port=1 -> to_next_hop(nh_id=2, dscp=0)",
-                "INSERT sequence service_id=2 direction=1 step=63 ig_port=6 -> to_next_hop(nh_id=3, dscp=0)",
+                "INSERT sequence service_id=2 direction=0 step=0 slot=1 -> to_next_hop(nh_id=2, dscp=0)",
+                "INSERT sequence service_id=2 direction=1 step=63 slot=6 -> to_next_hop(nh_id=3, dscp=0)",
                 "# insert/modify classifiers and ACLs",
                 "INSERT classify_dst ipv4_dst=203.0.113.11 ip_proto=6 l4_dport=443..443 prio=2 -> "
                         + "set_service(service_id=2, direction=0)",
@@ -100,13 +100,13 @@ class DiffTest {
                 "# insert/modify next hops, copies, ports and meters",
                 "INSERT next_hop nh_id=4 -> member 4",
                 "# insert/modify sequence steps",
-                "MODIFY sequence service_id=1 direction=0 step=0 ig_port=1 -> to_next_hop(nh_id=4, dscp=1)",
-                "INSERT sequence service_id=1 direction=0 step=1 ig_port=3 -> to_next_hop(nh_id=2, dscp=10)",
-                "MODIFY sequence service_id=1 direction=1 step=63 ig_port=6 -> to_next_hop(nh_id=4, dscp=3)",
-                "INSERT sequence service_id=1 direction=1 step=3 ig_port=3 -> to_next_hop(nh_id=3, dscp=10)",
+                "MODIFY sequence service_id=1 direction=0 step=0 slot=1 -> to_next_hop(nh_id=4, dscp=1)",
+                "INSERT sequence service_id=1 direction=0 step=1 slot=3 -> to_next_hop(nh_id=2, dscp=10)",
+                "MODIFY sequence service_id=1 direction=1 step=63 slot=6 -> to_next_hop(nh_id=4, dscp=3)",
+                "INSERT sequence service_id=1 direction=1 step=3 slot=3 -> to_next_hop(nh_id=3, dscp=10)",
                 "# delete sequence steps",
-                "DELETE sequence service_id=1 direction=0 step=1 ig_port=2 -> to_next_hop(nh_id=2, dscp=10)",
-                "DELETE sequence service_id=1 direction=1 step=3 ig_port=2 -> to_next_hop(nh_id=3, dscp=10)",
+                "DELETE sequence service_id=1 direction=0 step=1 slot=2 -> to_next_hop(nh_id=2, dscp=10)",
+                "DELETE sequence service_id=1 direction=1 step=3 slot=2 -> to_next_hop(nh_id=3, dscp=10)",
                 "# delete next hops, copies, ports and meters",
                 "DELETE next_hop nh_id=1 -> member 1",
                 "# delete action profile members",
@@ -128,8 +128,8 @@ class DiffTest {
         // Toward the uplink, and toward the port-tagged server (which gets the service's DSCP, not a tag).
         assertEquals(List.of(
                 "# insert/modify sequence steps",
-                "MODIFY sequence service_id=1 direction=0 step=1 ig_port=2 -> to_next_hop(nh_id=2, dscp=12)",
-                "MODIFY sequence service_id=1 direction=1 step=3 ig_port=2 -> to_next_hop(nh_id=3, dscp=12)"),
+                "MODIFY sequence service_id=1 direction=0 step=1 slot=2 -> to_next_hop(nh_id=2, dscp=12)",
+                "MODIFY sequence service_id=1 direction=1 step=3 slot=2 -> to_next_hop(nh_id=3, dscp=12)"),
                 diff(BASE, BASE.replace("dscp: 10", "dscp: 12")));
     }
 
@@ -151,13 +151,13 @@ class DiffTest {
                 + "        - {action: deny, source: 198.51.100.66}\n        - {action: permit, source: 198.51.100.0/24}");
         assertEquals(List.of(
                 "# insert/modify classifiers and ACLs",
-                "INSERT acl service_id=1 ig_port=1&&&0x1ff ipv4_src=198.51.100.66&&&0xffffffff prio=3 -> deny()",
+                "INSERT acl service_id=1 slot=1&&&0x1ff ipv4_src=198.51.100.66&&&0xffffffff prio=3 -> deny()",
                 "# delete classifiers and ACLs",
-                "DELETE acl service_id=1 ig_port=1&&&0x1ff prio=1 -> deny()"), diff(v1, v2));
+                "DELETE acl service_id=1 slot=1&&&0x1ff prio=1 -> deny()"), diff(v1, v2));
         // Turning a rule around is one MODIFY.
         assertEquals(List.of(
                 "# insert/modify classifiers and ACLs",
-                "MODIFY acl service_id=1 ig_port=1&&&0x1ff ipv4_src=198.51.100.0&&&0xffffff00 prio=2 -> deny()"),
+                "MODIFY acl service_id=1 slot=1&&&0x1ff ipv4_src=198.51.100.0&&&0xffffff00 prio=2 -> deny()"),
                 diff(v1, v1.replace("action: permit", "action: deny")));
     }
 
