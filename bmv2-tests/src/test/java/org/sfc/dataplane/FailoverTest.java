@@ -1,0 +1,68 @@
+package org.sfc.dataplane;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.sfc.catalog.CatalogLoader;
+import org.sfc.compiler.DesiredState;
+import org.sfc.compiler.Diff;
+import org.sfc.compiler.Failover;
+import org.sfc.compiler.Ids;
+import org.sfc.compiler.Schema;
+import org.sfc.compiler.TableCompiler;
+import org.sfc.sw.SoftwareSwitch;
+import org.sfc.sw.testing.Packets;
+
+import p4.v1.P4RuntimeOuterClass.Update;
+import p4.v1.P4RuntimeOuterClass.WriteRequest;
+
+/**
+ * Seed Fig. 15B on the switch: a pool firewall fails, four writes move every service that used it to the
+ * spare (its two members, the spare's two ports' slots), and requests and replies flow through the spare.
+ */
+class FailoverTest {
+    static final int UPLINK = 1;
+    static final int APP = 8;
+
+    @Test
+    void fourWritesMoveEveryServiceOfAFailedTwoPortDeviceToTheSpare() throws Exception {
+        Sfc sfc = new Sfc();
+        var r = TableCompiler.compile(CatalogLoader.load(Path.of("../examples/figure-15b.yaml")),
+                new Schema(sfc.sw.pipeline().p4info), Ids.empty());
+        for (Diff.Batch b : Diff.between(DesiredState.empty(r.state().schema()), r.state())) {
+            sfc.sw.write(b.updates(), WriteRequest.Atomicity.ROLLBACK_ON_ERROR).forEach(u -> assertTrue(u.ok(), u.message()));
+        }
+        // Which firewall carries w1 (the pool picks a member per service)?
+        String w1 = "203.0.113.1";
+        int outside = Sfc.ports(sfc.send(UPLINK, request(w1))).get(0);
+        String failed = outside == 2 ? "fw-1" : "fw-2";
+        List<String> sameFirewall = List.of("w1", "w2", "w3").stream()
+                .filter(s -> r.catalog().devicesOf("acme-firewalls", s).get(0).id().equals(failed)).toList();
+
+        List<Update> writes = Failover.toSpare(r, failed, "fw-3");
+        assertEquals(4, writes.size(), "two members and two port roles, whatever the number of services");
+        sfc.sw.write(writes, WriteRequest.Atomicity.ROLLBACK_ON_ERROR).forEach(u -> assertTrue(u.ok(), u.message()));
+
+        for (String svc : sameFirewall) {
+            String ip = r.catalog().services().get(svc).address().ip().toString();
+            var atSpare = sfc.send(UPLINK, request(ip));
+            assertEquals(List.of(6), Sfc.ports(atSpare), svc + " now enters the spare's outside (port 6)");
+            var atApp = sfc.send(7, atSpare.get(0).data()); // the spare passes it out of its inside
+            assertEquals(List.of(APP), Sfc.ports(atApp), svc + " continues to the server");
+            byte[] reply = Packets.tcp(Sfc.SWITCH_MAC, 0x0801, ip, "198.51.100.7", 443, 40000, 64, 0, new byte[0]);
+            var back = sfc.send(APP, reply);
+            assertEquals(List.of(7), Sfc.ports(back), svc + "'s reply goes into the spare's inside");
+            assertEquals(List.of(UPLINK), Sfc.ports(sfc.send(6, back.get(0).data())), svc + "'s reply reaches the client");
+        }
+        assertThrows(IllegalArgumentException.class, () -> Failover.toSpare(r, failed, "app-1"), "a server is no firewall");
+    }
+
+    static byte[] request(String ip) {
+        return Packets.tcp(Sfc.SWITCH_MAC, 0xa1, "198.51.100.7", ip, 40000, 443, 64, 0, new byte[0]);
+    }
+}
