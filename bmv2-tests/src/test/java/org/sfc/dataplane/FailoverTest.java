@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.sfc.catalog.CatalogLoader;
 import org.sfc.compiler.DesiredState;
 import org.sfc.compiler.Diff;
-import org.sfc.compiler.Failover;
+import org.sfc.compiler.DeviceStates;
 import org.sfc.compiler.Ids;
 import org.sfc.compiler.Schema;
 import org.sfc.compiler.TableCompiler;
@@ -22,8 +22,9 @@ import p4.v1.P4RuntimeOuterClass.Update;
 import p4.v1.P4RuntimeOuterClass.WriteRequest;
 
 /**
- * Seed Fig. 15B on the switch: a pool firewall fails, four writes move every service that used it to the
- * spare (its two members, the spare's two ports' slots), and requests and replies flow through the spare.
+ * Seed Fig. 15B on the switch: a pool firewall fails; compiled with "replaced by the spare", the diff is
+ * four MODIFYs (its two members, the spare's two ports' slots) that move every service that used it, and
+ * requests and replies flow through the spare.
  */
 class FailoverTest {
     static final int UPLINK = 1;
@@ -44,7 +45,9 @@ class FailoverTest {
         List<String> sameFirewall = List.of("w1", "w2", "w3").stream()
                 .filter(s -> r.catalog().devicesOf("acme-firewalls", s).get(0).id().equals(failed)).toList();
 
-        List<Update> writes = Failover.toSpare(r, failed, "fw-3");
+        var next = TableCompiler.compile(r.catalog(), r.state().schema(), r, DeviceStates.NONE.replace(failed, "fw-3"));
+        List<Update> writes = Diff.between(r.state(), next.state()).stream().flatMap(b -> b.updates().stream()).toList();
+        assertTrue(writes.stream().allMatch(u -> u.getType() == Update.Type.MODIFY), "only MODIFYs: " + writes);
         assertEquals(4, writes.size(), "two members and two port roles, whatever the number of services");
         sfc.sw.write(writes, WriteRequest.Atomicity.ROLLBACK_ON_ERROR).forEach(u -> assertTrue(u.ok(), u.message()));
 
@@ -59,7 +62,8 @@ class FailoverTest {
             assertEquals(List.of(7), Sfc.ports(back), svc + "'s reply goes into the spare's inside");
             assertEquals(List.of(UPLINK), Sfc.ports(sfc.send(6, back.get(0).data())), svc + "'s reply reaches the client");
         }
-        assertThrows(IllegalArgumentException.class, () -> Failover.toSpare(r, failed, "app-1"), "a server is no firewall");
+        assertThrows(IllegalArgumentException.class, () -> TableCompiler.compile(r.catalog(), r.state().schema(), r,
+                DeviceStates.NONE.replace(failed, "app-1")), "a server is no firewall");
     }
 
     static byte[] request(String ip) {

@@ -48,7 +48,8 @@ public final class TableCompiler {
      * A compilation: the entities, the ids it used, and the concrete catalog it compiled (pass it to the next
      * compilation, which keeps the ids and carries unchanged services' fragments over).
      */
-    public record Result(DesiredState state, Ids ids, Catalog catalog, Map<String, List<Consumer<TableCompiler>>> uses) {
+    public record Result(DesiredState state, Ids ids, Catalog catalog, Map<String, List<Consumer<TableCompiler>>> uses,
+                         DeviceStates states) {
         /** The shared things (next hops, clone sessions) a service's fragment refers to, as calls to replay. */
         public Result {
             uses = Map.copyOf(uses);
@@ -82,17 +83,19 @@ public final class TableCompiler {
     private final List<SequenceSteps.Step> steps = new ArrayList<>();
     private final List<Entity> classifiers = new ArrayList<>();
     private final Result previous;
+    private final DeviceStates states;
     private final Map<String, List<Consumer<TableCompiler>>> usesByService = new java.util.HashMap<>();
     // Next hops already resolved in this compilation, per direction, by device id (or "group:" + group name).
     private final List<Map<String, Integer>> hopIds = List.of(new java.util.HashMap<>(), new java.util.HashMap<>());
     /** While a service compiles: the shared things it uses, recorded so a later version can reuse its fragment. */
     private List<Consumer<TableCompiler>> uses;
 
-    private TableCompiler(Catalog c, Schema s, Ids.Allocator ids, Result previous) {
+    private TableCompiler(Catalog c, Schema s, Ids.Allocator ids, Result previous, DeviceStates states) {
         this.c = c;
         this.s = s;
         this.ids = ids;
         this.previous = previous;
+        this.states = states;
     }
 
     /**
@@ -100,7 +103,7 @@ public final class TableCompiler {
      * compiles it; names keep the ids {@code previous} gave them.
      */
     public static Result compile(Catalog catalog, Schema schema, Ids previous) {
-        return compile(catalog, schema, previous, null);
+        return compile(catalog, schema, previous, null, DeviceStates.NONE);
     }
 
     /**
@@ -109,10 +112,21 @@ public final class TableCompiler {
      * {@link Diff#between} skips it.
      */
     public static Result compile(Catalog catalog, Schema schema, Result previous) {
-        return compile(catalog, schema, previous.ids(), previous);
+        return compile(catalog, schema, previous.ids(), previous, previous.states());
     }
 
-    private static Result compile(Catalog catalog, Schema schema, Ids previousIds, Result previous) {
+    /** As {@link #compile(Catalog, Schema, Result)} with the health monitor's device states applied. */
+    public static Result compile(Catalog catalog, Schema schema, Result previous, DeviceStates states) {
+        return compile(catalog, schema, previous.ids(), previous, states);
+    }
+
+    /** From scratch with ids (e.g. a stored version's) and device states. */
+    public static Result compile(Catalog catalog, Schema schema, Ids previous, DeviceStates states) {
+        return compile(catalog, schema, previous, null, states);
+    }
+
+    private static Result compile(Catalog catalog, Schema schema, Ids previousIds, Result previous,
+                                  DeviceStates states) {
         Ids.Allocator ids = previousIds.next();
         Catalog resolved = Validator.validate(catalog, new org.sfc.catalog.Resolver.IpAllocator() {
             @Override
@@ -125,7 +139,10 @@ public final class TableCompiler {
                 return ids.id("service-ip:" + pool, service, 0, (int) Math.min(size - 1, Integer.MAX_VALUE));
             }
         });
-        return new TableCompiler(resolved, schema, ids, previous).run();
+        for (String d : states.replacedBy().keySet()) {
+            checkSpare(resolved, d, states.replacedBy().get(d));
+        }
+        return new TableCompiler(resolved, schema, ids, previous, states).run();
     }
 
     /** The previous version's fragments, if what services share is unchanged (else everything recompiles). */
@@ -133,7 +150,8 @@ public final class TableCompiler {
         Map<String, DesiredState.Fragment> out = new java.util.HashMap<>();
         if (previous != null && previous.catalog().switchInfo().equals(c.switchInfo())
                 && previous.catalog().devices().equals(c.devices()) && previous.catalog().pools().equals(c.pools())
-                && previous.catalog().groups().equals(c.groups()) && previous.state().schema() == s) {
+                && previous.catalog().groups().equals(c.groups()) && previous.state().schema() == s
+                && previous.states().equals(states)) {
             previous.state().fragments().forEach(f -> out.put(f.owner(), f));
         }
         return out;
@@ -202,7 +220,7 @@ public final class TableCompiler {
         fragments.add(new DesiredState.Fragment("shared", List.copyOf(all)));
         fragments.addAll(serviceFragments);
         checkCapacity(fragments);
-        return new Result(new DesiredState(fragments, s), ids.result(), c, usesByService);
+        return new Result(new DesiredState(fragments, s), ids.result(), c, usesByService, states);
     }
 
     /**
@@ -322,23 +340,38 @@ public final class TableCompiler {
     /** The member sending into {@code d} in {@code direction} (outside forward, inside reply); its key. */
     private String deviceMember(Device d, int direction) {
         long smac = c.switchInfo().mac().value();
+        // A device replaced by a spare keeps its members (and their ids); they now lead to the spare.
+        Device to = states.replacedBy().containsKey(d.id()) ? c.devices().get(states.replacedBy().get(d.id())) : d;
         if (direction == FWD) {
-            Attachment a = d.outside();
+            Attachment a = to.outside();
             Action act = d.mode() == Mode.NAT
                     ? s.action("set_next_hop_nat", "port", a.port(), "dmac", a.mac().value(), "smac", smac,
-                            "device_id", deviceId(d.id()), "device_ip", d.ip().value())
+                            "device_id", deviceId(to.id()), "device_ip", to.ip().value())
                     : s.action("set_next_hop", "port", a.port(), "dmac", a.mac().value(), "smac", smac,
-                            "device_id", deviceId(d.id()));
+                            "device_id", deviceId(to.id()));
             // Keyed by what the member does: a one-port l2 device shares one member for both directions.
-            String key = "device:" + d.id() + (d.mode() == Mode.NAT ? ":nat" : ":port" + a.port());
+            String key = "device:" + d.id() + (d.mode() == Mode.NAT ? ":nat" : ":port" + d.outside().port());
             members.putIfAbsent(key, act);
             return key;
         }
-        Attachment a = d.inside();
-        String key = "device:" + d.id() + ":port" + a.port();
+        Attachment a = to.inside();
+        String key = "device:" + d.id() + ":port" + d.inside().port();
         members.putIfAbsent(key, s.action("set_next_hop", "port", a.port(), "dmac", a.mac().value(), "smac", smac,
-                "device_id", deviceId(d.id())));
+                "device_id", deviceId(to.id())));
         return key;
+    }
+
+    /** A spare must be able to take the failed device's place: same ports, tag mode and mode. */
+    private static void checkSpare(Catalog c, String failed, String spare) {
+        Device f = c.devices().get(failed);
+        Device s = c.devices().get(spare);
+        if (f == null || s == null) {
+            throw new IllegalArgumentException("unknown device '" + (f == null ? failed : spare) + "'");
+        }
+        if (f.twoPort() != s.twoPort() || f.tag() != s.tag() || f.mode() != s.mode()) {
+            throw new IllegalArgumentException("spare " + spare + " is not like " + failed
+                    + " (ports, tag mode and mode must match): it cannot take its place");
+        }
     }
 
     /** The next hop that is one device's member. */
@@ -399,22 +432,64 @@ public final class TableCompiler {
             ports.add(entry(tableEntry("port_role", 0, s.action("set_uplink", "slot", u.port()),
                     s.exact("port_role", "ig_port", u.port()))));
         }
+        Map<String, String> standsFor = new java.util.HashMap<>();
+        states.replacedBy().forEach((failed, spare) -> standsFor.put(spare, failed));
         for (Device d : new TreeMap<>(c.devices()).values()) {
             int tag = d.tag() == TagMode.PORT ? 1 : 0;
-            List<Attachment> sides = d.twoPort() ? List.of(d.outside(), d.inside()) : List.of(d.outside());
-            for (Attachment a : sides) {
+            // A spare in service answers for the failed device: its ports take that device's slots.
+            Device slots = standsFor.containsKey(d.id()) ? c.devices().get(standsFor.get(d.id())) : d;
+            List<Attachment[]> sides = d.twoPort()
+                    ? List.of(new Attachment[] {d.outside(), slots.outside()}, new Attachment[] {d.inside(), slots.inside()})
+                    : List.<Attachment[]>of(new Attachment[] {d.outside(), slots.outside()});
+            for (Attachment[] a : sides) {
                 ports.add(entry(tableEntry("port_role", 0, s.action("set_device", "device_id", deviceId(d.id()),
-                        "tag_mode", tag, "slot", a.port()), s.exact("port_role", "ig_port", a.port()))));
+                        "tag_mode", tag, "slot", a[1].port()), s.exact("port_role", "ig_port", a[0].port()))));
             }
         }
     }
 
     private List<Hop> hops(Service svc) {
-        return svc.sequence().stream().map(st -> new Hop(st.target(), c.devicesOf(st.target(), svc.name()),
-                c.groups().containsKey(st.target()))).toList();
+        List<Hop> out = new ArrayList<>();
+        for (Step st : svc.sequence()) {
+            List<Device> devices = c.devicesOf(st.target(), svc.name());
+            boolean group = c.groups().containsKey(st.target());
+            if (group) { // failed members leave the group (while some remain)
+                List<Device> healthy = devices.stream().filter(x -> !states.bypassed().contains(x.id())
+                        && !states.dropped().contains(x.id())).toList();
+                devices = healthy.isEmpty() ? devices : healthy;
+            }
+            out.add(new Hop(st.target(), devices, group));
+        }
+        return out;
     }
 
-    private void service(Service svc) {
+    /** Whether packets toward hop i are dropped: its devices are down with policy drop (or bypass at the end). */
+    private boolean dropsAt(List<Hop> d, int i, Service svc) {
+        boolean last = i == d.size() - 1 && svc.exit() == null;
+        return d.get(i).devices().stream().allMatch(x -> states.dropped().contains(x.id())
+                || (last && states.bypassed().contains(x.id())));
+    }
+
+    /** The service without the steps whose device is bypassed (the end device cannot be: it answers). */
+    private Service withoutBypassed(Service svc) {
+        if (states.bypassed().isEmpty()) {
+            return svc;
+        }
+        List<Step> kept = new ArrayList<>();
+        for (int i = 0; i < svc.sequence().size(); i++) {
+            Step st = svc.sequence().get(i);
+            boolean end = i == svc.sequence().size() - 1 && svc.exit() == null;
+            boolean bypassed = !c.groups().containsKey(st.target()) && c.devicesOf(st.target(), svc.name()).stream()
+                    .allMatch(x -> states.bypassed().contains(x.id()));
+            if (end || !bypassed) {
+                kept.add(st);
+            }
+        }
+        return kept.size() == svc.sequence().size() || kept.isEmpty() ? svc : svc.with(svc.address(), kept);
+    }
+
+    private void service(Service original) {
+        Service svc = withoutBypassed(original);
         int id = serviceId(svc.name());
         List<Hop> d = hops(svc);
         int n = d.size();
@@ -499,6 +574,9 @@ public final class TableCompiler {
 
     /** The action sending into step i; forward sends also copy and translate as step i says. */
     private Action send(Service svc, List<Hop> d, int i, int direction, boolean stepEffects) {
+        if (dropsAt(d, i, svc)) {
+            return s.action("drop_step");
+        }
         int nh = hopNextHop(d.get(i), direction);
         int dscp = tag(svc, d, i, direction);
         Step st = svc.sequence().get(i);
