@@ -26,6 +26,7 @@ import org.sfc.controller.Store;
 import org.sfc.sw.SoftwareSwitch;
 import org.sfc.sw.frontend.Preprocessor;
 import org.sfc.sw.server.SwitchServer;
+import org.sfc.sw.testing.Packets;
 
 import com.google.protobuf.ByteString;
 
@@ -34,6 +35,7 @@ import p4.v1.P4RuntimeOuterClass.WriteRequest;
 
 /**
  * The controller against the software switch over real gRPC on loopback: apply, minimal diffs, rollback,
+ * failure policies (spare, bypass, drop) and failback,
  * a refused update undone, reconcile after a switch restart, a controller killed mid-apply, a backup refused,
  * a bad catalog writing nothing.
  */
@@ -267,5 +269,79 @@ class ControllerTest {
             assertEquals(List.of(2), Sfc.ports(atFw), c[0]);
             assertEquals(List.of(Integer.parseInt(c[1])), Sfc.ports(sw.receive(3, atFw.get(0).data())), c[0]);
         }
+    }
+
+    // ------------------------------------------------------------------ failure policies (issue 6)
+
+    static final String CATALOG = """
+            switch:
+              mac: 02:00:00:00:fe:01
+              uplinks:
+                - {name: internet, port: 1, router-mac: 00:00:00:00:00:a1}
+            devices:
+              fw-1: {function: firewall, failure: spare, outside: {port: 2, mac: 00:00:00:00:02:01}, inside: {port: 3, mac: 00:00:00:00:03:01}}
+              fw-3: {function: firewall, outside: {port: 4, mac: 00:00:00:00:04:01}, inside: {port: 5, mac: 00:00:00:00:05:01}}
+              ips-1: {function: ips, failure: bypass, port: 6, mac: 00:00:00:00:06:01}
+              av-1: {function: antivirus, failure: drop, port: 7, mac: 00:00:00:00:07:01}
+              app-1: {function: server, tag: port, port: 8, mac: 00:00:00:00:08:01}
+            pools:
+              firewalls: {function: firewall, members: [fw-1], spares: [fw-3]}
+            services:
+              w1:
+                address: {ip: 203.0.113.1, protocol: tcp, port: 443}
+                sequence: [firewalls, ips-1, app-1]
+              w2:
+                address: {ip: 203.0.113.2, protocol: tcp, port: 443}
+                sequence: [av-1, app-1]
+            """;
+
+    /** Sends a request to {@code ip} and plays each device (handing packets back) until it leaves; the ports. */
+    List<Integer> walk(String ip) {
+        List<Integer> path = new java.util.ArrayList<>();
+        var out = sw.receive(1, Packets.tcp(Sfc.SWITCH_MAC, 0xa1, "198.51.100.7", ip, 40000, 443, 64, 0, new byte[0]));
+        while (out.size() == 1 && path.size() < 10) {
+            int port = out.get(0).port();
+            path.add(port);
+            if (port == 8) {
+                break;
+            }
+            int back = port == 2 ? 3 : port == 4 ? 5 : port; // two-port firewalls pass across, others hand back
+            out = sw.receive(back, out.get(0).data());
+        }
+        return path;
+    }
+
+    @Test
+    void spareBypassAndDropByPolicyThenFailback() {
+        Provisioner p = controller();
+        p.apply("health.yaml", CATALOG, "alice", null);
+        assertEquals(List.of(2, 6, 8), walk("203.0.113.1"), "w1: firewall fw-1, ips-1, server");
+        assertEquals(List.of(7, 8), walk("203.0.113.2"), "w2: av-1, server");
+
+        Provisioner.Report spare = p.fail("fw-1", "monitor");
+        assertEquals(4, spare.writes(), "two members and the spare's two ports: " + spare.batches());
+        assertEquals(List.of(4, 6, 8), walk("203.0.113.1"), "w1 now through the spare fw-3");
+
+        Provisioner.Report bypass = p.fail("ips-1", "monitor");
+        // w1's steps around ips-1 (3 rewritten, 3 gone) and ips-1's next hop and member, now unused.
+        assertEquals(8, bypass.writes(), "only w1's steps and ips-1's next hop change: " + bypass.batches());
+        assertEquals(List.of(4, 8), walk("203.0.113.1"), "w1 skips ips-1");
+
+        p.fail("av-1", "monitor");
+        assertEquals(List.of(), walk("203.0.113.2"), "w2 drops where av-1 was");
+
+        // A restarted controller keeps all of it: nothing to repair.
+        clients.forEach(org.sfc.controller.P4RuntimeClient::close);
+        clients.clear();
+        Provisioner again = controller();
+        assertEquals(p.deviceStates(), again.deviceStates());
+        assertEquals(0, again.reconcile("test").writes());
+
+        assertEquals(4, again.restore("fw-1", "monitor").writes(), "failback is as cheap");
+        again.restore("ips-1", "monitor");
+        again.restore("av-1", "monitor");
+        assertEquals(List.of(2, 6, 8), walk("203.0.113.1"));
+        assertEquals(List.of(7, 8), walk("203.0.113.2"));
+        assertTrue(store.auditLog().stream().filter(a -> a.action().equals("health")).count() >= 6);
     }
 }

@@ -67,7 +67,8 @@ public final class Provisioner {
         Store.Applied applied = store.applied(switchName);
         if (applied != null) {
             Store.Version v = store.version(applied.version());
-            p.current = TableCompiler.compile(CatalogLoader.loadText(v.file(), v.catalog()), p.schema, v.ids());
+            p.current = TableCompiler.compile(CatalogLoader.loadText(v.file(), v.catalog()), p.schema, v.ids(),
+                    store.deviceStates(switchName));
             p.currentVersion = v.number();
         }
         Report r = p.reconcile(who);
@@ -118,7 +119,8 @@ public final class Provisioner {
     public synchronized Report apply(String file, String text, String who, String note) {
         long start = System.nanoTime();
         Catalog catalog = CatalogLoader.loadText(file, text);
-        TableCompiler.Result next = current == null ? TableCompiler.compile(catalog, schema, Ids.empty())
+        TableCompiler.Result next = current == null
+                ? TableCompiler.compile(catalog, schema, Ids.empty(), store.deviceStates(switchName))
                 : TableCompiler.compile(catalog, schema, current);
         int version = store.addVersion(who, note, file, text, next.ids());
         store.setApplied(switchName, version, false); // the intent survives a crash: a restart finishes it
@@ -141,6 +143,85 @@ public final class Provisioner {
         store.audit(who, "apply", "version " + version + " on " + switchName + ": " + writes + " writes "
                 + r.batches() + (note == null ? "" : " (" + note + ")"));
         return r;
+    }
+
+    /**
+     * A device stopped working: act on its failure policy — {@code spare}: its next hops lead to a free spare
+     * of its pool (the spare's ports take its slots); {@code bypass}: services skip it; {@code drop}: services
+     * drop at it. Without a free spare, it is bypassed. Recorded, so restarts and reconciles keep it.
+     */
+    public synchronized Report fail(String device, String who) {
+        Catalog c = requireCatalog();
+        Catalog.Device d = c.devices().get(device);
+        if (d == null) {
+            throw new IllegalArgumentException("unknown device '" + device + "'; the catalog's devices are "
+                    + new java.util.TreeSet<>(c.devices().keySet()));
+        }
+        org.sfc.compiler.DeviceStates states = current.states();
+        if (states.affects(device)) {
+            return new Report(currentVersion, 0, List.of(), 0);
+        }
+        org.sfc.compiler.DeviceStates next = switch (d.failure()) {
+            case SPARE -> {
+                String spare = freeSpare(c, device, states);
+                yield spare != null ? states.replace(device, spare) : states.bypass(device);
+            }
+            case BYPASS -> states.bypass(device);
+            case DROP -> states.drop(device);
+        };
+        return changeStates(next, who, "device " + device + " failed: " + describe(next, device));
+    }
+
+    /** The device works again: its services go back to it (failback). */
+    public synchronized Report restore(String device, String who) {
+        requireCatalog();
+        org.sfc.compiler.DeviceStates next = current.states().restore(device);
+        if (next.equals(current.states())) {
+            return new Report(currentVersion, 0, List.of(), 0);
+        }
+        return changeStates(next, who, "device " + device + " restored");
+    }
+
+    /** The health monitor's current states. */
+    public synchronized org.sfc.compiler.DeviceStates deviceStates() {
+        return current == null ? org.sfc.compiler.DeviceStates.NONE : current.states();
+    }
+
+    private Catalog requireCatalog() {
+        if (current == null) {
+            throw new IllegalStateException("switch " + switchName + " has no catalog yet");
+        }
+        return current.catalog();
+    }
+
+    private static String freeSpare(Catalog c, String device, org.sfc.compiler.DeviceStates states) {
+        for (Catalog.Pool pool : c.pools().values()) {
+            if (pool.members().contains(device) || pool.spares().contains(device)) {
+                for (String spare : pool.spares()) {
+                    if (!spare.equals(device) && !states.affects(spare) && !states.replacedBy().containsValue(spare)) {
+                        return spare;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String describe(org.sfc.compiler.DeviceStates s, String device) {
+        return s.replacedBy().containsKey(device) ? "traffic moved to spare " + s.replacedBy().get(device)
+                : s.bypassed().contains(device) ? "bypassed" : "its step drops";
+    }
+
+    private Report changeStates(org.sfc.compiler.DeviceStates next, String who, String what) {
+        long start = System.nanoTime();
+        TableCompiler.Result compiled = TableCompiler.compile(current.catalog(), schema, current, next);
+        List<Diff.Batch> batches = Diff.between(desired(), compiled.state());
+        int writes = write(batches, compiled.state());
+        current = compiled;
+        store.setDeviceStates(switchName, next);
+        store.audit(who, "health", what + " on " + switchName + " (" + writes + " writes)");
+        return new Report(currentVersion, writes, batches.stream().map(b -> b.label() + ": " + b.updates().size()).toList(),
+                (System.nanoTime() - start) / 1_000_000);
     }
 
     /** Applies an earlier version again (as a new version, so history only grows). */

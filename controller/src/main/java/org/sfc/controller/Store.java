@@ -52,6 +52,8 @@ public final class Store implements AutoCloseable {
                         + "author TEXT NOT NULL, note TEXT, file TEXT, catalog TEXT NOT NULL, ids TEXT NOT NULL)");
                 s.execute("CREATE TABLE IF NOT EXISTS applied (switch TEXT PRIMARY KEY, version INTEGER NOT NULL "
                         + "REFERENCES versions(number), applying INTEGER NOT NULL, at TEXT NOT NULL)");
+                s.execute("CREATE TABLE IF NOT EXISTS device_states (switch TEXT NOT NULL, device TEXT NOT NULL, "
+                        + "action TEXT NOT NULL, spare TEXT, at TEXT NOT NULL, PRIMARY KEY (switch, device))");
                 s.execute("CREATE TABLE IF NOT EXISTS audit (id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, "
                         + "who TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL)");
             }
@@ -130,6 +132,74 @@ public final class Store implements AutoCloseable {
         } catch (SQLException e) {
             throw failed("read what switch " + sw + " has", e);
         }
+    }
+
+    /** The health monitor's device states for {@code sw} (what survives a controller restart). */
+    public synchronized org.sfc.compiler.DeviceStates deviceStates(String sw) {
+        org.sfc.compiler.DeviceStates states = org.sfc.compiler.DeviceStates.NONE;
+        try (PreparedStatement p = db.prepareStatement("SELECT device, action, spare FROM device_states WHERE switch = ?")) {
+            p.setString(1, sw);
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    String d = r.getString(1);
+                    states = switch (r.getString(2)) {
+                        case "spare" -> states.replace(d, r.getString(3));
+                        case "bypass" -> states.bypass(d);
+                        default -> states.drop(d);
+                    };
+                }
+            }
+            return states;
+        } catch (SQLException e) {
+            throw failed("read the device states of " + sw, e);
+        }
+    }
+
+    /** Records the device states of {@code sw}, replacing what was recorded. */
+    public synchronized void setDeviceStates(String sw, org.sfc.compiler.DeviceStates states) {
+        try {
+            db.setAutoCommit(false);
+            try (PreparedStatement del = db.prepareStatement("DELETE FROM device_states WHERE switch = ?");
+                 PreparedStatement ins = db.prepareStatement("INSERT INTO device_states (switch, device, action, spare, at) "
+                         + "VALUES (?, ?, ?, ?, ?)")) {
+                del.setString(1, sw);
+                del.executeUpdate();
+                String now = Instant.now().toString();
+                for (var e : states.replacedBy().entrySet()) {
+                    row(ins, sw, e.getKey(), "spare", e.getValue(), now);
+                }
+                for (String d : states.bypassed()) {
+                    row(ins, sw, d, "bypass", null, now);
+                }
+                for (String d : states.dropped()) {
+                    row(ins, sw, d, "drop", null, now);
+                }
+            }
+            db.commit();
+        } catch (SQLException e) {
+            try {
+                db.rollback();
+            } catch (SQLException ignored) {
+                // the failure below says what went wrong
+            }
+            throw failed("record the device states of " + sw, e);
+        } finally {
+            try {
+                db.setAutoCommit(true);
+            } catch (SQLException ignored) {
+                // nothing more to do
+            }
+        }
+    }
+
+    private static void row(PreparedStatement ins, String sw, String device, String action, String spare, String at)
+            throws SQLException {
+        ins.setString(1, sw);
+        ins.setString(2, device);
+        ins.setString(3, action);
+        ins.setString(4, spare);
+        ins.setString(5, at);
+        ins.executeUpdate();
     }
 
     public synchronized void audit(String who, String action, String detail) {
