@@ -3,6 +3,8 @@
 # summary line 'N passed, N failed, N skipped' counted from the Surefire reports.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+# Reports of an earlier run (of a test since removed, say) must not be counted again.
+rm -rf ./*/target/surefire-reports
 mvn -B -e verify "$@" 2>&1 | grep -vE '^\[INFO\] (Download|Copying|skip|Building jar|No sources|Using|Changes|Compiling|Recompiling|Nothing)' 
 status=${PIPESTATUS[0]}
 python3 - <<'PY'
