@@ -43,12 +43,16 @@ public record Catalog(SwitchInfo switchInfo, Map<String, Device> devices, Map<St
     }
 
     /**
-     * The switch's own MAC (source of rewritten frames), its uplinks toward clients and the network, and
-     * optionally the ports it has (empty: not declared, any port 0..510 is accepted).
+     * The switch's own MAC (source of rewritten frames), its uplinks toward clients and the network,
+     * optionally the ports it has (empty: not declared, any port 0..510 is accepted), and the address of the
+     * controller's heartbeat probes.
      */
-    public record SwitchInfo(Mac mac, List<Uplink> uplinks, List<PortRange> ports, Src src) {
+    public record SwitchInfo(Mac mac, List<Uplink> uplinks, List<PortRange> ports, Ipv4 probeIp, Src src) {
+        /** Where heartbeat probes come from and return to (a benchmarking address no client should have). */
+        public static final Ipv4 DEFAULT_PROBE_IP = Ipv4.parse("198.18.0.1");
+
         public SwitchInfo(Mac mac, List<Uplink> uplinks, Src src) {
-            this(mac, uplinks, List.of(), src);
+            this(mac, uplinks, List.of(), DEFAULT_PROBE_IP, src);
         }
 
         public boolean hasPort(int port) {

@@ -254,7 +254,7 @@ public final class CatalogLoader {
     // ------------------------------------------------------------------ sections
 
     private SwitchInfo switchInfo(Node n) {
-        Map<String, Node> m = map(n, "switch", Set.of("mac", "uplinks", "ports"));
+        Map<String, Node> m = map(n, "switch", Set.of("mac", "uplinks", "ports", "probe-ip"));
         Mac mac = mac(m, "mac", n, "switch");
         List<Uplink> uplinks = new ArrayList<>();
         Node ul = m.get("uplinks");
@@ -284,7 +284,9 @@ public final class CatalogLoader {
                 ports.add(r);
             }
         }
-        return new SwitchInfo(mac, List.copyOf(uplinks), List.copyOf(ports), src(n));
+        Ipv4 probe = ip(m, "probe-ip", n, "switch", false);
+        return new SwitchInfo(mac, List.copyOf(uplinks), List.copyOf(ports),
+                probe != null ? probe : SwitchInfo.DEFAULT_PROBE_IP, src(n));
     }
 
     private static final Set<String> DEVICE_KEYS = Set.of("function", "vendor", "model", "mode", "tag", "ip", "port",

@@ -428,6 +428,9 @@ public final class TableCompiler {
 
     /** Every port's role; its slot (what sequence steps and ACL rules match) is its own number. */
     private void portRoles() {
+        // Heartbeats: whatever comes back addressed to the probe address goes to the controller (with its port).
+        ports.add(entry(tableEntry("punt", 1, s.action("punt_to_cpu"),
+                s.ternary("punt", "ipv4_dst", c.switchInfo().probeIp().value(), 0xFFFFFFFFL))));
         for (Uplink u : c.switchInfo().uplinks()) {
             ports.add(entry(tableEntry("port_role", 0, s.action("set_uplink", "slot", u.port()),
                     s.exact("port_role", "ig_port", u.port()))));
