@@ -8,8 +8,8 @@ import java.util.concurrent.Callable;
 
 import org.sfc.catalog.Catalog;
 import org.sfc.catalog.CatalogLoader;
-import org.sfc.cli.demo.Frame;
 import org.sfc.cli.demo.PlayedNetwork;
+import org.sfc.controller.Frame;
 import org.sfc.controller.P4RuntimeClient;
 import org.sfc.controller.PipelineConfig;
 import org.sfc.controller.Provisioner;

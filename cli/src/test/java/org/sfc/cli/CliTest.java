@@ -235,7 +235,7 @@ class CliTest {
     void statsAccountPerServiceStepDeviceAndDrop() {
         assertEquals(0, sfc(withSwitch("catalog", "apply", FIG7)).code());
         // A client's request to vpn-access reaches the firewall; a packet on an unknown port is dropped.
-        byte[] req = org.sfc.cli.demo.Frame.tcp(0x02000000fe01L, 0xa1, org.sfc.catalog.Ipv4.parse("198.51.100.7").value(),
+        byte[] req = org.sfc.controller.Frame.tcp(0x02000000fe01L, 0xa1, org.sfc.catalog.Ipv4.parse("198.51.100.7").value(),
                 org.sfc.catalog.Ipv4.parse("203.0.113.10").value(), 40000, 443, 2, "x").bytes();
         assertEquals(1, sw.receive(1, req).size());
         assertEquals(0, sw.receive(40, req).size());

@@ -8,10 +8,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
-import org.sfc.catalog.Catalog;
 import org.sfc.catalog.Catalog.Device;
 import org.sfc.catalog.Catalog.Service;
 import org.sfc.catalog.Catalog.Uplink;
+import org.sfc.catalog.Catalog;
+import org.sfc.controller.Frame;
 import org.sfc.sw.SoftwareSwitch;
 import org.sfc.sw.runtime.V1ModelPipeline.Output;
 

@@ -3,9 +3,10 @@ package org.sfc.cli.demo;
 import java.io.PrintWriter;
 import java.util.List;
 
-import org.sfc.catalog.Catalog;
 import org.sfc.catalog.Catalog.Service;
 import org.sfc.catalog.Catalog.Uplink;
+import org.sfc.catalog.Catalog;
+import org.sfc.controller.Frame;
 import org.sfc.sw.SoftwareSwitch;
 
 /**

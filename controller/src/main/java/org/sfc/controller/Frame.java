@@ -1,10 +1,10 @@
-package org.sfc.cli.demo;
+package org.sfc.controller;
 
 import java.nio.ByteBuffer;
 
 /**
- * An Ethernet + IPv4 + TCP or UDP frame the demo sends and inspects: built with correct checksums, read field by
- * field, and edited the way a device would edit it (checksums fixed again).
+ * An Ethernet + IPv4 + TCP or UDP frame the controller (heartbeat probes) and the demo send and inspect: built
+ * with correct checksums, read field by field, and edited the way a device would edit it (checksums fixed again).
  */
 public final class Frame {
     private static final int IP = 14;
