@@ -38,6 +38,47 @@ public record Catalog(SwitchInfo switchInfo, Map<String, Device> devices, Map<St
         return List.of();
     }
 
+    /** A device's heartbeat, resolved: how it is probed and, for {@code tcp}, the address and port the SYN goes to. */
+    public record ProbeTarget(Probe kind, Ipv4 ip, Integer port) {}
+
+    /**
+     * How {@code d} is probed. {@code auto} means: a handshake (tcp) for a server that ends a TCP service (or is
+     * a spare in a pool that does), nothing for a device that only receives copies (an IDS returns nothing),
+     * a loop through the device otherwise. A tcp probe goes to the device's nat address or the service address,
+     * on the health's probe-port or the service's port; null ip/port when there is no such service.
+     */
+    public ProbeTarget probeFor(Device d) {
+        Service ending = null;
+        boolean inSequence = false;
+        for (Service s : services.values()) {
+            for (int i = 0; i < s.sequence().size(); i++) {
+                String target = s.sequence().get(i).target();
+                boolean mine = devicesOf(target, s.name()).contains(d)
+                        || (pools.containsKey(target) && pools.get(target).spares().contains(d.id()));
+                inSequence |= mine;
+                boolean ends = mine && i == s.sequence().size() - 1 && s.exit() == null && s.address() != null;
+                if (ends && (ending == null || (ending.address().protocol() != Protocol.TCP
+                        && s.address().protocol() == Protocol.TCP))) {
+                    ending = s; // the first TCP service it ends, else the first service
+                }
+            }
+        }
+        boolean poolSpareOrMember = pools.values().stream().anyMatch(p -> p.spares().contains(d.id())
+                || p.members().contains(d.id()));
+        Probe kind = d.health().probe();
+        if (kind == Probe.AUTO) {
+            kind = ending != null && ending.address().protocol() == Protocol.TCP ? Probe.TCP
+                    : !inSequence && !poolSpareOrMember ? Probe.NONE : Probe.LOOP;
+        }
+        if (kind != Probe.TCP) {
+            return new ProbeTarget(kind, null, null);
+        }
+        Ipv4 ip = d.mode() == Mode.NAT && d.ip() != null ? d.ip() : ending == null ? null : ending.address().ip();
+        Integer port = d.health().probePort() != null ? d.health().probePort()
+                : ending == null ? null : ending.address().port();
+        return new ProbeTarget(kind, ip, port);
+    }
+
     public Catalog withServices(Map<String, Service> newServices) {
         return new Catalog(switchInfo, devices, pools, groups, packages, ipPools, tenants, newServices);
     }
@@ -72,6 +113,26 @@ public record Catalog(SwitchInfo switchInfo, Map<String, Device> devices, Map<St
 
     public enum FailurePolicy { SPARE, BYPASS, DROP }
 
+    /** How a device's health is checked: {@code loop} sends probes through it, {@code tcp} opens a handshake. */
+    public enum Probe { AUTO, LOOP, TCP, NONE }
+
+    /** After a failed device answers again for the hold-down time: back automatically, or when told. */
+    public enum Failback { AUTO, MANUAL }
+
+    /**
+     * Heartbeats of a device: a probe every {@code intervalMs}; {@code misses} intervals without an answer make
+     * it failed; answering again for {@code holdDownMs} makes it healthy. {@code probePort} (tcp probes) is the
+     * port the handshake goes to (null: the port of a service ending at the device).
+     */
+    public record Health(int intervalMs, int misses, int holdDownMs, Failback failback, Probe probe, Integer probePort) {
+        public static final Health DEFAULT = new Health(100, 3, 1000, Failback.AUTO, Probe.AUTO, null);
+
+        /** How long without an answer before the device counts as failed. */
+        public long deadMillis() {
+            return (long) intervalMs * misses;
+        }
+    }
+
     /** A device port: the switch port it is cabled to and the device's MAC on it. */
     public record Attachment(int port, Mac mac, Src src) {}
 
@@ -80,7 +141,12 @@ public record Catalog(SwitchInfo switchInfo, Map<String, Device> devices, Map<St
      * takes forward traffic on its outside and passes it out of its inside; replies the other way.
      */
     public record Device(String id, String function, String vendor, String model, Mode mode, TagMode tag, Ipv4 ip,
-                         Attachment outside, Attachment inside, FailurePolicy failure, Src src) {
+                         Attachment outside, Attachment inside, FailurePolicy failure, Health health, Src src) {
+        public Device(String id, String function, String vendor, String model, Mode mode, TagMode tag, Ipv4 ip,
+                      Attachment outside, Attachment inside, FailurePolicy failure, Src src) {
+            this(id, function, vendor, model, mode, tag, ip, outside, inside, failure, Health.DEFAULT, src);
+        }
+
         public boolean twoPort() {
             return !outside.equals(inside);
         }

@@ -290,7 +290,7 @@ public final class CatalogLoader {
     }
 
     private static final Set<String> DEVICE_KEYS = Set.of("function", "vendor", "model", "mode", "tag", "ip", "port",
-            "mac", "outside", "inside", "failure");
+            "mac", "outside", "inside", "failure", "health");
 
     private Device device(String id, Node n) {
         String what = "device " + id;
@@ -318,8 +318,26 @@ public final class CatalogLoader {
         if (function == null || outside == null || inside == null) {
             return null;
         }
+        Health health = health(m.get("health"), what);
         return new Device(id, function, string(m, "vendor", n, what, false), string(m, "model", n, what, false), mode,
-                tag, ip, outside, inside, failure, src(n));
+                tag, ip, outside, inside, failure, health, src(n));
+    }
+
+    private Health health(Node n, String device) {
+        if (n == null) {
+            return Health.DEFAULT;
+        }
+        String what = device + " health";
+        Map<String, Node> m = map(n, what, Set.of("interval-ms", "misses", "hold-down-ms", "failback", "probe",
+                "probe-port"));
+        Health d = Health.DEFAULT;
+        Integer interval = integer(m, "interval-ms", n, what, false, 10, 60_000);
+        Integer misses = integer(m, "misses", n, what, false, 1, 100);
+        Integer holdDown = integer(m, "hold-down-ms", n, what, false, 0, 3_600_000);
+        Integer port = integer(m, "probe-port", n, what, false, 1, 65535);
+        return new Health(interval != null ? interval : d.intervalMs(), misses != null ? misses : d.misses(),
+                holdDown != null ? holdDown : d.holdDownMs(), choice(m, "failback", n, what, Failback.class, d.failback()),
+                choice(m, "probe", n, what, Probe.class, d.probe()), port);
     }
 
     private Attachment attachment(Map<String, Node> m, String side, Node owner, String what) {

@@ -41,6 +41,7 @@ public final class Validator {
         Catalog resolved = Resolver.resolve(c, ips, problems);
         Validator v = new Validator(resolved);
         v.services();
+        v.heartbeats();
         problems.addAll(v.problems);
         if (!problems.isEmpty()) {
             throw new CatalogException(problems);
@@ -67,6 +68,20 @@ public final class Validator {
             if (s.tenant() != null && !c.tenants().isEmpty() && !c.tenants().containsKey(s.tenant())) {
                 problem(s.src(), "service " + s.name() + ": unknown tenant '" + s.tenant() + "'; the catalog's tenants "
                         + "are " + new java.util.TreeSet<>(c.tenants().keySet()));
+            }
+        }
+    }
+
+    /** A device told to answer TCP handshakes must have an address and a port to be asked on. */
+    private void heartbeats() {
+        for (Device d : c.devices().values()) {
+            if (d.health().probe() == Probe.TCP) {
+                ProbeTarget t = c.probeFor(d);
+                if (t.ip() == null || t.port() == null) {
+                    problem(d.src(), "device " + d.id() + " has 'probe: tcp' but ends no service"
+                            + (t.port() == null ? "" : " with an address") + ", so there is nothing to open a "
+                            + "handshake to; give it 'ip' (nat mode) and 'probe-port', or use probe: loop or none");
+                }
             }
         }
     }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
@@ -145,16 +146,47 @@ public final class TableCompiler {
         return new TableCompiler(resolved, schema, ids, previous, states).run();
     }
 
-    /** The previous version's fragments, if what services share is unchanged (else everything recompiles). */
+    /**
+     * The previous version's fragments, if what services share is unchanged (else everything recompiles). Device
+     * states may differ: a service that uses none of the devices whose bypass or drop changed keeps its fragment
+     * (a spare taking over changes shared members and port roles only), so a failover compiles in time
+     * proportional to the services it touches.
+     */
     private Map<String, DesiredState.Fragment> reusable() {
         Map<String, DesiredState.Fragment> out = new java.util.HashMap<>();
         if (previous != null && previous.catalog().switchInfo().equals(c.switchInfo())
                 && previous.catalog().devices().equals(c.devices()) && previous.catalog().pools().equals(c.pools())
-                && previous.catalog().groups().equals(c.groups()) && previous.state().schema() == s
-                && previous.states().equals(states)) {
+                && previous.catalog().groups().equals(c.groups()) && previous.state().schema() == s) {
             previous.state().fragments().forEach(f -> out.put(f.owner(), f));
         }
         return out;
+    }
+
+    /** Devices bypassed or dropped in one of the previous and the new states but not in both. */
+    private Set<String> changedBypassOrDrop() {
+        if (previous == null) {
+            return Set.of();
+        }
+        Set<String> changed = new java.util.HashSet<>();
+        symmetricDifference(previous.states().bypassed(), states.bypassed(), changed);
+        symmetricDifference(previous.states().dropped(), states.dropped(), changed);
+        return changed;
+    }
+
+    private static void symmetricDifference(Set<String> a, Set<String> b, Set<String> into) {
+        a.stream().filter(x -> !b.contains(x)).forEach(into::add);
+        b.stream().filter(x -> !a.contains(x)).forEach(into::add);
+    }
+
+    private boolean uses(Service svc, Set<String> devices) {
+        for (Step st : svc.sequence()) {
+            for (Device d : c.devicesOf(st.target(), svc.name())) {
+                if (devices.contains(d.id())) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private Result run() {
@@ -165,12 +197,14 @@ public final class TableCompiler {
         byName.forEach(svc -> serviceId(svc.name()));
         portRoles();
         Map<String, DesiredState.Fragment> reusable = reusable();
+        Set<String> changedStates = changedBypassOrDrop();
         List<DesiredState.Fragment> serviceFragments = new ArrayList<>();
         for (Service svc : byName) {
             String owner = "service:" + svc.name();
             DesiredState.Fragment prev = reusable.get(owner);
             List<Consumer<TableCompiler>> prevUses = previous == null ? null : previous.uses().get(svc.name());
-            if (prev != null && prevUses != null && svc.equals(previous.catalog().services().get(svc.name()))) {
+            if (prev != null && prevUses != null && svc.equals(previous.catalog().services().get(svc.name()))
+                    && (changedStates.isEmpty() || !uses(svc, changedStates))) {
                 prevUses.forEach(u -> u.accept(this)); // registers the next hops and copies it refers to
                 usesByService.put(svc.name(), prevUses);
                 serviceFragments.add(prev);

@@ -58,8 +58,52 @@ class ValidationTest {
     @Test
     void unknownKeysListTheValidOnes() {
         assertEquals(List.of("c.yaml:8:5: unknown key 'colour' in device fw-1; expected one of [failure, function, "
-                + "inside, ip, mac, mode, model, outside, port, tag, vendor]"),
+                + "health, inside, ip, mac, mode, model, outside, port, tag, vendor]"),
                 problems(SWITCH + DEVICES.replace("    function: firewall", "    function: firewall\n    colour: red")));
+    }
+
+    @Test
+    void heartbeatSettingsAreChecked() {
+        assertEquals(List.of(
+                "c.yaml:8:27: 'interval-ms' of device fw-1 health must be 10..60000, not 5",
+                "c.yaml:8:40: 'failback' of device fw-1 health must be one of [auto, manual], not 'later'"),
+                problems(SWITCH + DEVICES.replace("    function: firewall",
+                        "    function: firewall\n    health: {interval-ms: 5, failback: later}")));
+    }
+
+    @Test
+    void aTcpProbeNeedsSomethingToOpen() {
+        assertEquals(List.of("c.yaml:7:5: device fw-1 has 'probe: tcp' but ends no service, so there is nothing to "
+                        + "open a handshake to; give it 'ip' (nat mode) and 'probe-port', or use probe: loop or none"),
+                problems(SWITCH + DEVICES.replace("    function: firewall",
+                        "    function: firewall\n    health: {probe: tcp}") + """
+                        services:
+                          web:
+                            address: {ip: 203.0.113.10, protocol: tcp, port: 80}
+                            sequence: [fw-1, app-1]
+                        """));
+    }
+
+    @Test
+    void probesAreChosenByWhatTheDeviceDoes() {
+        Catalog c = Validator.validate(CatalogLoader.loadText("c.yaml", SWITCH + DEVICES + """
+                  ids-1: {function: ids, port: 7, mac: 00:00:00:00:00:d1}
+                  db-1: {function: db, mode: nat, ip: 10.0.0.9, tag: port, port: 8, mac: 00:00:00:00:00:e1, health: {probe-port: 5432}}
+                services:
+                  web:
+                    address: {ip: 203.0.113.10, protocol: tcp, port: 80}
+                    sequence: [{device: fw-1, copy-to: [ids-1]}, app-1]
+                  db:
+                    address: {ip: 203.0.113.11, protocol: tcp, port: 3306}
+                    sequence: [db-1]
+                """));
+        assertEquals(new Catalog.ProbeTarget(Catalog.Probe.LOOP, null, null), c.probeFor(c.devices().get("fw-1")));
+        assertEquals(new Catalog.ProbeTarget(Catalog.Probe.TCP, Ipv4.parse("203.0.113.10"), 80),
+                c.probeFor(c.devices().get("app-1")));
+        assertEquals(new Catalog.ProbeTarget(Catalog.Probe.NONE, null, null), c.probeFor(c.devices().get("ids-1")),
+                "an IDS only listens");
+        assertEquals(new Catalog.ProbeTarget(Catalog.Probe.TCP, Ipv4.parse("10.0.0.9"), 5432),
+                c.probeFor(c.devices().get("db-1")), "a nat server at its own address, on its probe-port");
     }
 
     @Test

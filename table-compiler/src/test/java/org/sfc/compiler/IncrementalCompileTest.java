@@ -81,4 +81,21 @@ class IncrementalCompileTest {
         sameAsFromScratch(v1.replace("00:00:00:00:03:01", "00:00:00:00:03:99"), List.of(),
                 List.of("subscriber-2321", "subscriber-2322", "subscriber-2324"));
     }
+
+    @Test
+    void aBypassedOrDroppedDeviceRecompilesOnlyTheServicesUsingIt() {
+        TableCompiler.Result a = TableCompiler.compile(CatalogLoader.loadText("v1.yaml", v1), schema, Ids.empty());
+        for (DeviceStates states : List.of(DeviceStates.NONE.bypass("av-2353"), DeviceStates.NONE.drop("av-2353"))) {
+            TableCompiler.Result inc = TableCompiler.compile(a.catalog(), schema, a, states);
+            TableCompiler.Result full = TableCompiler.compile(a.catalog(), schema, a.ids(), states);
+            assertEquals(full.state().text(), inc.state().text(), states.toString());
+            assertSame(byOwner(a).get("service:subscriber-2321"), byOwner(inc).get("service:subscriber-2321"),
+                    "subscriber-2321 does not use av-2353");
+            assertNotSame(byOwner(a).get("service:subscriber-2322"), byOwner(inc).get("service:subscriber-2322"));
+            assertNotSame(byOwner(a).get("service:subscriber-2324"), byOwner(inc).get("service:subscriber-2324"));
+            // Failing back from the state gives the first compilation again.
+            TableCompiler.Result back = TableCompiler.compile(a.catalog(), schema, inc, DeviceStates.NONE);
+            assertEquals(a.state().text(), back.state().text());
+        }
+    }
 }
