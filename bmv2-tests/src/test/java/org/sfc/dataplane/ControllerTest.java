@@ -344,4 +344,44 @@ class ControllerTest {
         assertEquals(List.of(7, 8), walk("203.0.113.2"));
         assertTrue(store.auditLog().stream().filter(a -> a.action().equals("health")).count() >= 6);
     }
+
+    @Test
+    void drainMovesOneDeviceToASpareUntilRestoredAndTouchesNothingElse() {
+        Provisioner p = controller();
+        p.apply("health.yaml", CATALOG, "alice", null);
+        Provisioner.Report drain = p.drain("fw-1", "fw-3", "bob");
+        assertEquals(4, drain.writes(), "its two members and the spare's ports: " + drain.batches());
+        assertEquals(List.of(4, 6, 8), walk("203.0.113.1"), "w1 through fw-3");
+        assertEquals(List.of(7, 8), walk("203.0.113.2"), "w2 as it was");
+        assertEquals("drained to fw-3", p.deviceStates().describe("fw-1"));
+        assertEquals("device fw-1 is already out of service (drained to fw-3); restore it first",
+                assertThrows(IllegalArgumentException.class, () -> p.drain("fw-1", "fw-3", "bob")).getMessage());
+        assertEquals("device app-1 carries traffic already; drain to a spare that carries none (see sfc device list)",
+                assertThrows(IllegalArgumentException.class, () -> p.drain("av-1", "app-1", "bob")).getMessage());
+        assertEquals(4, p.restore("fw-1", "bob").writes());
+        assertEquals(List.of(2, 6, 8), walk("203.0.113.1"));
+    }
+
+    @Test
+    void replaceRegeneratesEveryServiceOfTheOldDeviceAsANewVersion() throws Exception {
+        Provisioner p = controller();
+        String fig20 = Files.readString(Path.of("../examples/figure-20.yaml"));
+        p.apply("figure-20.yaml", fig20, "alice", null);
+        var atFw = sw.receive(1, Packets.tcp(Sfc.SWITCH_MAC, 0xa1, "198.51.100.7", "203.0.113.2", 40000, 443, 64, 0,
+                new byte[0]));
+        int w2Port = Sfc.ports(atFw).get(0);
+        Provisioner.Report r = p.replace("fw-2061", "fw-2062", "bob");
+        assertEquals(2, r.version());
+        assertTrue(store.history().get(1).note().contains("replace fw-2061 with fw-2062"), store.history().get(1).note());
+        for (String w : List.of("203.0.113.1", "203.0.113.5", "203.0.113.9")) {
+            var out = sw.receive(1, Packets.tcp(Sfc.SWITCH_MAC, 0xa1, "198.51.100.7", w, 40000, 443, 64, 0, new byte[0]));
+            assertEquals(List.of(4), Sfc.ports(out), w + " now enters fw-2062's outside");
+        }
+        assertEquals(List.of(w2Port), Sfc.ports(sw.receive(1, Packets.tcp(Sfc.SWITCH_MAC, 0xa1, "198.51.100.7",
+                "203.0.113.2", 40000, 443, 64, 0, new byte[0]))), "w2 did not use fw-2061 and stays");
+        assertSwitchHolds(p, p.desired());
+        p.rollback(1, "bob");
+        assertEquals(List.of(2), Sfc.ports(sw.receive(1, Packets.tcp(Sfc.SWITCH_MAC, 0xa1, "198.51.100.7",
+                "203.0.113.1", 40000, 443, 64, 0, new byte[0]))), "rolled back like any change");
+    }
 }

@@ -69,9 +69,33 @@ public final class Accounting {
         return rows;
     }
 
-    private static long indexed(P4RuntimeClient client, p4.config.v1.P4InfoOuterClass.P4Info info, String counter, int index) {
-        int id = info.getCountersList().stream().filter(c -> c.getPreamble().getName().endsWith(counter)).findFirst()
+    /** Per device (name): {packets sent to it, packets received from it}, in one read of the two counters. */
+    public static Map<String, long[]> deviceCounts(P4RuntimeClient client, p4.config.v1.P4InfoOuterClass.P4Info info,
+                                                   Map<String, Integer> deviceIds) {
+        Map<Integer, String> byId = new HashMap<>();
+        deviceIds.forEach((name, id) -> byId.put(id, name));
+        int tx = counterId(info, "device_tx");
+        int rx = counterId(info, "device_rx");
+        Map<String, long[]> out = new HashMap<>();
+        for (Entity e : client.read(List.of(
+                Entity.newBuilder().setCounterEntry(CounterEntry.newBuilder().setCounterId(tx)).build(),
+                Entity.newBuilder().setCounterEntry(CounterEntry.newBuilder().setCounterId(rx)).build()))) {
+            CounterEntry c = e.getCounterEntry();
+            String name = byId.get((int) c.getIndex().getIndex());
+            if (name != null) {
+                out.computeIfAbsent(name, n -> new long[2])[c.getCounterId() == tx ? 0 : 1] = c.getData().getPacketCount();
+            }
+        }
+        return out;
+    }
+
+    private static int counterId(p4.config.v1.P4InfoOuterClass.P4Info info, String counter) {
+        return info.getCountersList().stream().filter(c -> c.getPreamble().getName().endsWith(counter)).findFirst()
                 .orElseThrow(() -> new IllegalStateException("the pipeline has no counter " + counter)).getPreamble().getId();
+    }
+
+    private static long indexed(P4RuntimeClient client, p4.config.v1.P4InfoOuterClass.P4Info info, String counter, int index) {
+        int id = counterId(info, counter);
         List<Entity> got = client.read(List.of(Entity.newBuilder().setCounterEntry(CounterEntry.newBuilder().setCounterId(id)
                 .setIndex(Index.newBuilder().setIndex(index))).build()));
         return got.isEmpty() ? 0 : got.get(0).getCounterEntry().getData().getPacketCount();

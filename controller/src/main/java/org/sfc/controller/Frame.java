@@ -39,13 +39,20 @@ public final class Frame {
 
     public static Frame tcp(long dstMac, long srcMac, long srcIp, long dstIp, int sport, int dport, int flags,
                             String payload) {
+        return tcp(dstMac, srcMac, srcIp, dstIp, sport, dport, flags, 1, 0, payload);
+    }
+
+    /** A TCP segment with sequence and acknowledgement numbers (a handshake probe and its reset). */
+    public static Frame tcp(long dstMac, long srcMac, long srcIp, long dstIp, int sport, int dport, int flags,
+                            long seq, long ack, String payload) {
         byte[] data = payload.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         ByteBuffer b = ByteBuffer.allocate(14 + 20 + 20 + data.length);
         b.put(mac(dstMac)).put(mac(srcMac)).putShort((short) 0x0800);
         b.put((byte) 0x45).put((byte) 0).putShort((short) (40 + data.length)).putShort((short) 1)
                 .putShort((short) 0x4000).put((byte) 64).put((byte) 6).putShort((short) 0)
                 .putInt((int) srcIp).putInt((int) dstIp);
-        b.putShort((short) sport).putShort((short) dport).putInt(1).putInt(0).put((byte) 0x50).put((byte) flags)
+        b.putShort((short) sport).putShort((short) dport).putInt((int) seq).putInt((int) ack).put((byte) 0x50)
+                .put((byte) flags)
                 .putShort((short) 65535).putShort((short) 0).putShort((short) 0).put(data);
         Frame f = new Frame(b.array());
         f.fixChecksums();
@@ -58,6 +65,40 @@ public final class Frame {
 
     public long dstMac() {
         return ByteBuffer.wrap(bytes, 0, 8).getLong() >>> 16;
+    }
+
+    /**
+     * Whether this is an Ethernet + IPv4 (no options) + TCP or UDP frame long enough to read every field of this
+     * class: what a packet-in must be before anything else is asked of it.
+     */
+    public boolean isIpv4TcpOrUdp() {
+        if (bytes.length < TCP + 8 || (ByteBuffer.wrap(bytes).getShort(12) & 0xFFFF) != 0x0800
+                || (bytes[IP] & 0xFF) != 0x45) {
+            return false;
+        }
+        return protocol() == 17 || (protocol() == 6 && bytes.length >= TCP + 20);
+    }
+
+    public long srcMac() {
+        return ByteBuffer.wrap(bytes, 4, 8).getLong() & 0xFFFF_FFFF_FFFFL;
+    }
+
+    public int tcpFlags() {
+        return bytes[TCP + 13] & 0xFF;
+    }
+
+    public long tcpSeq() {
+        return ByteBuffer.wrap(bytes).getInt(TCP + 4) & 0xFFFFFFFFL;
+    }
+
+    public long tcpAck() {
+        return ByteBuffer.wrap(bytes).getInt(TCP + 8) & 0xFFFFFFFFL;
+    }
+
+    /** The bytes after the TCP (no options) or UDP header, as ASCII. */
+    public String payloadText() {
+        int from = TCP + (protocol() == 6 ? 20 : 8);
+        return new String(bytes, from, Math.max(0, bytes.length - from), java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     public long srcIp() {

@@ -202,9 +202,12 @@ public final class P4RuntimeClient implements AutoCloseable {
         return out;
     }
 
+    /** Sends a packet-out (thread-safe: a gRPC stream takes one message at a time). */
     public void packetOut(ByteString payload, List<PacketMetadata> metadata) {
-        stream.onNext(StreamMessageRequest.newBuilder().setPacket(PacketOut.newBuilder().setPayload(payload)
-                .addAllMetadata(metadata)).build());
+        synchronized (stream) {
+            stream.onNext(StreamMessageRequest.newBuilder().setPacket(PacketOut.newBuilder().setPayload(payload)
+                    .addAllMetadata(metadata)).build());
+        }
     }
 
     /** Packets the switch sent to the controller, in arrival order. */

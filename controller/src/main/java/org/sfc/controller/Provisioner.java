@@ -6,6 +6,7 @@ import java.util.List;
 import org.sfc.catalog.Catalog;
 import org.sfc.catalog.CatalogLoader;
 import org.sfc.compiler.DesiredState;
+import org.sfc.compiler.DeviceStates;
 import org.sfc.compiler.Diff;
 import org.sfc.compiler.Ids;
 import org.sfc.compiler.Schema;
@@ -39,7 +40,9 @@ public final class Provisioner {
 
     private int updatesPerRequest = DEFAULT_UPDATES_PER_REQUEST;
     private java.util.function.BiConsumer<Integer, Integer> progress = (done, total) -> { };
-    private TableCompiler.Result current; // what the switch has (null: nothing of ours)
+    private java.util.function.Predicate<String> healthy = device -> true;
+    // What the switch has (null: nothing of ours). Volatile: the health monitor reads it without the lock.
+    private volatile TableCompiler.Result current;
     private int currentVersion;
 
     private Provisioner(P4RuntimeClient client, Schema schema, Store store, String switchName) {
@@ -107,8 +110,8 @@ public final class Provisioner {
         return current == null ? DesiredState.empty(schema) : current.state();
     }
 
-    /** The last compilation (null before the first apply). */
-    public synchronized TableCompiler.Result compiled() {
+    /** The last compilation (null before the first apply). Never waits for a write under way. */
+    public TableCompiler.Result compiled() {
         return current;
     }
 
@@ -117,11 +120,15 @@ public final class Provisioner {
      * catalog throws {@link org.sfc.catalog.CatalogException} before anything is recorded or written.
      */
     public synchronized Report apply(String file, String text, String who, String note) {
+        return apply(file, text, who, note, current == null ? store.deviceStates(switchName) : current.states());
+    }
+
+    private Report apply(String file, String text, String who, String note, DeviceStates states) {
         long start = System.nanoTime();
         Catalog catalog = CatalogLoader.loadText(file, text);
         TableCompiler.Result next = current == null
-                ? TableCompiler.compile(catalog, schema, Ids.empty(), store.deviceStates(switchName))
-                : TableCompiler.compile(catalog, schema, current);
+                ? TableCompiler.compile(catalog, schema, Ids.empty(), states)
+                : TableCompiler.compile(catalog, schema, current, states);
         int version = store.addVersion(who, note, file, text, next.ids());
         store.setApplied(switchName, version, false); // the intent survives a crash: a restart finishes it
         List<Diff.Batch> batches = Diff.between(desired(), next.state());
@@ -138,6 +145,7 @@ public final class Provisioner {
         current = next;
         currentVersion = version;
         store.setApplied(switchName, version, true);
+        store.setDeviceStates(switchName, states);
         Report r = new Report(version, writes, batches.stream().map(b -> b.label() + ": " + b.updates().size()).toList(),
                 (System.nanoTime() - start) / 1_000_000);
         store.audit(who, "apply", "version " + version + " on " + switchName + ": " + writes + " writes "
@@ -146,45 +154,112 @@ public final class Provisioner {
     }
 
     /**
-     * A device stopped working: act on its failure policy — {@code spare}: its next hops lead to a free spare
-     * of its pool (the spare's ports take its slots); {@code bypass}: services skip it; {@code drop}: services
-     * drop at it. Without a free spare, it is bypassed. Recorded, so restarts and reconciles keep it.
+     * A device stopped working: act on its failure policy — {@code spare}: its next hops lead to a free, healthy
+     * spare of its pool (the spare's ports take its slots); {@code bypass}: services skip it; {@code drop}:
+     * services drop at it. Without a free spare, it is bypassed. A spare that fails while standing in for a device
+     * hands that device's traffic on by the device's policy. Recorded, so restarts and reconciles keep it.
      */
     public synchronized Report fail(String device, String who) {
         Catalog c = requireCatalog();
-        Catalog.Device d = c.devices().get(device);
-        if (d == null) {
-            throw new IllegalArgumentException("unknown device '" + device + "'; the catalog's devices are "
-                    + new java.util.TreeSet<>(c.devices().keySet()));
+        requireDevice(c, device);
+        DeviceStates states = current.states();
+        String standsInFor = states.standsInFor(device);
+        if (standsInFor != null) {
+            DeviceStates next = actOn(c, standsInFor, states.restore(standsInFor), device);
+            return changeStates(next, who, "spare " + device + " failed while standing in for " + standsInFor + ": "
+                    + standsInFor + " " + describe(next, standsInFor));
         }
-        org.sfc.compiler.DeviceStates states = current.states();
         if (states.affects(device)) {
             return new Report(currentVersion, 0, List.of(), 0);
         }
-        org.sfc.compiler.DeviceStates next = switch (d.failure()) {
+        DeviceStates next = actOn(c, device, states, null);
+        return changeStates(next, who, "device " + device + " failed: " + describe(next, device));
+    }
+
+    private DeviceStates actOn(Catalog c, String device, DeviceStates states, String notThis) {
+        return switch (c.devices().get(device).failure()) {
             case SPARE -> {
-                String spare = freeSpare(c, device, states);
+                String spare = freeSpare(c, device, states, notThis);
                 yield spare != null ? states.replace(device, spare) : states.bypass(device);
             }
             case BYPASS -> states.bypass(device);
             case DROP -> states.drop(device);
         };
-        return changeStates(next, who, "device " + device + " failed: " + describe(next, device));
     }
 
-    /** The device works again: its services go back to it (failback). */
+    /**
+     * Maintenance (seed ¶197): {@code device}'s traffic moves to {@code spare}, a like device carrying nothing,
+     * until an operator restores it; flows not on the device are untouched.
+     */
+    public synchronized Report drain(String device, String spare, String who) {
+        Catalog c = requireCatalog();
+        requireDevice(c, device);
+        requireDevice(c, spare);
+        DeviceStates states = current.states();
+        if (states.affects(device)) {
+            throw new IllegalArgumentException("device " + device + " is already out of service ("
+                    + states.describe(device) + "); restore it first");
+        }
+        if (states.replacedBy().containsValue(spare) || inSequence(c, spare)) {
+            throw new IllegalArgumentException("device " + spare + " carries traffic already; drain to a spare that "
+                    + "carries none (see sfc device list)");
+        }
+        if (!healthy.test(spare)) {
+            throw new IllegalArgumentException("device " + spare + " does not answer its heartbeats; pick a healthy one");
+        }
+        return changeStates(states.drain(device, spare), who, "device " + device + " drained to " + spare);
+    }
+
+    /**
+     * Regenerates every service that used {@code old} to use {@code replacement} instead (seed ¶198, Fig. 20): a new
+     * catalog version, cut over like any apply (and rolled back like one). States of the old device end.
+     */
+    public synchronized Report replace(String old, String replacement, String who) {
+        Catalog c = requireCatalog();
+        requireDevice(c, old);
+        requireDevice(c, replacement);
+        Store.Version v = store.version(currentVersion);
+        String text = org.sfc.catalog.CatalogText.replaceDevice(v.catalog(), old, replacement);
+        DeviceStates states = current.states().restore(old);
+        String standsIn = states.standsInFor(replacement);
+        if (standsIn != null) {
+            states = states.restore(standsIn);
+        }
+        return apply(v.file(), text, who, "replace " + old + " with " + replacement, states);
+    }
+
+    private static void requireDevice(Catalog c, String device) {
+        if (!c.devices().containsKey(device)) {
+            throw new IllegalArgumentException("unknown device '" + device + "'; the catalog's devices are "
+                    + new java.util.TreeSet<>(c.devices().keySet()));
+        }
+    }
+
+    private static boolean inSequence(Catalog c, String device) {
+        Catalog.Device d = c.devices().get(device);
+        return c.services().values().stream().anyMatch(s -> s.sequence().stream()
+                .anyMatch(st -> c.devicesOf(st.target(), s.name()).contains(d)));
+    }
+
+    /** Which devices answer their heartbeats (the health monitor's view); spares are chosen among them. */
+    public synchronized void healthFrom(java.util.function.Predicate<String> isHealthy) {
+        healthy = isHealthy;
+    }
+
+    /** The device works again, or its maintenance is over: its services go back to it (failback). */
     public synchronized Report restore(String device, String who) {
-        requireCatalog();
-        org.sfc.compiler.DeviceStates next = current.states().restore(device);
+        requireDevice(requireCatalog(), device);
+        DeviceStates next = current.states().restore(device);
         if (next.equals(current.states())) {
             return new Report(currentVersion, 0, List.of(), 0);
         }
         return changeStates(next, who, "device " + device + " restored");
     }
 
-    /** The health monitor's current states. */
-    public synchronized org.sfc.compiler.DeviceStates deviceStates() {
-        return current == null ? org.sfc.compiler.DeviceStates.NONE : current.states();
+    /** The device states the switch has now. Never waits for a write under way. */
+    public DeviceStates deviceStates() {
+        TableCompiler.Result r = current;
+        return r == null ? DeviceStates.NONE : r.states();
     }
 
     private Catalog requireCatalog() {
@@ -194,11 +269,12 @@ public final class Provisioner {
         return current.catalog();
     }
 
-    private static String freeSpare(Catalog c, String device, org.sfc.compiler.DeviceStates states) {
+    private String freeSpare(Catalog c, String device, DeviceStates states, String notThis) {
         for (Catalog.Pool pool : c.pools().values()) {
             if (pool.members().contains(device) || pool.spares().contains(device)) {
                 for (String spare : pool.spares()) {
-                    if (!spare.equals(device) && !states.affects(spare) && !states.replacedBy().containsValue(spare)) {
+                    if (!spare.equals(device) && !spare.equals(notThis) && !states.affects(spare)
+                            && !states.replacedBy().containsValue(spare) && healthy.test(spare)) {
                         return spare;
                     }
                 }
@@ -207,12 +283,12 @@ public final class Provisioner {
         return null;
     }
 
-    private static String describe(org.sfc.compiler.DeviceStates s, String device) {
+    private static String describe(DeviceStates s, String device) {
         return s.replacedBy().containsKey(device) ? "traffic moved to spare " + s.replacedBy().get(device)
                 : s.bypassed().contains(device) ? "bypassed" : "its step drops";
     }
 
-    private Report changeStates(org.sfc.compiler.DeviceStates next, String who, String what) {
+    private Report changeStates(DeviceStates next, String who, String what) {
         long start = System.nanoTime();
         TableCompiler.Result compiled = TableCompiler.compile(current.catalog(), schema, current, next);
         List<Diff.Batch> batches = Diff.between(desired(), compiled.state());

@@ -144,6 +144,7 @@ public final class Store implements AutoCloseable {
                     String d = r.getString(1);
                     states = switch (r.getString(2)) {
                         case "spare" -> states.replace(d, r.getString(3));
+                        case "drain" -> states.drain(d, r.getString(3));
                         case "bypass" -> states.bypass(d);
                         default -> states.drop(d);
                     };
@@ -166,7 +167,7 @@ public final class Store implements AutoCloseable {
                 del.executeUpdate();
                 String now = Instant.now().toString();
                 for (var e : states.replacedBy().entrySet()) {
-                    row(ins, sw, e.getKey(), "spare", e.getValue(), now);
+                    row(ins, sw, e.getKey(), states.drained().contains(e.getKey()) ? "drain" : "spare", e.getValue(), now);
                 }
                 for (String d : states.bypassed()) {
                     row(ins, sw, d, "bypass", null, now);

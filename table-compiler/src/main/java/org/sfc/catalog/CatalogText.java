@@ -134,4 +134,76 @@ public final class CatalogText {
         lines.add(end, service(svc, indent).stripTrailing());
         return String.join("\n", lines) + "\n";
     }
+
+    /**
+     * The catalog text with every use of device {@code old} in services and groups changed to {@code replacement},
+     * and the two swapped in pools (the replacement takes the old device's place as a member; the old one takes
+     * the replacement's, e.g. as the spare). Only those values change: comments and layout stay (seed ¶198).
+     * Throws if nothing uses {@code old}.
+     */
+    public static String replaceDevice(String text, String old, String replacement) {
+        org.yaml.snakeyaml.LoaderOptions options = new org.yaml.snakeyaml.LoaderOptions();
+        options.setCodePointLimit(Integer.MAX_VALUE);
+        org.yaml.snakeyaml.nodes.Node root = new org.yaml.snakeyaml.Yaml(options).compose(new java.io.StringReader(text));
+        List<int[]> spans = new ArrayList<>(); // [start, end, 1: becomes replacement / 0: becomes old]
+        if (root instanceof org.yaml.snakeyaml.nodes.MappingNode m) {
+            for (org.yaml.snakeyaml.nodes.NodeTuple t : m.getValue()) {
+                String section = t.getKeyNode() instanceof org.yaml.snakeyaml.nodes.ScalarNode k ? k.getValue() : "";
+                switch (section) {
+                    case "services", "groups" -> values(t.getValueNode(), old, null, spans);
+                    case "pools" -> pools(t.getValueNode(), old, replacement, spans);
+                    default -> { }
+                }
+            }
+        }
+        if (spans.stream().noneMatch(sp -> sp[2] == 1)) {
+            throw new IllegalArgumentException("no service, pool or group uses device '" + old + "'");
+        }
+        spans.sort((a, b) -> Integer.compare(b[0], a[0]));
+        StringBuilder out = new StringBuilder(text);
+        for (int[] sp : spans) {
+            int from = text.offsetByCodePoints(0, sp[0]);
+            int to = text.offsetByCodePoints(0, sp[1]);
+            out.replace(from, to, text.substring(from, to).replace(sp[2] == 1 ? old : replacement,
+                    sp[2] == 1 ? replacement : old));
+        }
+        return out.toString();
+    }
+
+    /**
+     * Pools swap the two devices, except a pool where both are members: swapping there would move the services
+     * that pool gives the replacement onto the old device.
+     */
+    private static void pools(org.yaml.snakeyaml.nodes.Node pools, String old, String replacement, List<int[]> spans) {
+        if (!(pools instanceof org.yaml.snakeyaml.nodes.MappingNode m)) {
+            return;
+        }
+        for (org.yaml.snakeyaml.nodes.NodeTuple pool : m.getValue()) {
+            List<int[]> members = new ArrayList<>();
+            if (pool.getValueNode() instanceof org.yaml.snakeyaml.nodes.MappingNode pm) {
+                for (org.yaml.snakeyaml.nodes.NodeTuple t : pm.getValue()) {
+                    if (t.getKeyNode() instanceof org.yaml.snakeyaml.nodes.ScalarNode k && k.getValue().equals("members")) {
+                        values(t.getValueNode(), old, replacement, members);
+                    }
+                }
+            }
+            if (members.size() < 2) {
+                values(pool.getValueNode(), old, replacement, spans);
+            }
+        }
+    }
+
+    /** Spans of scalar values (not keys) equal to {@code name} (and, if given, to {@code swap}) under {@code n}. */
+    private static void values(org.yaml.snakeyaml.nodes.Node n, String name, String swap, List<int[]> spans) {
+        if (n instanceof org.yaml.snakeyaml.nodes.ScalarNode sc) {
+            int kind = sc.getValue().equals(name) ? 1 : sc.getValue().equals(swap) ? 0 : -1;
+            if (kind >= 0) {
+                spans.add(new int[] {sc.getStartMark().getIndex(), sc.getEndMark().getIndex(), kind});
+            }
+        } else if (n instanceof org.yaml.snakeyaml.nodes.SequenceNode sq) {
+            sq.getValue().forEach(x -> values(x, name, swap, spans));
+        } else if (n instanceof org.yaml.snakeyaml.nodes.MappingNode mp) {
+            mp.getValue().forEach(t -> values(t.getValueNode(), name, swap, spans));
+        }
+    }
 }
