@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
             "Exit codes: 0 ok, 1 the catalog is invalid, 2 bad usage, 3 the switch refused a change",
             "(nothing was changed), 4 no switch could be reached."},
         subcommands = {DemoCommand.class, CatalogCommand.class, ServiceCommand.class, DeviceCommand.class, PipelineCommand.class,
-            StatsCommand.class, ControllerCommand.class, SwitchCommand.class, CompletionCommand.class,
+            StatsCommand.class, EventsCommand.class, ControllerCommand.class, SwitchCommand.class, CompletionCommand.class,
             CommandLine.HelpCommand.class})
 public final class SfcCommand extends GroupCommand {
     public static final int INVALID = 1;

@@ -182,7 +182,7 @@ class CliTest {
         assertTrue(graph.out().contains("\"clients of vpn-access\" -> \"fw-1\" [label=\"vpn-access\"];")
                 && graph.out().contains("\"fw-1\" -> \"vpn-1\""), graph.out());
         Run devices = sfc("device", "list", "-c", FIG7);
-        assertTrue(devices.out().lines().anyMatch(l -> l.matches("vpn-1 +vpn +4 +l2 +port +- +drop +app, vpn-access")),
+        assertTrue(devices.out().lines().anyMatch(l -> l.matches("vpn-1 +vpn +4 +l2 +port +- +drop +- +app, vpn-access")),
                 devices.out());
         Run unknown = sfc("service", "show", "nope", "-c", FIG7, "--program", PROGRAM);
         assertEquals(2, unknown.code());
@@ -292,5 +292,28 @@ class CliTest {
         }
         Run gone = sfc("catalog", "rollback", "1", "--controller", "http://127.0.0.1:1", "--token-file", tokenFile.toString());
         assertEquals(SfcCommand.UNREACHABLE, gone.code(), gone.err());
+    }
+
+    @Test
+    void drainRestoreReplaceAndTheirEvents() throws Exception {
+        String fig15b = "../examples/figure-15b.yaml";
+        assertEquals(0, sfc(withSwitch("catalog", "apply", fig15b)).code());
+        Run drain = sfc(withSwitch("device", "drain", "fw-1", "--to", "fw-3"));
+        assertEquals(0, drain.code(), drain.err());
+        assertTrue(drain.out().startsWith("fw-1 drained to fw-3 on 127.0.0.1:" + server.port() + "/1: 4 writes"), drain.out());
+        Run list = sfc("device", "list", "-c", fig15b, "--db", dir.resolve("sfc.db").toString(),
+                "--target", "127.0.0.1:" + server.port());
+        assertTrue(list.out().lines().anyMatch(l -> l.matches("fw-1 +firewall +2/3 +l2 +dscp +acme-firewalls +spare "
+                + "+drained to fw-3 +w\\d.*")), list.out());
+        Run again = sfc(withSwitch("device", "drain", "fw-1", "--to", "fw-3"));
+        assertEquals(2, again.code());
+        assertTrue(again.err().contains("already out of service (drained to fw-3); restore it first"), again.err());
+        assertEquals(0, sfc(withSwitch("device", "restore", "fw-1")).code());
+        Run replace = sfc(withSwitch("device", "replace", "app-1", "fw-3"));
+        assertEquals(1, replace.code(), "a firewall cannot end a service: " + replace.out());
+        Run events = sfc("events", "--db", dir.resolve("sfc.db").toString());
+        assertEquals(0, events.code(), events.err());
+        assertTrue(events.out().contains("device fw-1 drained to fw-3") && events.out().contains("device fw-1 restored"),
+                events.out());
     }
 }

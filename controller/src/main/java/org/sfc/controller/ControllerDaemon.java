@@ -27,6 +27,11 @@ import com.sun.net.httpserver.HttpServer;
  * GET  /v1/history                   every catalog version
  * POST /v1/catalog?file=F&amp;note=N     body: catalog YAML; 200 {version, writes}, 422 {problems}, 409 refused
  * POST /v1/rollback?version=N        200 {version, writes}
+ * GET  /v1/devices                   every device: health state, probe, action taken, last answer
+ * GET  /v1/events?limit=N            the last N device events (health and maintenance), oldest first
+ * POST /v1/devices/drain?device=D&amp;to=S      maintenance: D's traffic to spare S until restored
+ * POST /v1/devices/restore?device=D          failback (or the end of a drain)
+ * POST /v1/devices/replace?device=D&amp;with=N  every service of D regenerated with N (a new version)
  * GET  /metrics                      Prometheus text format (no token: scrape from loopback)
  * </pre>
  */
@@ -35,7 +40,14 @@ public final class ControllerDaemon implements AutoCloseable {
 
     /** Where the switch is, what it runs, where the state is kept, where the API listens and its token. */
     public record Config(String switchHost, int switchPort, long deviceId, long electionId, PipelineConfig pipeline,
-                         Path database, String listenHost, int listenPort, String token, Path tlsCa) {
+                         Path database, String listenHost, int listenPort, String token, Path tlsCa,
+                         HealthMonitor.Passive passive) {
+        public Config(String switchHost, int switchPort, long deviceId, long electionId, PipelineConfig pipeline,
+                      Path database, String listenHost, int listenPort, String token, Path tlsCa) {
+            this(switchHost, switchPort, deviceId, electionId, pipeline, database, listenHost, listenPort, token, tlsCa,
+                    HealthMonitor.Passive.DEFAULT);
+        }
+
         String switchName() {
             return switchHost + ":" + switchPort + "/" + deviceId;
         }
@@ -48,6 +60,7 @@ public final class ControllerDaemon implements AutoCloseable {
     private volatile boolean running = true;
     private volatile P4RuntimeClient client;
     private volatile Provisioner provisioner;
+    private volatile HealthMonitor monitor;
     private final AtomicLong connects = new AtomicLong();
     private final AtomicLong applies = new AtomicLong();
     private final AtomicLong applyFailures = new AtomicLong();
@@ -94,6 +107,7 @@ public final class ControllerDaemon implements AutoCloseable {
                 Provisioner p = Provisioner.start(c, config.pipeline(), store, config.switchName(), "controller");
                 synchronized (this) {
                     provisioner = p;
+                    monitor = HealthMonitor.start(p, c, store, config.passive());
                 }
                 connects.incrementAndGet();
                 backoff = 100;
@@ -109,6 +123,10 @@ public final class ControllerDaemon implements AutoCloseable {
             } finally {
                 synchronized (this) {
                     provisioner = null;
+                    if (monitor != null) {
+                        monitor.close();
+                        monitor = null;
+                    }
                 }
                 if (c != null) {
                     c.close();
@@ -154,6 +172,39 @@ public final class ControllerDaemon implements AutoCloseable {
             } else if (method.equals("POST") && path.equals("/v1/rollback")) {
                 int version = Integer.parseInt(query(x.getRequestURI(), "version", "0"));
                 change(x, p -> p.rollback(version, who(x)));
+            } else if (method.equals("GET") && path.equals("/v1/devices")) {
+                HealthMonitor m = monitor;
+                if (m == null) {
+                    send(x, 503, "{\"error\": \"not connected to switch " + config.switchName() + "; retrying\"}");
+                    return;
+                }
+                StringBuilder b = new StringBuilder("[");
+                for (HealthMonitor.Status st : m.status()) {
+                    b.append(b.length() > 1 ? ", " : "").append("{\"device\": ").append(json(st.device()))
+                            .append(", \"state\": ").append(json(st.state().name().toLowerCase()))
+                            .append(", \"probe\": ").append(json(st.probe())).append(", \"action\": ")
+                            .append(json(st.action())).append(", \"last_answer_ms\": ").append(st.lastAnswerMs())
+                            .append(", \"probes\": ").append(st.probes()).append(", \"answers\": ").append(st.answers())
+                            .append('}');
+                }
+                send(x, 200, b.append(']').toString());
+            } else if (method.equals("GET") && path.equals("/v1/events")) {
+                int limit = Integer.parseInt(query(x.getRequestURI(), "limit", "100"));
+                StringBuilder b = new StringBuilder("[");
+                for (Store.Audit a : store.deviceEvents(limit)) {
+                    b.append(b.length() > 1 ? ", " : "").append("{\"at\": ").append(json(a.at().toString()))
+                            .append(", \"who\": ").append(json(a.who())).append(", \"kind\": ").append(json(a.action()))
+                            .append(", \"detail\": ").append(json(a.detail())).append('}');
+                }
+                send(x, 200, b.append(']').toString());
+            } else if (method.equals("POST") && path.startsWith("/v1/devices/")) {
+                String device = query(x.getRequestURI(), "device", "");
+                switch (path.substring("/v1/devices/".length())) {
+                    case "drain" -> change(x, p -> p.drain(device, query(x.getRequestURI(), "to", ""), who(x)));
+                    case "restore" -> change(x, p -> p.restore(device, who(x)));
+                    case "replace" -> change(x, p -> p.replace(device, query(x.getRequestURI(), "with", ""), who(x)));
+                    default -> send(x, 404, "{\"error\": \"no such device operation; drain, restore or replace\"}");
+                }
             } else {
                 send(x, 404, "{\"error\": \"no " + method + " " + json(path).replace("\"", "") + "\"}");
             }
@@ -198,6 +249,20 @@ public final class ControllerDaemon implements AutoCloseable {
                     connects.get());
             metric(b, "sfc_applies_total", "counter", "applies and rollbacks that succeeded", applies.get());
             metric(b, "sfc_apply_failures_total", "counter", "applies the switch refused (undone)", applyFailures.get());
+            HealthMonitor m = monitor;
+            if (m != null) {
+                b.append("# HELP sfc_device_state 1 for the state each device is in\n# TYPE sfc_device_state gauge\n");
+                for (HealthMonitor.Status st : m.status()) {
+                    b.append("sfc_device_state{device=").append(json(st.device())).append(",state=")
+                            .append(json(st.state().name().toLowerCase())).append("} 1\n");
+                }
+                b.append("# HELP sfc_device_transitions_total times devices entered a state\n")
+                        .append("# TYPE sfc_device_transitions_total counter\n");
+                for (var e : new java.util.TreeMap<>(m.transitions()).entrySet()) {
+                    b.append("sfc_device_transitions_total{state=").append(json(e.getKey())).append("} ")
+                            .append(e.getValue()).append('\n');
+                }
+            }
             if (p != null) {
                 try {
                     var compiled = p.compiled();

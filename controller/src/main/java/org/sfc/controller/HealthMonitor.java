@@ -314,14 +314,17 @@ public final class HealthMonitor implements AutoCloseable {
         t.since = System.nanoTime();
         t.answeringSince = 0;
         t.busy = true;
+        String standsInFor = provisioner.deviceStates().standsInFor(t.device.id());
         actions.execute(() -> {
             int writes = 0;
             String outcome;
             try {
                 Provisioner.Report r = action.get();
                 writes = r.writes();
-                outcome = provisioner.deviceStates().describe(t.device.id());
-                outcome = outcome.equals("-") ? "in service" : outcome;
+                DeviceStates now = provisioner.deviceStates();
+                outcome = standsInFor != null && to == State.FAILED
+                        ? "it stood in for " + standsInFor + ", which is now: " + now.describe(standsInFor)
+                        : now.describe(t.device.id()).equals("-") ? "in service" : now.describe(t.device.id());
                 outcome += " (" + writes + " writes in " + r.millis() + " ms)";
             } catch (RuntimeException e) {
                 outcome = "the switch could not be changed: " + e.getMessage();

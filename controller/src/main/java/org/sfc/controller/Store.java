@@ -215,6 +215,24 @@ public final class Store implements AutoCloseable {
         }
     }
 
+    /** The last {@code limit} device events — health changes and maintenance — oldest first. */
+    public synchronized List<Audit> deviceEvents(int limit) {
+        List<Audit> out = new ArrayList<>();
+        try (PreparedStatement p = db.prepareStatement("SELECT * FROM (SELECT * FROM audit WHERE action IN "
+                + "('event', 'health') ORDER BY id DESC LIMIT ?) ORDER BY id")) {
+            p.setInt(1, limit);
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    out.add(new Audit(r.getLong("id"), Instant.parse(r.getString("at")), r.getString("who"),
+                            r.getString("action"), r.getString("detail")));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw failed("read the device events", e);
+        }
+    }
+
     /** The audit log, oldest first. */
     public synchronized List<Audit> auditLog() {
         List<Audit> out = new ArrayList<>();
