@@ -280,17 +280,28 @@ class HealthMonitorTest {
     @Test
     void aDeviceThatKeepsWhatItIsSentIsProbedAtOnceAndFailsWithinOneInterval() throws Exception {
         // Slow heartbeats (5 s to notice by probes alone); passive counters every 100 ms.
-        provisioner.apply("health.yaml", CATALOG.replace("ips-1: {function: ips, failure: bypass, health: {interval-ms: 40,",
+        provisioner.apply("health.yaml", CATALOG.replace("ips-1: {function: ips, failure: bypass, health: {interval-ms: 40, misses: 3,",
                 "ips-1: {function: ips, failure: bypass, health: {interval-ms: 1000, misses: 5,"), "alice", "slow ips-1");
         monitor(new HealthMonitor.Passive(100, 20));
         awaitAllAnswered();
         silent.add(6);
         long t0 = System.nanoTime();
-        for (int i = 0; i < 40; i++) {
-            Frame syn = Frame.tcp(SWITCH_MAC, 0xa1, CLIENT, ip("203.0.113.1"), 30000 + i, 443, 0x02, 7, 0, "");
-            wire.execute(() -> sw.receive(1, syn.bytes()));
+        // Clients keep sending (10 requests every 20 ms) until the monitor acts.
+        java.util.concurrent.ScheduledExecutorService clients = Executors.newSingleThreadScheduledExecutor();
+        AtomicLong sport = new AtomicLong(30000);
+        clients.scheduleAtFixedRate(() -> {
+            for (int i = 0; i < 10; i++) {
+                Frame syn = Frame.tcp(SWITCH_MAC, 0xa1, CLIENT, ip("203.0.113.1"), (int) (sport.incrementAndGet() % 60000),
+                        443, 0x02, 7, 0, "");
+                wire.execute(() -> sw.receive(1, syn.bytes()));
+            }
+        }, 0, 20, TimeUnit.MILLISECONDS);
+        Event e;
+        try {
+            e = next("ips-1", 4000);
+        } finally {
+            clients.shutdownNow();
         }
-        Event e = next("ips-1", 4000);
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertEquals(State.FAILED, e.to());
         assertTrue(e.detail().contains("returned too few"), e.detail());

@@ -453,6 +453,7 @@ public final class HealthMonitor implements AutoCloseable {
         try {
             counts = Accounting.deviceCounts(client, compiled.state().schema().p4info(), ids);
         } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "passive counters unavailable: " + e.getMessage());
             return; // the switch is away; heartbeats will tell
         }
         List<Runnable> probes = new ArrayList<>();

@@ -223,8 +223,7 @@ public final class Store implements AutoCloseable {
             p.setInt(1, limit);
             try (ResultSet r = p.executeQuery()) {
                 while (r.next()) {
-                    out.add(new Audit(r.getLong("id"), Instant.parse(r.getString("at")), r.getString("who"),
-                            r.getString("action"), r.getString("detail")));
+                    out.add(audit(r));
                 }
             }
             return out;
@@ -238,13 +237,17 @@ public final class Store implements AutoCloseable {
         List<Audit> out = new ArrayList<>();
         try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT * FROM audit ORDER BY id")) {
             while (r.next()) {
-                out.add(new Audit(r.getLong("id"), Instant.parse(r.getString("at")), r.getString("who"),
-                        r.getString("action"), r.getString("detail")));
+                out.add(audit(r));
             }
             return out;
         } catch (SQLException e) {
             throw failed("read the audit log", e);
         }
+    }
+
+    private static Audit audit(ResultSet r) throws SQLException {
+        return new Audit(r.getLong("id"), Instant.parse(r.getString("at")), r.getString("who"), r.getString("action"),
+                r.getString("detail"));
     }
 
     @Override

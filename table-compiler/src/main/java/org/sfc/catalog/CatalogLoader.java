@@ -125,7 +125,11 @@ public final class CatalogLoader {
                         + new java.util.TreeSet<>(allowed));
                 continue;
             }
-            out.put(k.getValue(), t.getValueNode());
+            Node before = out.put(k.getValue(), t.getValueNode());
+            if (before != null) { // YAML would quietly keep the last one
+                problem(k, "'" + k.getValue() + "' is given twice in " + what + " (also at line "
+                        + (before.getStartMark().getLine() + 1) + "); keep one");
+            }
         }
         return out;
     }

@@ -129,7 +129,10 @@ public final class TableCompiler {
     private static Result compile(Catalog catalog, Schema schema, Ids previousIds, Result previous,
                                   DeviceStates states) {
         Ids.Allocator ids = previousIds.next();
-        Catalog resolved = Validator.validate(catalog, new org.sfc.catalog.Resolver.IpAllocator() {
+        // The previous result's own (already validated and resolved) catalog: only device states change (a
+        // failover), and validating every service again would only delay it.
+        Catalog resolved = previous != null && catalog == previous.catalog() ? catalog
+                : Validator.validate(catalog, new org.sfc.catalog.Resolver.IpAllocator() {
             @Override
             public void reserve(String pool, long offset) {
                 ids.reserve("service-ip:" + pool, (int) offset);
@@ -140,6 +143,14 @@ public final class TableCompiler {
                 return ids.id("service-ip:" + pool, service, 0, (int) Math.min(size - 1, Integer.MAX_VALUE));
             }
         });
+        if (resolved == catalog && previous != null) {
+            // Not resolved again: the pool addresses it gave services stay theirs.
+            previousIds.asMap().forEach((kind, byName) -> {
+                if (kind.startsWith("service-ip:")) {
+                    byName.forEach((name, id) -> ids.id(kind, name, id, id));
+                }
+            });
+        }
         for (String d : states.replacedBy().keySet()) {
             checkSpare(resolved, d, states.replacedBy().get(d));
         }

@@ -72,6 +72,13 @@ class ValidationTest {
     }
 
     @Test
+    void aKeyGivenTwiceIsAProblemNotTheLastOneQuietlyWinning() {
+        assertEquals(List.of("c.yaml:8:25: 'misses' is given twice in device fw-1 health (also at line 8); keep one"),
+                problems(SWITCH + DEVICES.replace("    function: firewall",
+                        "    function: firewall\n    health: {misses: 5, misses: 3}")));
+    }
+
+    @Test
     void aTcpProbeNeedsSomethingToOpen() {
         assertEquals(List.of("c.yaml:7:5: device fw-1 has 'probe: tcp' but ends no service, so there is nothing to "
                         + "open a handshake to; give it 'ip' (nat mode) and 'probe-port', or use probe: loop or none"),

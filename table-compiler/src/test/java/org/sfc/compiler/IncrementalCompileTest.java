@@ -98,4 +98,18 @@ class IncrementalCompileTest {
             assertEquals(a.state().text(), back.state().text());
         }
     }
+
+    @Test
+    void aStateChangeOnTheSameCatalogKeepsPoolAddressesAndMatchesAFullCompile() throws Exception {
+        var c = CatalogLoader.loadText("f10.yaml", Files.readString(Path.of("../examples/figure-10.yaml")));
+        TableCompiler.Result a = TableCompiler.compile(c, schema, Ids.empty());
+        String device = a.catalog().devices().keySet().iterator().next();
+        TableCompiler.Result inc = TableCompiler.compile(a.catalog(), schema, a, DeviceStates.NONE.drop(device));
+        TableCompiler.Result full = TableCompiler.compile(c, schema, a.ids(), DeviceStates.NONE.drop(device));
+        assertEquals(full.state().text(), inc.state().text());
+        Map<String, Map<String, Integer>> pools = new java.util.TreeMap<>(a.ids().asMap());
+        pools.keySet().removeIf(k -> !k.startsWith("service-ip:"));
+        assertEquals(false, pools.isEmpty(), "figure 10 gives services addresses from a pool");
+        pools.forEach((kind, ids) -> assertEquals(ids, inc.ids().asMap().get(kind), kind));
+    }
 }
