@@ -43,7 +43,7 @@ final class DeviceCommand extends GroupCommand {
         @Override
         public Integer call() throws Exception {
             Catalog c = Validator.validate(source.load(target).catalog());
-            java.util.Map<String, String> states = states();
+            java.util.Map<String, String> states = states(c);
             var out = spec.commandLine().getOut();
             if (format == Format.table) {
                 out.printf("%-12s %-10s %-9s %-4s %-5s %-14s %-8s %-16s %s%n", "DEVICE", "FUNCTION", "PORTS", "MODE",
@@ -86,7 +86,7 @@ final class DeviceCommand extends GroupCommand {
          * Per device: the live health and action from a daemon ("failed: spare fw-3"), or else what the
          * controller's database records for the switch ("spare fw-3"); "-" in normal service.
          */
-        private java.util.Map<String, String> states() throws Exception {
+        private java.util.Map<String, String> states(Catalog c) throws Exception {
             java.util.Map<String, String> out = new java.util.HashMap<>();
             if (daemon.enabled()) {
                 var m = java.util.regex.Pattern.compile("\"device\": \"([^\"]*)\", \"state\": \"([^\"]*)\", "
@@ -98,11 +98,11 @@ final class DeviceCommand extends GroupCommand {
             } else if (java.nio.file.Files.exists(target.database())) {
                 try (org.sfc.controller.Store store = org.sfc.controller.Store.open(target.database())) {
                     var s = store.deviceStates(target.switchName());
-                    for (String d : s.replacedBy().keySet()) {
-                        out.put(d, s.describe(d));
+                    for (String d : c.devices().keySet()) {
+                        if (s.affects(d)) {
+                            out.put(d, s.describe(d));
+                        }
                     }
-                    s.bypassed().forEach(d -> out.put(d, "bypass"));
-                    s.dropped().forEach(d -> out.put(d, "drop"));
                 }
             }
             return out;

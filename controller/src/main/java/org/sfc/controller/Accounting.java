@@ -51,9 +51,11 @@ public final class Accounting {
             rows.add(new Row(kind, owner.getOrDefault(what, "?"), what, t.getCounterData().getPacketCount(),
                     t.getCounterData().getByteCount()));
         }
-        for (var d : new TreeMap<>(deviceIds).entrySet()) {
-            rows.add(new Row("device", d.getKey(), "sent to", indexed(client, info, "device_tx", d.getValue()), 0));
-            rows.add(new Row("device", d.getKey(), "received from", indexed(client, info, "device_rx", d.getValue()), 0));
+        Map<String, long[]> devices = deviceCounts(client, info, deviceIds);
+        for (String d : new TreeMap<>(deviceIds).keySet()) {
+            long[] sentAndReceived = devices.getOrDefault(d, new long[2]);
+            rows.add(new Row("device", d, "sent to", sentAndReceived[0], 0));
+            rows.add(new Row("device", d, "received from", sentAndReceived[1], 0));
         }
         var drops = info.getCountersList().stream().filter(c -> c.getPreamble().getName().endsWith("drop_reasons")).findFirst();
         if (drops.isPresent()) {
@@ -72,6 +74,9 @@ public final class Accounting {
     /** Per device (name): {packets sent to it, packets received from it}, in one read of the two counters. */
     public static Map<String, long[]> deviceCounts(P4RuntimeClient client, p4.config.v1.P4InfoOuterClass.P4Info info,
                                                    Map<String, Integer> deviceIds) {
+        if (deviceIds.isEmpty()) {
+            return Map.of();
+        }
         Map<Integer, String> byId = new HashMap<>();
         deviceIds.forEach((name, id) -> byId.put(id, name));
         int tx = counterId(info, "device_tx");
@@ -92,12 +97,5 @@ public final class Accounting {
     private static int counterId(p4.config.v1.P4InfoOuterClass.P4Info info, String counter) {
         return info.getCountersList().stream().filter(c -> c.getPreamble().getName().endsWith(counter)).findFirst()
                 .orElseThrow(() -> new IllegalStateException("the pipeline has no counter " + counter)).getPreamble().getId();
-    }
-
-    private static long indexed(P4RuntimeClient client, p4.config.v1.P4InfoOuterClass.P4Info info, String counter, int index) {
-        int id = counterId(info, counter);
-        List<Entity> got = client.read(List.of(Entity.newBuilder().setCounterEntry(CounterEntry.newBuilder().setCounterId(id)
-                .setIndex(Index.newBuilder().setIndex(index))).build()));
-        return got.isEmpty() ? 0 : got.get(0).getCounterEntry().getData().getPacketCount();
     }
 }

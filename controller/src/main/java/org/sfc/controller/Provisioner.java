@@ -142,10 +142,13 @@ public final class Provisioner {
             store.audit(who, "apply-failed", "version " + version + " on " + switchName + ": " + e.getMessage());
             throw e;
         }
+        DeviceStates previousStates = deviceStates();
         current = next;
         currentVersion = version;
         store.setApplied(switchName, version, true);
-        store.setDeviceStates(switchName, states);
+        if (!states.equals(previousStates)) { // a replace ended the old device's states
+            store.setDeviceStates(switchName, states);
+        }
         Report r = new Report(version, writes, batches.stream().map(b -> b.label() + ": " + b.updates().size()).toList(),
                 (System.nanoTime() - start) / 1_000_000);
         store.audit(who, "apply", "version " + version + " on " + switchName + ": " + writes + " writes "

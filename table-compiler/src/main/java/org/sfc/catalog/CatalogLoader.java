@@ -53,14 +53,19 @@ public final class CatalogLoader {
         problems.add(src(n) + ": " + message);
     }
 
+    /** The YAML node tree of a catalog's text (with positions), as every reader of catalog text parses it. */
+    static Node compose(String text) {
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false);
+        // SnakeYAML's default stops at 3 MiB; a catalog of 100k services is about 10 MiB.
+        options.setCodePointLimit(MAX_CODE_POINTS);
+        return new Yaml(options).compose(new StringReader(text));
+    }
+
     private Catalog read(String text) {
         Node root;
         try {
-            LoaderOptions options = new LoaderOptions();
-            options.setAllowDuplicateKeys(false);
-            // SnakeYAML's default stops at 3 MiB; a catalog of 100k services is about 10 MiB.
-            options.setCodePointLimit(MAX_CODE_POINTS);
-            root = new Yaml(options).compose(new StringReader(text));
+            root = compose(text);
         } catch (MarkedYAMLException e) {
             var m = e.getProblemMark();
             throw new CatalogException(List.of(file + ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1) + ": "

@@ -142,9 +142,7 @@ public final class CatalogText {
      * Throws if nothing uses {@code old}.
      */
     public static String replaceDevice(String text, String old, String replacement) {
-        org.yaml.snakeyaml.LoaderOptions options = new org.yaml.snakeyaml.LoaderOptions();
-        options.setCodePointLimit(Integer.MAX_VALUE);
-        org.yaml.snakeyaml.nodes.Node root = new org.yaml.snakeyaml.Yaml(options).compose(new java.io.StringReader(text));
+        org.yaml.snakeyaml.nodes.Node root = CatalogLoader.compose(text);
         List<int[]> spans = new ArrayList<>(); // [start, end, 1: becomes replacement / 0: becomes old]
         if (root instanceof org.yaml.snakeyaml.nodes.MappingNode m) {
             for (org.yaml.snakeyaml.nodes.NodeTuple t : m.getValue()) {
