@@ -1,0 +1,294 @@
+"""What every scenario shares: the catalog it applies with `sfc`, the devices it plays, packet builders.
+
+A scenario is a PTF test class deriving from ScenarioTest with CATALOG set to a catalog file (relative to the
+repository). Before each test the catalog is applied through the controller daemon with
+`sfc catalog apply --controller ...`, and the test waits until every device the controller probes is healthy.
+
+The devices are played by the test. Payload traffic is the test's business (it polls what the switch sends a
+device and sends back what the device would). Heartbeats are answered here, in PTF's receive thread, the way
+the device would answer them, so the tests never see them: a loop probe (UDP to the switch's probe address)
+leaves the device on its other side (a one-port device: the same port); a TCP probe (a SYN) gets a SYN-ACK
+from the device; the controller's closing RST is absorbed. A silenced device answers nothing (it "failed").
+"""
+import os
+import struct
+import subprocess
+import threading
+import time
+
+import ptf
+import ptf.testutils as tu
+import yaml
+from ptf.base_tests import BaseTest
+from ptf.dataplane import match_exp_pkt
+from ptf.mask import Mask
+from scapy.layers.inet import IP, TCP, UDP
+from scapy.layers.l2 import Ether
+from scapy.packet import Raw
+
+from sfc_api import Api
+
+PKT_LEN = 100  # every test frame is padded to this length (Ethernet header included)
+
+
+def param(key):
+    value = tu.test_param_get(key)
+    if value is None:
+        raise RuntimeError("test parameter '%s' missing: run the scenarios with ptf-scenarios/run.sh" % key)
+    return value
+
+
+def root_path(*parts):
+    return os.path.join(param("root"), *parts)
+
+
+# ---------------------------------------------------------------------------------------------- packets
+
+def mac(value):
+    """'00:00:00:00:00:f0' from 0xf0 (the examples' MACs are small numbers)."""
+    if isinstance(value, str):
+        return value
+    return ":".join("%02x" % ((value >> s) & 0xFF) for s in range(40, -8, -8))
+
+
+def _pad(pkt):
+    missing = PKT_LEN - len(pkt)
+    return pkt / Raw(b"\x00" * missing) if missing > 0 else pkt
+
+
+def tcp(dst_mac, src_mac, src, dst, sport, dport, dscp=0, ttl=64, flags="S", payload=b""):
+    """An Ethernet/IPv4/TCP frame of PKT_LEN bytes (payload zero-padded)."""
+    pkt = Ether(dst=mac(dst_mac), src=mac(src_mac)) / IP(src=src, dst=dst, tos=dscp << 2, ttl=ttl, id=1) \
+        / TCP(sport=sport, dport=dport, flags=flags, seq=1000, window=8192)
+    if payload:
+        pkt = pkt / Raw(payload)
+    return _pad(pkt)
+
+
+def udp(dst_mac, src_mac, src, dst, sport, dport, dscp=0, ttl=64, payload=b""):
+    pkt = Ether(dst=mac(dst_mac), src=mac(src_mac)) / IP(src=src, dst=dst, tos=dscp << 2, ttl=ttl, id=1) \
+        / UDP(sport=sport, dport=dport)
+    if payload:
+        pkt = pkt / Raw(payload)
+    return _pad(pkt)
+
+
+def rewrite(pkt, dst_mac=None, src_mac=None, dscp=None, src=None, dst=None, sport=None, dport=None):
+    """A copy of pkt with the given fields changed and its checksums recomputed (as the switch must)."""
+    p = pkt.copy()
+    if dst_mac is not None:
+        p[Ether].dst = mac(dst_mac)
+    if src_mac is not None:
+        p[Ether].src = mac(src_mac)
+    if dscp is not None:
+        p[IP].tos = (dscp << 2) | (p[IP].tos & 3)
+    if src is not None:
+        p[IP].src = src
+    if dst is not None:
+        p[IP].dst = dst
+    l4 = p[TCP] if TCP in p else p[UDP]
+    if sport is not None:
+        l4.sport = sport
+    if dport is not None:
+        l4.dport = dport
+    del p[IP].chksum
+    del l4.chksum
+    return Ether(bytes(p))
+
+
+def dscp_of(frame):
+    return Ether(frame)[IP].tos >> 2
+
+
+# ---------------------------------------------------------------------------------------------- catalogs
+
+class Catalog:
+    """What the scenarios need to know of a catalog file: the switch's MACs and probe address, the devices."""
+
+    def __init__(self, path):
+        with open(path) as f:
+            doc = yaml.safe_load(f)
+        sw = doc["switch"]
+        self.switch_mac = sw["mac"]
+        self.probe_ip = sw.get("probe-ip", "198.18.0.1")
+        self.uplinks = {u["name"]: (u["port"], u["router-mac"]) for u in sw["uplinks"]}
+        self.devices = {}  # id -> (outside port, inside port)
+        for name, d in (doc.get("devices") or {}).items():
+            if "outside" in d:
+                self.devices[name] = (d["outside"]["port"], d["inside"]["port"])
+            else:
+                self.devices[name] = (d["port"], d["port"])
+
+
+# ---------------------------------------------------------------------------------------------- devices
+
+class DevicePlayer:
+    """Answers the controller's heartbeats for every device of the current catalog that is not silenced."""
+
+    _installed = None
+
+    @classmethod
+    def on(cls, dataplane):
+        if cls._installed is None or cls._installed.dataplane is not dataplane:
+            cls._installed = DevicePlayer(dataplane)
+        return cls._installed
+
+    def __init__(self, dataplane):
+        self.dataplane = dataplane
+        self.lock = threading.Lock()
+        self.probe_ip = b""
+        self.switch_mac = b""
+        self.partner = {}   # port -> (device, port a loop probe leaves on)
+        self.silent = set()
+        self.answered = 0
+        for port in dataplane.ports.values():
+            self._wrap(port)
+
+    def play(self, catalog):
+        with self.lock:
+            self.probe_ip = bytes(int(x) for x in catalog.probe_ip.split("."))
+            self.switch_mac = bytes.fromhex(catalog.switch_mac.replace(":", ""))
+            self.partner = {}
+            for name, (outside, inside) in catalog.devices.items():
+                self.partner[outside] = (name, inside)
+                self.partner[inside] = (name, outside)
+            self.silent = set()
+
+    def silence(self, device):
+        with self.lock:
+            self.silent.add(device)
+
+    def revive(self, device):
+        with self.lock:
+            self.silent.discard(device)
+
+    def _wrap(self, port):
+        receive = port.recv
+
+        def recv():
+            got = receive()
+            if got is not None and self._absorbed(got[1], got[2]):
+                return None  # PTF's receive loop skips it: the tests never see heartbeats
+            return got
+
+        port.recv = recv
+
+    def _absorbed(self, port_number, frame):
+        if len(frame) < 34 or frame[12:14] != b"\x08\x00":
+            return False
+        with self.lock:
+            if frame[26:30] != self.probe_ip and frame[30:34] != self.probe_ip:
+                return False
+            device, back = self.partner.get(port_number, (None, None))
+            if device is None or device in self.silent:
+                return True
+            self.answered += 1
+        proto = frame[23]
+        if proto == 17:
+            self._send(back, frame)  # through the device and out of its other side, unchanged
+        elif proto == 6:
+            l4 = 14 + (frame[14] & 0x0F) * 4
+            flags = frame[l4 + 13]
+            if flags & 0x02 and not flags & 0x10:  # a SYN: the server accepts
+                syn = Ether(frame)
+                answer = Ether(dst=syn[Ether].src, src=syn[Ether].dst) / IP(src=syn[IP].dst, dst=syn[IP].src) \
+                    / TCP(sport=syn[TCP].dport, dport=syn[TCP].sport, flags="SA", seq=7000, ack=syn[TCP].seq + 1)
+                self._send(port_number, bytes(answer))
+        return True
+
+    def _send(self, port_number, frame):
+        port = self.dataplane.ports.get((0, port_number))
+        if port is not None:
+            port.send(bytes(frame))
+
+
+# ---------------------------------------------------------------------------------------------- the test base
+
+class ScenarioTest(BaseTest):
+    """A scenario: applies CATALOG through the controller before each test and plays its devices."""
+
+    CATALOG = None  # e.g. "examples/figure-7.yaml"
+
+    def setUp(self):
+        BaseTest.setUp(self)
+        self.dataplane = ptf.dataplane_instance
+        self.api = Api(param("controller"), param("token_file"))
+        self.catalog = Catalog(root_path(self.CATALOG))
+        self.player = DevicePlayer.on(self.dataplane)
+        self.player.play(self.catalog)
+        self.apply(self.CATALOG, note="ptf " + type(self).__name__)
+        self.wait_devices(lambda s: s in ("healthy", "unprobed"), "healthy")
+        self.dataplane.flush()
+
+    # -- the sfc command, through the controller daemon
+
+    def sfc(self, *args, check=True):
+        env = dict(os.environ, SFC_CONTROLLER=param("controller"))
+        r = subprocess.run([root_path("sfc")] + list(args) + ["--token-file", param("token_file")],
+                           env=env, capture_output=True, text=True, timeout=120)
+        if check and r.returncode != 0:
+            self.fail("sfc %s exited %d:\n%s%s" % (" ".join(args), r.returncode, r.stdout, r.stderr))
+        return r
+
+    def apply(self, catalog, note):
+        return self.sfc("catalog", "apply", root_path(catalog), "--note", note)
+
+    def wait_devices(self, accept, what, devices=None, timeout=10.0):
+        """Waits until every device (or the given ones) is in a state accept() takes; fails naming the others."""
+        deadline = time.time() + timeout
+        while True:
+            states = self.api.devices()
+            wanted = devices or self.catalog.devices.keys()
+            pending = {d: states.get(d) for d in wanted if not accept(states.get(d))}
+            if not pending:
+                return states
+            if time.time() > deadline:
+                self.fail("devices not %s after %.0fs: %s" % (what, timeout, pending))
+            time.sleep(0.1)
+
+    # -- packets
+
+    def send(self, port, pkt):
+        tu.send_packet(self, port, bytes(pkt))
+
+    def expect(self, pkt, port, timeout=2.0):
+        """The next frame to leave on port must be exactly pkt (a frame or a ptf Mask); returns it."""
+        got = self.receive(port, timeout)
+        if not match_exp_pkt(pkt, bytes(got)):
+            want = pkt.exp_pkt if isinstance(pkt, Mask) else pkt
+            self.fail("port %d: a different frame left\n  expected %s\n  got      %s\n  expected %s\n  got      %s"
+                      % (port, Ether(bytes(want)).summary(), got.summary(), bytes(want).hex(), bytes(got).hex()))
+        return got
+
+    def expect_only(self, pkts_by_port):
+        """Exactly these frames leave, one on each given port, and nothing else leaves anywhere."""
+        got = {port: self.expect(pkt, port) for port, pkt in pkts_by_port.items()}
+        self.expect_nothing()
+        return got
+
+    def hop(self, port, frame, out_port, out_mac, dscp=None, copies=None, **changes):
+        """Sends frame in on port. Exactly one frame must leave on out_port: frame with the next hop's MAC
+        (out_mac), the switch's MAC as source, the tag dscp and the given changes (dst=, sport=, ...); and a copy
+        of frame as it came in (MACs rewritten) on each port of copies {port: mac}; nothing else anywhere.
+        Returns what left on out_port."""
+        self.send(port, frame)
+        expected = {out_port: rewrite(frame, dst_mac=out_mac, src_mac=self.catalog.switch_mac, dscp=dscp, **changes)}
+        for copy_port, copy_mac in (copies or {}).items():
+            expected[copy_port] = rewrite(frame, dst_mac=copy_mac, src_mac=self.catalog.switch_mac)
+        return self.expect_only(expected)[out_port]
+
+    def expect_nothing(self):
+        """Nothing (else) leaves on any port."""
+        tu.verify_no_other_packets(self)
+
+    def receive(self, port, timeout=2.0):
+        """Whatever frame leaves on port next (the test then plays the device with it)."""
+        result = self.dataplane.poll(port_number=port, timeout=timeout)
+        if isinstance(result, self.dataplane.PollFailure):
+            self.fail("nothing left on port %d: %s" % (port, result.format()))
+        return Ether(result.packet)
+
+
+def returned(frame, device_mac, switch_mac="02:00:00:00:fe:01"):
+    """What a device sends back after passing frame through: addressed to the switch, from its own MAC."""
+    return rewrite(frame, dst_mac=switch_mac, src_mac=device_mac)

@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# Runs the PTF scenarios against a P4Runtime target inside a network namespace made for the run:
+#   veth pairs swN <-> ptfN (N = 1..PORTS): the switch owns swN, the tests play every outside party on ptfN;
+#   the target (our software switch through libpcap, or BMv2's simple_switch_grpc) on 127.0.0.1:9559 of the
+#   namespace; the controller daemon (`sfc controller run`) on 127.0.0.1:9600 of the namespace;
+#   PTF with the port map N@ptfN. Every test applies its scenario's catalog with `sfc catalog apply`.
+# Everything is torn down on exit, failure or interrupt. Prints 'ptf: N passed, N failed' last; exits non-zero
+# if any scenario failed or the run could not start.
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+here="$root/ptf-scenarios"
+
+usage() {
+  cat <<'USAGE'
+Usage: ptf-scenarios/run.sh [--target software|bmv2] [--ports N] [--keep-logs DIR] [TEST...]
+
+Runs the packet scenarios of ptf-scenarios/scenarios/ against a switch in a fresh network namespace.
+
+  --target software   sfc's software switch running p4src/v1model/sfc.p4 (default)
+  --target bmv2       BMv2's simple_switch_grpc with the p4c-compiled program (needs p4c and
+                      simple_switch_grpc on PATH)
+  --ports N           veth pairs to create (default 16; every scenario's ports must be below N+1)
+  --keep-logs DIR     copy the switch, controller and PTF logs to DIR
+  TEST                PTF test specs (e.g. figure_07 or figure_07.RequestPath); default: all
+
+Needs root (network namespaces). Python packages (ptf, scapy, ...) go into ptf-scenarios/.venv.
+Example:  sudo ptf-scenarios/run.sh figure_15b
+USAGE
+}
+
+target=software
+ports=16
+keep=""
+tests=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --target) target="${2:?--target needs software or bmv2}"; shift 2 ;;
+    --ports) ports="${2:?--ports needs a number}"; shift 2 ;;
+    --keep-logs) keep="${2:?--keep-logs needs a directory}"; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    -*) echo "run.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
+    *) tests+=("$1"); shift ;;
+  esac
+done
+case "$target" in software|bmv2) ;; *) echo "run.sh: --target must be software or bmv2, not '$target'" >&2; exit 2 ;; esac
+
+say() { echo "ptf-scenarios: $*" >&2; }
+fail_start() { say "$*"; echo "ptf: 0 passed, 1 failed"; exit 1; }
+
+[ "$(id -u)" -eq 0 ] || fail_start "needs root to create a network namespace (run with sudo)"
+command -v ip >/dev/null || fail_start "needs iproute2 (scripts/setup.sh installs it)"
+if [ "$target" = bmv2 ]; then
+  for tool in p4c simple_switch_grpc; do
+    command -v "$tool" >/dev/null || fail_start "--target bmv2 needs $tool on PATH"
+  done
+fi
+
+# ---------------------------------------------------------------- Python venv (ptf, scapy, pyyaml)
+venv="$here/.venv"
+stamp="$venv/.requirements"
+if [ ! -x "$venv/bin/python" ] || ! cmp -s "$here/requirements.txt" "$stamp"; then
+  say "creating the Python venv in $venv"
+  python3 -m venv "$venv" || fail_start "python3 -m venv failed (Debian: apt-get install python3-venv)"
+  "$venv/bin/pip" install -q --disable-pip-version-check -r "$here/requirements.txt" \
+    || fail_start "pip could not install $here/requirements.txt"
+  cp "$here/requirements.txt" "$stamp"
+fi
+
+# ---------------------------------------------------------------- namespace, processes, teardown
+ns="sfc-ptf-$$"
+work="$(mktemp -d /tmp/sfc-ptf.XXXXXX)"
+pids=()
+cleanup() {
+  trap - EXIT INT TERM
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null; done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null
+  done
+  ip netns pids "$ns" 2>/dev/null | xargs -r kill -KILL 2>/dev/null
+  ip netns del "$ns" 2>/dev/null   # takes its veth pairs with it
+  if [ -n "$keep" ]; then mkdir -p "$keep" && cp -r "$work"/*.log "$work"/xunit "$keep"/ 2>/dev/null; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'say "interrupted"; exit 130' INT TERM
+in_ns() { ip netns exec "$ns" "$@"; }
+
+ip netns add "$ns" || fail_start "cannot create network namespace $ns"
+in_ns ip link set lo up
+# No IPv6 in the namespace: the kernel's router/neighbour solicitations would be stray packets on the ports.
+in_ns sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+iface_args=()
+ptf_ifaces=()
+for p in $(seq 1 "$ports"); do
+  in_ns ip link add "sw$p" type veth peer name "ptf$p" || fail_start "cannot create veth pair sw$p/ptf$p"
+  in_ns ip link set "sw$p" up
+  in_ns ip link set "ptf$p" up
+  iface_args+=(-i "$p@sw$p")
+  ptf_ifaces+=(-i "$p@ptf$p")
+done
+say "namespace $ns with $ports veth pairs; logs in $work"
+
+# Build once, outside the timed waits below.
+"$root/sfc" switch check -p "$root/p4src/v1model/sfc.p4" >/dev/null || fail_start "the sfc build failed"
+
+wait_for() {  # wait_for WHAT SECONDS COMMAND...
+  local what="$1" secs="$2"; shift 2
+  for _ in $(seq $((secs * 5))); do "$@" >/dev/null 2>&1 && return 0; sleep 0.2; done
+  fail_start "$what did not come up within ${secs}s (see the logs: --keep-logs DIR)"
+}
+
+controller_args=()
+if [ "$target" = software ]; then
+  in_ns "$root/sfc" switch run -p "$root/p4src/v1model/sfc.p4" "${iface_args[@]}" \
+    --grpc-address 127.0.0.1:9559 >"$work/switch.log" 2>&1 &
+  pids+=($!)
+  controller_args=(--program "$root/p4src/v1model/sfc.p4")
+else
+  say "compiling p4src/v1model/sfc.p4 with p4c"
+  p4c --target bmv2 --arch v1model -o "$work/bmv2" --p4runtime-files "$work/bmv2/sfc.p4info.txtpb" \
+    "$root/p4src/v1model/sfc.p4" >"$work/p4c.log" 2>&1 || { cat "$work/p4c.log" >&2; fail_start "p4c failed"; }
+  in_ns simple_switch_grpc --device-id 1 "${iface_args[@]}" --no-p4 \
+    -- --grpc-server-addr 127.0.0.1:9559 --cpu-port 255 >"$work/switch.log" 2>&1 &
+  pids+=($!)
+  controller_args=(--p4info "$work/bmv2/sfc.p4info.txtpb" --device-config "$work/bmv2/sfc.json")
+fi
+wait_for "the $target switch" 60 in_ns bash -c 'exec 3<>/dev/tcp/127.0.0.1/9559'
+
+in_ns "$root/sfc" controller run --target 127.0.0.1:9559 --listen 127.0.0.1:9600 --db "$work/sfc.db" \
+  --token-file "$work/token" --user ptf "${controller_args[@]}" >"$work/controller.log" 2>&1 &
+pids+=($!)
+wait_for "the controller" 60 in_ns "$venv/bin/python" "$here/lib/sfc_api.py" "$work/token" connected
+
+# ---------------------------------------------------------------- PTF
+say "running PTF against the $target switch"
+params="root='$root';controller='http://127.0.0.1:9600';token_file='$work/token';work='$work';target='$target'"
+in_ns "$venv/bin/ptf" --test-dir "$here/scenarios" --pypath "$here/lib" "${ptf_ifaces[@]}" \
+  --test-params "$params" --xunit --xunit-dir "$work/xunit" --log-file "$work/ptf.log" \
+  --default-negative-timeout 0.3 "${tests[@]}"
+status=$?
+
+counts="$("$venv/bin/python" - "$work/xunit" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+t = f = s = 0
+for path in glob.glob(sys.argv[1] + '/*.xml'):
+    for r in ET.parse(path).getroot().iter('testsuite'):
+        t += int(r.get('tests', 0)); s += int(r.get('skipped', 0))
+        f += int(r.get('failures', 0)) + int(r.get('errors', 0))
+print(t - f - s, f, s)
+PY
+)"
+read -r passed failed skipped <<<"${counts:-0 1 0}"
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi   # PTF itself failed (import error, ...)
+[ "$skipped" -gt 0 ] && say "$skipped skipped"
+echo "ptf: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
