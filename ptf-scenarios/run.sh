@@ -70,13 +70,18 @@ fi
 ns="sfc-ptf-$$"
 work="$(mktemp -d /tmp/sfc-ptf.XXXXXX)"
 pids=()
-cleanup() {
-  trap - EXIT INT TERM
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null; done
+stop_processes() {  # the controller first: with the tests gone, nobody answers its heartbeats
+  local pid
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill -TERM "${pids[i]}" 2>/dev/null; done
   for pid in "${pids[@]}"; do
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$pid" 2>/dev/null
   done
+  pids=()
+}
+cleanup() {
+  trap - EXIT INT TERM
+  stop_processes
   ip netns pids "$ns" 2>/dev/null | xargs -r kill -KILL 2>/dev/null
   ip netns del "$ns" 2>/dev/null   # takes its veth pairs with it
   if [ -n "$keep" ]; then mkdir -p "$keep" && cp -r "$work"/*.log "$work"/xunit "$keep"/ 2>/dev/null; fi
@@ -127,7 +132,11 @@ else
 fi
 wait_for "the $target switch" 60 in_ns bash -c 'exec 3<>/dev/tcp/127.0.0.1/9559'
 
-in_ns "$root/sfc" controller run --target 127.0.0.1:9559 --listen 127.0.0.1:9600 --db "$work/sfc.db" \
+# Millisecond timestamps in the controller's log (heartbeat timing is what one reads it for).
+printf '%s\n' 'handlers=java.util.logging.ConsoleHandler' \
+  'java.util.logging.SimpleFormatter.format=%1$tT.%1$tL %4$s %5$s%6$s%n' >"$work/logging.properties"
+JAVA_TOOL_OPTIONS="-Djava.util.logging.config.file=$work/logging.properties" \
+  in_ns "$root/sfc" controller run --target 127.0.0.1:9559 --listen 127.0.0.1:9600 --db "$work/sfc.db" \
   --token-file "$work/token" --user ptf "${controller_args[@]}" >"$work/controller.log" 2>&1 &
 pids+=($!)
 wait_for "the controller" 60 in_ns "$venv/bin/python" "$here/lib/sfc_api.py" "$work/token" connected
@@ -137,8 +146,9 @@ say "running PTF against the $target switch"
 params="root='$root';controller='http://127.0.0.1:9600';token_file='$work/token';work='$work';target='$target'"
 in_ns "$venv/bin/ptf" --test-dir "$here/scenarios" --pypath "$here/lib" "${ptf_ifaces[@]}" \
   --test-params "$params" --xunit --xunit-dir "$work/xunit" --log-file "$work/ptf.log" \
-  --default-negative-timeout 0.3 "${tests[@]}"
+  --default-negative-timeout 0.3 --qlen 1000 "${tests[@]}"
 status=$?
+stop_processes
 
 counts="$("$venv/bin/python" - "$work/xunit" <<'PY'
 import glob, sys, xml.etree.ElementTree as ET

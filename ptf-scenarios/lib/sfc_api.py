@@ -24,8 +24,9 @@ class Api:
         return self.get("/v1/status")
 
     def devices(self):
-        """Every device the controller monitors: {id: state} (HEALTHY, FAILED, RECOVERED, DRAINED, UNPROBED)."""
-        return {d["device"]: d["state"] for d in self.get("/v1/devices")}
+        """Every device the controller monitors: {id: state} with state healthy, failed, recovered, drained or
+        unprobed, prefixed 'pending:' while the action of the change is still being written to the switch."""
+        return {d["device"]: ("pending:" if d.get("pending") else "") + d["state"] for d in self.get("/v1/devices")}
 
 
 def main(argv):

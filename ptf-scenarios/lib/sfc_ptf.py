@@ -123,7 +123,13 @@ class Catalog:
 # ---------------------------------------------------------------------------------------------- devices
 
 class DevicePlayer:
-    """Answers the controller's heartbeats for every device of the current catalog that is not silenced."""
+    """Answers the controller's heartbeats for the devices the tests play, unless a device is silenced.
+
+    Loop probes name their device and path in the payload ("sfc heartbeat fw-1 outside->inside 7"), so they are
+    passed through by the device they name, with its ports from the latest catalog that had it; handshakes are
+    answered on the port they came in on. So probes of the catalog the controller still runs while the next
+    one is being applied are answered the way its devices would (no false failures between scenarios).
+    """
 
     _installed = None
 
@@ -136,22 +142,23 @@ class DevicePlayer:
     def __init__(self, dataplane):
         self.dataplane = dataplane
         self.lock = threading.Lock()
-        self.probe_ip = b""
-        self.switch_mac = b""
-        self.partner = {}   # port -> (device, port a loop probe leaves on)
+        self.probe_ips = set()
+        self.known = {}     # device -> (outside port, inside port), from every catalog played so far
+        self.by_port = {}   # port -> device, in the current catalog
+        self.last_on_port = {}  # port -> device, in the latest catalog that used the port
         self.silent = set()
-        self.answered = 0
         for port in dataplane.ports.values():
             self._wrap(port)
 
     def play(self, catalog):
         with self.lock:
-            self.probe_ip = bytes(int(x) for x in catalog.probe_ip.split("."))
-            self.switch_mac = bytes.fromhex(catalog.switch_mac.replace(":", ""))
-            self.partner = {}
+            self.probe_ips.add(bytes(int(x) for x in catalog.probe_ip.split(".")))
+            self.known.update(catalog.devices)
+            self.by_port = {}
             for name, (outside, inside) in catalog.devices.items():
-                self.partner[outside] = (name, inside)
-                self.partner[inside] = (name, outside)
+                self.by_port[outside] = name
+                self.by_port[inside] = name
+            self.last_on_port.update(self.by_port)
             self.silent = set()
 
     def silence(self, device):
@@ -177,23 +184,29 @@ class DevicePlayer:
         if len(frame) < 34 or frame[12:14] != b"\x08\x00":
             return False
         with self.lock:
-            if frame[26:30] != self.probe_ip and frame[30:34] != self.probe_ip:
+            if frame[26:30] not in self.probe_ips and frame[30:34] not in self.probe_ips:
                 return False
-            device, back = self.partner.get(port_number, (None, None))
+            proto = frame[23]
+            l4 = 14 + (frame[14] & 0x0F) * 4
+            if proto == 17:
+                words = frame[l4 + 8:].split(b"\x00")[0].decode(errors="replace").split()
+                device = words[2] if len(words) >= 4 and words[:2] == ["sfc", "heartbeat"] else None
+                path = words[3] if device else ""
+                outside, inside = self.known.get(device, (port_number, port_number))
+                back = inside if path == "outside->inside" else outside if path == "inside->outside" else port_number
+            else:  # a handshake: answered on the port it came in on, by whoever has that port now (or last had it)
+                device, back = self.by_port.get(port_number) or self.last_on_port.get(port_number), port_number
             if device is None or device in self.silent:
                 return True
-            self.answered += 1
-        proto = frame[23]
         if proto == 17:
-            self._send(back, frame)  # through the device and out of its other side, unchanged
+            self._send(back, frame)  # through the device and out of the side the probe is for, unchanged
         elif proto == 6:
-            l4 = 14 + (frame[14] & 0x0F) * 4
             flags = frame[l4 + 13]
-            if flags & 0x02 and not flags & 0x10:  # a SYN: the server accepts
+            if flags & 0x02 and not flags & 0x10:  # a SYN: the server accepts (the controller's RST is absorbed)
                 syn = Ether(frame)
                 answer = Ether(dst=syn[Ether].src, src=syn[Ether].dst) / IP(src=syn[IP].dst, dst=syn[IP].src) \
                     / TCP(sport=syn[TCP].dport, dport=syn[TCP].sport, flags="SA", seq=7000, ack=syn[TCP].seq + 1)
-                self._send(port_number, bytes(answer))
+                self._send(back, bytes(answer))
         return True
 
     def _send(self, port_number, frame):
@@ -222,10 +235,16 @@ class ScenarioTest(BaseTest):
 
     # -- the sfc command, through the controller daemon
 
-    def sfc(self, *args, check=True):
-        env = dict(os.environ, SFC_CONTROLLER=param("controller"))
-        r = subprocess.run([root_path("sfc")] + list(args) + ["--token-file", param("token_file")],
-                           env=env, capture_output=True, text=True, timeout=120)
+    def sfc(self, *args, check=True, direct=False):
+        """Runs the sfc command through the controller daemon (or, direct=True, as a controller of its own)."""
+        env = dict(os.environ)
+        env.pop("SFC_CONTROLLER", None)
+        extra = []
+        if not direct:
+            env["SFC_CONTROLLER"] = param("controller")
+            extra = ["--token-file", param("token_file")]
+        r = subprocess.run([root_path("sfc")] + list(args) + extra, env=env, capture_output=True, text=True,
+                           timeout=120)
         if check and r.returncode != 0:
             self.fail("sfc %s exited %d:\n%s%s" % (" ".join(args), r.returncode, r.stdout, r.stderr))
         return r

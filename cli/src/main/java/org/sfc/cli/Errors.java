@@ -18,7 +18,7 @@ final class Errors {
             ce.problems().forEach(p -> err.println("  " + p));
             return SfcCommand.INVALID;
         }
-        if (e instanceof Provisioner.ApplyFailed) {
+        if (e instanceof Provisioner.ApplyFailed || e instanceof Provisioner.NotPrimary) {
             err.println("sfc: " + e.getMessage());
             return SfcCommand.REFUSED;
         }

@@ -27,7 +27,8 @@ import com.sun.net.httpserver.HttpServer;
  * GET  /v1/history                   every catalog version
  * POST /v1/catalog?file=F&amp;note=N     body: catalog YAML; 200 {version, writes}, 422 {problems}, 409 refused
  * POST /v1/rollback?version=N        200 {version, writes}
- * GET  /v1/devices                   every device: health state, probe, action taken, last answer
+ * GET  /v1/devices                   every device: health state, probe, action taken (pending: still being
+ *                                     written), last answer
  * GET  /v1/events?limit=N            the last N device events (health and maintenance), oldest first
  * POST /v1/devices/drain?device=D&amp;to=S      maintenance: D's traffic to spare S until restored
  * POST /v1/devices/restore?device=D          failback (or the end of a drain)
@@ -185,7 +186,7 @@ public final class ControllerDaemon implements AutoCloseable {
                             .append(", \"probe\": ").append(json(st.probe())).append(", \"action\": ")
                             .append(json(st.action())).append(", \"last_answer_ms\": ").append(st.lastAnswerMs())
                             .append(", \"probes\": ").append(st.probes()).append(", \"answers\": ").append(st.answers())
-                            .append('}');
+                            .append(", \"pending\": ").append(st.pending()).append('}');
                 }
                 send(x, 200, b.append(']').toString());
             } else if (method.equals("GET") && path.equals("/v1/events")) {

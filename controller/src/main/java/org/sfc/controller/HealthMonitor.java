@@ -41,9 +41,13 @@ public final class HealthMonitor implements AutoCloseable {
     /** A device's health. RECOVERED: answers again, waits for an operator to fail back (failback: manual). */
     public enum State { HEALTHY, FAILED, RECOVERED, DRAINED, UNPROBED }
 
-    /** One device as the monitor sees it. {@code lastAnswerMs}: ms since its last answer, -1 if none yet. */
+    /**
+     * One device as the monitor sees it. {@code lastAnswerMs}: ms since its last answer, -1 if none yet;
+     * {@code pending}: the action of its latest state change is still being written to the switch (the state is
+     * what it is going to, the traffic may still flow as before).
+     */
     public record Status(String device, State state, String probe, String action, long lastAnswerMs, long probes,
-                         long answers) {}
+                         long answers, boolean pending) {}
 
     /** A change of a device's state and what was done about it (writes to the switch). */
     public record Event(Instant at, String device, State from, State to, String detail, int writes) {}
@@ -135,7 +139,8 @@ public final class HealthMonitor implements AutoCloseable {
         for (Tracked t : new java.util.TreeMap<>(devices).values()) {
             long last = t.lastAnswer.values().stream().mapToLong(Long::longValue).max().orElse(0);
             out.add(new Status(t.device.id(), t.state, t.probe.kind().name().toLowerCase(),
-                    states.describe(t.device.id()), last == 0 ? -1 : (now - last) / 1_000_000, t.probes, t.answers));
+                    states.describe(t.device.id()), last == 0 ? -1 : (now - last) / 1_000_000, t.probes, t.answers,
+                    t.busy));
         }
         return out;
     }

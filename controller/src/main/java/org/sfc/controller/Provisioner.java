@@ -24,6 +24,13 @@ public final class Provisioner {
     /** What an apply, rollback or reconcile did. */
     public record Report(int version, int writes, List<String> batches, long millis) {}
 
+    /** The switch has a primary controller with a higher election id: this one may only read. */
+    public static final class NotPrimary extends IllegalStateException {
+        NotPrimary(String message) {
+            super(message);
+        }
+    }
+
     /** An apply the switch refused; the switch is back where it was. */
     public static final class ApplyFailed extends RuntimeException {
         public ApplyFailed(String message, Throwable cause) {
@@ -59,7 +66,7 @@ public final class Provisioner {
     public static Provisioner start(P4RuntimeClient client, PipelineConfig pipeline, Store store, String switchName,
                                     String who) {
         if (!client.primary()) {
-            throw new IllegalStateException("this controller is a backup for switch " + switchName
+            throw new NotPrimary("this controller is a backup for switch " + switchName
                     + " (another one holds a higher election id): it may read but not write");
         }
         if (!pipeline.p4info().equals(client.pipeline())) {

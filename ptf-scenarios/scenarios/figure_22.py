@@ -1,0 +1,92 @@
+"""Seed Figure 22 (¶886-900): flash and gradual cut-over to a new firewall, and rollback.
+
+Catalogs: ptf-scenarios/catalogs/figure-22-{before,flash,gradual}.yaml. Port 1 uplink; fw-2061 (2/3) is the
+firewall in service; fw-2064 (4/5) is the new one, F7; 8 app-1. Before: W1 = 203.0.113.1:443 -> fw-2061 -> app-1.
+Flash: W1 -> fw-2064 at once (every client, in flight or new). Gradual: W1 unchanged, W10 = 203.0.113.110 ->
+fw-2064. Rolling back returns exactly to the version before.
+"""
+import threading
+import time
+
+from scapy.packet import Raw
+
+from sfc_ptf import ScenarioTest, tcp, rewrite, returned
+
+SWITCH, ROUTER = "02:00:00:00:fe:01", 0xa1
+UPLINK, APP, APP_MAC = 1, 8, 0x0801
+F = (2, 3, 0x0201, 0x0301)
+F7 = (4, 5, 0x0401, 0x0501)
+CLIENT = "198.51.100.7"
+W1, W10 = "203.0.113.1", "203.0.113.110"
+BEFORE, FLASH, GRADUAL = ("ptf-scenarios/catalogs/figure-22-%s.yaml" % v for v in ("before", "flash", "gradual"))
+
+
+class Figure22(ScenarioTest):
+    CATALOG = BEFORE
+
+    def through(self, service_ip, fw, sport=40000):
+        out_port, in_port, out_mac, in_mac = fw
+        to_fw = self.hop(UPLINK, tcp(SWITCH, ROUTER, CLIENT, service_ip, sport, 443), out_port, out_mac, 1)
+        self.hop(in_port, returned(to_fw, in_mac), APP, APP_MAC, 0)
+        to_fw = self.hop(APP, tcp(SWITCH, APP_MAC, service_ip, CLIENT, 443, sport, flags="SA"), in_port, in_mac, 3)
+        self.hop(out_port, returned(to_fw, out_mac), UPLINK, ROUTER, 0)
+
+
+class FlashCutOverMovesEveryPacketAtOnceAndRollsBack(Figure22):
+    """Requests sent every 10 ms while the flash catalog is applied: each one leaves exactly once, on the old
+    firewall until some moment and on F7 from then on (never lost, never back and forth)."""
+
+    def runTest(self):
+        self.through(W1, F)
+        version = self.api.status()["version"]
+        frames, stop = [], threading.Event()
+
+        def stream():
+            while not stop.is_set():
+                frame = tcp(SWITCH, ROUTER, CLIENT, W1, 41000, 443, payload=b"seq %06d" % len(frames))
+                frames.append(frame)
+                self.send(UPLINK, frame)
+                time.sleep(0.01)
+
+        sender = threading.Thread(target=stream)
+        sender.start()
+        try:
+            self.apply(FLASH, note="ptf flash cut-over")
+            time.sleep(0.2)
+        finally:
+            stop.set()
+            sender.join()
+
+        left = {}  # sequence number -> port it left on
+        for port, mac in ((F[0], F[2]), (F7[0], F7[2])):
+            while True:
+                got = self.dataplane.poll(port_number=port, timeout=0.5)
+                if isinstance(got, self.dataplane.PollFailure):
+                    break
+                seq = int(bytes(got.packet)[54:64].split()[1])
+                self.assertNotIn(seq, left, "request %d left twice" % seq)
+                self.assertEqual(bytes(rewrite(frames[seq], dst_mac=mac, src_mac=SWITCH, dscp=1)), bytes(got.packet))
+                left[seq] = port
+        self.expect_nothing()
+        self.assertEqual(sorted(left), list(range(len(frames))), "every request left exactly once")
+        order = [left[s] for s in range(len(frames))]
+        switched = order.index(F7[0])
+        self.assertEqual(order, [F[0]] * switched + [F7[0]] * (len(order) - switched),
+                         "after the first request through F7, none may go back to the old firewall")
+        self.assertGreater(switched, 0, "the stream started before the cut-over")
+
+        self.through(W1, F7)
+        self.sfc("catalog", "rollback", str(version))
+        self.through(W1, F)
+
+
+class GradualCutOverAddsW10AndRollbackRemovesIt(Figure22):
+    def runTest(self):
+        version = self.api.status()["version"]
+        self.apply(GRADUAL, note="ptf gradual cut-over")
+        self.through(W1, F)     # clients still resolving W1 keep the proven chain
+        self.through(W10, F7)   # those resolving W10 use the new firewall
+        self.sfc("catalog", "rollback", str(version))
+        self.through(W1, F)
+        self.send(UPLINK, tcp(SWITCH, ROUTER, CLIENT, W10, 40000, 443))
+        self.expect_nothing()
