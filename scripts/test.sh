@@ -1,18 +1,38 @@
 #!/usr/bin/env bash
-# Runs every test of the project: unit and integration tests of all Maven modules, then prints one
-# summary line 'N passed, N failed, N skipped' counted from the Surefire reports.
+# Runs every test of the project: unit and integration tests of all Maven modules (summary line
+# 'java: N passed, N failed, N skipped', counted from the Surefire reports, with the reasons for skips), then
+# the PTF packet scenarios against the software switch in a network namespace (ptf-scenarios/run.sh), whose
+# summary 'ptf: N passed, N failed' is the last line. Exits non-zero if anything failed.
+#   scripts/test.sh [MAVEN ARGS...]      e.g. scripts/test.sh -pl table-compiler   (PTF only when no args)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 # Reports of an earlier run (of a test since removed, say) must not be counted again.
 rm -rf ./*/target/surefire-reports
-mvn -B -e verify "$@" 2>&1 | grep -vE '^\[INFO\] (Download|Copying|skip|Building jar|No sources|Using|Changes|Compiling|Recompiling|Nothing)' 
-status=${PIPESTATUS[0]}
+mvn -B -e verify "$@" 2>&1 | grep -vE '^\[INFO\] (Download|Copying|skip|Building jar|No sources|Using|Changes|Compiling|Recompiling|Nothing)'
+java_status=${PIPESTATUS[0]}
 python3 - <<'PY'
-import glob, xml.etree.ElementTree as ET
+import collections, glob, xml.etree.ElementTree as ET
 t = f = e = s = 0
+reasons = collections.Counter()
 for path in glob.glob('*/target/surefire-reports/TEST-*.xml'):
     r = ET.parse(path).getroot()
     t += int(r.get('tests', 0)); f += int(r.get('failures', 0)); e += int(r.get('errors', 0)); s += int(r.get('skipped', 0))
+    for skipped in r.iter('skipped'):
+        text = (skipped.get('message') or skipped.text or '').strip().splitlines()
+        reasons[text[0].replace('org.opentest4j.TestAbortedException: ', '') if text else 'no reason given'] += 1
+for reason, n in sorted(reasons.items()):
+    print(f"java: skipped {n}: {reason}")
 print(f"java: {t - f - e - s} passed, {f + e} failed, {s} skipped")
 PY
-exit "$status"
+
+ptf_status=0
+if [ $# -eq 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    ptf-scenarios/run.sh
+    ptf_status=$?
+  else
+    echo "ptf-scenarios: not run: they need root to create a network namespace (sudo scripts/test.sh)"
+    echo "ptf: 0 passed, 0 failed"
+  fi
+fi
+[ "$java_status" -eq 0 ] && [ "$ptf_status" -eq 0 ]

@@ -108,6 +108,10 @@ class ControllerDaemonTest {
         assertTrue(bad.body().contains("bad.yaml:") && bad.body().contains("must be 0..510, not 600"), bad.body());
         HttpResponse<String> status = call("GET", "/v1/status", null, TOKEN);
         assertTrue(status.body().contains("\"connected\": true, \"version\": 1"), status.body());
+        // An IDS only receives copies: nothing comes back from it to probe; no action is in flight for it.
+        HttpResponse<String> devices = call("GET", "/v1/devices", null, TOKEN);
+        assertTrue(devices.body().matches("(?s).*\\{\"device\": \"ids-1\", \"state\": \"unprobed\", \"probe\": \"none\","
+                + "[^}]*\"pending\": false}.*"), devices.body());
         HttpResponse<String> history = call("GET", "/v1/history", null, TOKEN);
         assertTrue(history.body().contains("\"author\": \"alice\"") && history.body().contains("\"note\": \"first\""),
                 history.body());

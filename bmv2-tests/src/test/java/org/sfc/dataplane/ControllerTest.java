@@ -23,9 +23,7 @@ import org.sfc.controller.P4RuntimeClient;
 import org.sfc.controller.PipelineConfig;
 import org.sfc.controller.Provisioner;
 import org.sfc.controller.Store;
-import org.sfc.sw.SoftwareSwitch;
-import org.sfc.sw.frontend.Preprocessor;
-import org.sfc.sw.server.SwitchServer;
+import org.sfc.dataplane.target.Target;
 import org.sfc.sw.testing.Packets;
 
 import com.google.protobuf.ByteString;
@@ -34,53 +32,53 @@ import p4.v1.P4RuntimeOuterClass.Entity;
 import p4.v1.P4RuntimeOuterClass.WriteRequest;
 
 /**
- * The controller against the software switch over real gRPC on loopback: apply, minimal diffs, rollback,
- * failure policies (spare, bypass, drop) and failback,
- * a refused update undone, reconcile after a switch restart, a controller killed mid-apply, a backup refused,
- * a bad catalog writing nothing.
+ * The controller against a P4Runtime target over real gRPC: apply, minimal diffs, rollback, failure policies
+ * (spare, bypass, drop) and failback, a refused update undone, reconcile after a switch restart, a controller
+ * killed mid-apply, a backup refused, a bad catalog writing nothing. Runs on every target: {@link
+ * ControllerOnSoftwareSwitchTest} always, {@link ControllerOnBmv2Test} where BMv2 and p4c are installed.
  */
-class ControllerTest {
+abstract class ControllerTest {
     static final String SW = "sw1";
 
     @TempDir
     Path dir;
-    SoftwareSwitch sw;
-    SwitchServer server;
+    Target target;
     Store store;
     PipelineConfig pipeline;
     List<P4RuntimeClient> clients = new ArrayList<>();
     String v1;
 
+    /** Starts the target this suite runs against. */
+    abstract Target startTarget() throws Exception;
+
     @BeforeEach
     void start() throws Exception {
-        String program = Preprocessor.run(Sfc.PROGRAM, List.of()).text();
-        SoftwareSwitch probe = new SoftwareSwitch(1, 255);
-        probe.setPipeline(SoftwareSwitch.ConfigAction.VERIFY_AND_COMMIT, null, ByteString.copyFromUtf8(program), 1);
-        pipeline = new PipelineConfig(probe.pipeline().p4info, ByteString.copyFromUtf8(program));
-        restartSwitch(0);
+        target = startTarget();
+        pipeline = target.pipeline();
         store = Store.open(dir.resolve("sfc.db"));
         v1 = Files.readString(Path.of("../examples/figure-7.yaml"));
-    }
-
-    void restartSwitch(int port) throws Exception {
-        if (server != null) {
-            server.close();
-        }
-        sw = new SoftwareSwitch(1, 255);
-        server = SwitchServer.start(sw, "127.0.0.1", port);
     }
 
     @AfterEach
     void stop() {
         clients.forEach(P4RuntimeClient::close);
-        server.close();
-        store.close();
+        if (target != null) {
+            target.close();
+        }
+        if (store != null) {
+            store.close();
+        }
     }
 
     P4RuntimeClient connect(long election) {
-        P4RuntimeClient c = P4RuntimeClient.connect("127.0.0.1", server.port(), 1, election, 5000);
+        P4RuntimeClient c = P4RuntimeClient.connect(target.host(), target.grpcPort(), 1, election, 5000);
         clients.add(c);
         return c;
+    }
+
+    /** Writes behind the controller's back, through the primary connection it uses (clients.get(0)). */
+    void writeBehindTheControllersBack(List<p4.v1.P4RuntimeOuterClass.Update> updates) {
+        clients.get(0).write(updates, WriteRequest.Atomicity.CONTINUE_ON_ERROR); // every target implements this one
     }
 
     Provisioner controller() {
@@ -161,9 +159,8 @@ class ControllerTest {
         Entity clash = Diff.between(first, next.state()).stream().flatMap(b -> b.updates().stream())
                 .map(u -> u.getEntity()).filter(e -> e.hasTableEntry() && next.state().describe(e).startsWith("classify_dst"))
                 .findFirst().orElseThrow();
-        assertTrue(sw.write(List.of(p4.v1.P4RuntimeOuterClass.Update.newBuilder()
-                .setType(p4.v1.P4RuntimeOuterClass.Update.Type.INSERT).setEntity(clash).build()),
-                WriteRequest.Atomicity.CONTINUE_ON_ERROR).get(0).ok());
+        writeBehindTheControllersBack(List.of(p4.v1.P4RuntimeOuterClass.Update.newBuilder()
+                .setType(p4.v1.P4RuntimeOuterClass.Update.Type.INSERT).setEntity(clash).build()));
         Provisioner.ApplyFailed e = assertThrows(Provisioner.ApplyFailed.class, () -> p.apply("v2.yaml", v2, "alice", null));
         assertTrue(e.getMessage().contains("status: classify_dst"), e.getMessage());
         assertTrue(e.getMessage().contains("ALREADY_EXISTS"), e.getMessage());
@@ -176,11 +173,10 @@ class ControllerTest {
         Provisioner p = controller();
         p.apply("v1.yaml", v1, "alice", null);
         DesiredState desired = p.desired();
-        int port = server.port();
         clients.forEach(P4RuntimeClient::close);
         clients.clear();
-        restartSwitch(port);
-        assertEquals(null, sw.pipeline(), "a fresh switch has nothing");
+        target.restart();
+        assertEquals(null, connect(1).pipeline(), "a fresh switch has nothing");
         Provisioner again = controller();
         assertSwitchHolds(again, desired);
         assertEquals(1, again.version());
@@ -199,8 +195,7 @@ class ControllerTest {
         store.setApplied(SW, version, false);
         List<Diff.Batch> batches = Diff.between(p.desired(), next.state());
         assertTrue(batches.size() > 1);
-        assertTrue(sw.write(batches.get(0).updates(), WriteRequest.Atomicity.ROLLBACK_ON_ERROR).stream()
-                .allMatch(SoftwareSwitch.UpdateResult::ok));
+        writeBehindTheControllersBack(batches.get(0).updates());
         clients.forEach(P4RuntimeClient::close);
         clients.clear();
 
@@ -224,8 +219,7 @@ class ControllerTest {
     void packetOutLeavesByTheAskedPortAndPuntedPacketsComeBackWithTheirPort() throws Exception {
         Provisioner p = controller();
         P4RuntimeClient client = clients.get(0);
-        java.util.concurrent.BlockingQueue<byte[]> port6 = new java.util.concurrent.LinkedBlockingQueue<>();
-        sw.attachPort(6, port6::add);
+        java.util.concurrent.BlockingQueue<byte[]> port6 = target.capture(6);
         byte[] probe = org.sfc.sw.testing.Packets.tcp(0x0601, Sfc.SWITCH_MAC, "192.0.2.250", "10.0.0.6", 9, 8080, 64, 0,
                 "hb".getBytes());
         client.packetOut(ByteString.copyFrom(probe), List.of(p4.v1.P4RuntimeOuterClass.PacketMetadata.newBuilder()
@@ -243,7 +237,7 @@ class ControllerTest {
                 .setEntity(Entity.newBuilder().setTableEntry(entry)).build()), WriteRequest.Atomicity.CONTINUE_ON_ERROR);
         byte[] back = org.sfc.sw.testing.Packets.tcp(Sfc.SWITCH_MAC, 0x0601, "10.0.0.6", "192.0.2.250", 8080, 9, 64, 0,
                 "hb".getBytes());
-        sw.receive(6, back);
+        target.send(6, back);
         var in = client.packetIns().poll(5, java.util.concurrent.TimeUnit.SECONDS);
         assertTrue(in != null, "a packet-in arrived");
         assertEquals(ByteString.copyFrom(back), in.getPayload());
@@ -265,9 +259,9 @@ class ControllerTest {
         for (String[] c : new String[][] {{"203.0.113.20", "5"}, {"203.0.113.10", "4"}}) {
             byte[] req = org.sfc.sw.testing.Packets.tcp(Sfc.SWITCH_MAC, 0xa1, "198.51.100.7", c[0], 40000, 80, 64, 0,
                     new byte[0]);
-            var atFw = sw.receive(1, req);
+            var atFw = target.send(1, req);
             assertEquals(List.of(2), Sfc.ports(atFw), c[0]);
-            assertEquals(List.of(Integer.parseInt(c[1])), Sfc.ports(sw.receive(3, atFw.get(0).data())), c[0]);
+            assertEquals(List.of(Integer.parseInt(c[1])), Sfc.ports(target.send(3, atFw.get(0).data())), c[0]);
         }
     }
 
@@ -298,7 +292,7 @@ class ControllerTest {
     /** Sends a request to {@code ip} and plays each device (handing packets back) until it leaves; the ports. */
     List<Integer> walk(String ip) {
         List<Integer> path = new java.util.ArrayList<>();
-        var out = sw.receive(1, Packets.tcp(Sfc.SWITCH_MAC, 0xa1, "198.51.100.7", ip, 40000, 443, 64, 0, new byte[0]));
+        var out = target.send(1, Packets.tcp(Sfc.SWITCH_MAC, 0xa1, "198.51.100.7", ip, 40000, 443, 64, 0, new byte[0]));
         while (out.size() == 1 && path.size() < 10) {
             int port = out.get(0).port();
             path.add(port);
@@ -306,7 +300,7 @@ class ControllerTest {
                 break;
             }
             int back = port == 2 ? 3 : port == 4 ? 5 : port; // two-port firewalls pass across, others hand back
-            out = sw.receive(back, out.get(0).data());
+            out = target.send(back, out.get(0).data());
         }
         return path;
     }
@@ -367,21 +361,21 @@ class ControllerTest {
         Provisioner p = controller();
         String fig20 = Files.readString(Path.of("../examples/figure-20.yaml"));
         p.apply("figure-20.yaml", fig20, "alice", null);
-        var atFw = sw.receive(1, Packets.tcp(Sfc.SWITCH_MAC, 0xa1, "198.51.100.7", "203.0.113.2", 40000, 443, 64, 0,
+        var atFw = target.send(1, Packets.tcp(Sfc.SWITCH_MAC, 0xa1, "198.51.100.7", "203.0.113.2", 40000, 443, 64, 0,
                 new byte[0]));
         int w2Port = Sfc.ports(atFw).get(0);
         Provisioner.Report r = p.replace("fw-2061", "fw-2062", "bob");
         assertEquals(2, r.version());
         assertTrue(store.history().get(1).note().contains("replace fw-2061 with fw-2062"), store.history().get(1).note());
         for (String w : List.of("203.0.113.1", "203.0.113.5", "203.0.113.9")) {
-            var out = sw.receive(1, Packets.tcp(Sfc.SWITCH_MAC, 0xa1, "198.51.100.7", w, 40000, 443, 64, 0, new byte[0]));
+            var out = target.send(1, Packets.tcp(Sfc.SWITCH_MAC, 0xa1, "198.51.100.7", w, 40000, 443, 64, 0, new byte[0]));
             assertEquals(List.of(4), Sfc.ports(out), w + " now enters fw-2062's outside");
         }
-        assertEquals(List.of(w2Port), Sfc.ports(sw.receive(1, Packets.tcp(Sfc.SWITCH_MAC, 0xa1, "198.51.100.7",
+        assertEquals(List.of(w2Port), Sfc.ports(target.send(1, Packets.tcp(Sfc.SWITCH_MAC, 0xa1, "198.51.100.7",
                 "203.0.113.2", 40000, 443, 64, 0, new byte[0]))), "w2 did not use fw-2061 and stays");
         assertSwitchHolds(p, p.desired());
         p.rollback(1, "bob");
-        assertEquals(List.of(2), Sfc.ports(sw.receive(1, Packets.tcp(Sfc.SWITCH_MAC, 0xa1, "198.51.100.7",
+        assertEquals(List.of(2), Sfc.ports(target.send(1, Packets.tcp(Sfc.SWITCH_MAC, 0xa1, "198.51.100.7",
                 "203.0.113.1", 40000, 443, 64, 0, new byte[0]))), "rolled back like any change");
     }
 }

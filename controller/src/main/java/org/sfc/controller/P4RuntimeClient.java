@@ -42,6 +42,11 @@ public final class P4RuntimeClient implements AutoCloseable {
         public List<UpdateError> errors() {
             return errors.stream().filter(e -> e.code() != Status.Code.OK).toList();
         }
+
+        /** The whole request was refused as UNIMPLEMENTED (e.g. its batch atomicity, by BMv2). */
+        public boolean unimplemented() {
+            return errors.size() == 1 && errors.get(0).index() < 0 && errors.get(0).code() == Status.Code.UNIMPLEMENTED;
+        }
     }
 
     private final ManagedChannel channel;

@@ -41,11 +41,14 @@ public final class Provisioner {
     private final P4RuntimeClient client;
     private final Schema schema;
     private final Store store;
+    private static final System.Logger LOG = System.getLogger(Provisioner.class.getName());
     private final String switchName;
     /** Updates per Write request: well under gRPC's default 4 MiB message limit on any target. */
     public static final int DEFAULT_UPDATES_PER_REQUEST = 5000;
 
     private int updatesPerRequest = DEFAULT_UPDATES_PER_REQUEST;
+    /** ROLLBACK_ON_ERROR until the switch says it does not implement it (see send). */
+    private WriteRequest.Atomicity atomicity = WriteRequest.Atomicity.ROLLBACK_ON_ERROR;
     private java.util.function.BiConsumer<Integer, Integer> progress = (done, total) -> { };
     private java.util.function.Predicate<String> healthy = device -> true;
     // What the switch has (null: nothing of ours). Volatile: the health monitor reads it without the lock.
@@ -378,7 +381,7 @@ public final class Provisioner {
             for (int from = 0; from < b.updates().size(); from += updatesPerRequest) {
                 List<Update> request = b.updates().subList(from, Math.min(b.updates().size(), from + updatesPerRequest));
                 try {
-                    client.write(request, WriteRequest.Atomicity.ROLLBACK_ON_ERROR);
+                    send(request);
                 } catch (P4RuntimeClient.WriteFailed e) {
                     List<String> what = new ArrayList<>();
                     for (P4RuntimeClient.UpdateError err : e.errors()) {
@@ -390,8 +393,8 @@ public final class Provisioner {
                             what.add(err.code() + " " + err.message());
                         }
                     }
-                    if (writes > 0) {
-                        undo();
+                    if (writes > 0 || atomicity == WriteRequest.Atomicity.CONTINUE_ON_ERROR) {
+                        undo(); // (without rollback on the switch, part of this very request may have been applied)
                     }
                     throw new ApplyFailed("the switch refused " + b.label() + " and nothing was changed: "
                             + String.join("; ", what), e);
@@ -408,9 +411,27 @@ public final class Provisioner {
         DesiredState onSwitch = new DesiredState(List.of(new DesiredState.Fragment("switch", readAll())), schema);
         for (Diff.Batch b : Diff.between(onSwitch, desired())) {
             for (int from = 0; from < b.updates().size(); from += updatesPerRequest) {
-                client.write(b.updates().subList(from, Math.min(b.updates().size(), from + updatesPerRequest)),
-                        WriteRequest.Atomicity.ROLLBACK_ON_ERROR);
+                send(b.updates().subList(from, Math.min(b.updates().size(), from + updatesPerRequest)));
             }
+        }
+    }
+
+    /**
+     * One Write request, all-or-nothing on the switch where it can be: ROLLBACK_ON_ERROR, unless the switch
+     * answers that it does not implement it (the spec's UNIMPLEMENTED; BMv2 implements CONTINUE_ON_ERROR only).
+     * From then on this controller writes CONTINUE_ON_ERROR and undoes a refused change itself (see undo).
+     */
+    private void send(List<Update> request) {
+        try {
+            client.write(request, atomicity);
+        } catch (P4RuntimeClient.WriteFailed e) {
+            if (atomicity != WriteRequest.Atomicity.ROLLBACK_ON_ERROR || !e.unimplemented()) {
+                throw e;
+            }
+            LOG.log(System.Logger.Level.INFO, "switch " + switchName + " does not implement ROLLBACK_ON_ERROR; writing "
+                    + "CONTINUE_ON_ERROR, a refused change is undone by the controller");
+            atomicity = WriteRequest.Atomicity.CONTINUE_ON_ERROR;
+            client.write(request, atomicity);
         }
     }
 

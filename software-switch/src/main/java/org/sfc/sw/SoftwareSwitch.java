@@ -53,6 +53,7 @@ public final class SoftwareSwitch {
         }
     }
 
+    private volatile java.util.Set<WriteRequest.Atomicity> atomicities = java.util.EnumSet.allOf(WriteRequest.Atomicity.class);
     private final Object lock = new Object();
     private final long deviceId;
     private final int cpuPort;
@@ -76,6 +77,15 @@ public final class SoftwareSwitch {
 
     public Pipeline pipeline() {
         return pipeline;
+    }
+
+    /**
+     * Limits the batch atomicities Write accepts (all by default). BMv2's P4Runtime server (PI) implements only
+     * CONTINUE_ON_ERROR and answers the others UNIMPLEMENTED; limiting this switch the same way lets controllers
+     * be tested for that target.
+     */
+    public void setSupportedAtomicity(java.util.Set<WriteRequest.Atomicity> supported) {
+        atomicities = java.util.EnumSet.copyOf(supported);
     }
 
     public void attachPort(int port, PortOutput out) {
@@ -194,6 +204,11 @@ public final class SoftwareSwitch {
      * error and all others ABORTED. Packets never observe a partly applied batch (the lock is held).
      */
     public List<UpdateResult> write(List<Update> updates, WriteRequest.Atomicity atomicity) {
+        if (!atomicities.contains(atomicity)) {
+            // The P4Runtime spec: a batch atomicity the server does not implement is refused with UNIMPLEMENTED.
+            throw new P4RtException(io.grpc.Status.Code.UNIMPLEMENTED, "batch atomicity " + atomicity
+                    + " is not implemented by this switch (it implements " + atomicities + ")");
+        }
         synchronized (lock) {
             Pipeline p = requirePipeline();
             Entities entities = new Entities(p);

@@ -1,0 +1,18 @@
+package org.sfc.dataplane;
+
+import org.junit.jupiter.api.Assumptions;
+import org.sfc.dataplane.target.Bmv2Target;
+import org.sfc.dataplane.target.Target;
+
+/**
+ * The controller suite on BMv2's simple_switch_grpc with p4c's build of the program. Where p4c or
+ * simple_switch_grpc is not installed every test is skipped, saying what is missing.
+ */
+class ControllerOnBmv2Test extends ControllerTest {
+    @Override
+    Target startTarget() throws Exception {
+        String missing = Bmv2Target.unavailable();
+        Assumptions.assumeTrue(missing == null, missing);
+        return Bmv2Target.start();
+    }
+}
