@@ -29,19 +29,18 @@ import org.sfc.controller.P4RuntimeClient;
 import org.sfc.controller.PipelineConfig;
 import org.sfc.controller.Provisioner;
 import org.sfc.controller.Store;
-import org.sfc.sw.SoftwareSwitch;
-import org.sfc.sw.frontend.Preprocessor;
-import org.sfc.sw.server.SwitchServer;
+import org.sfc.dataplane.target.Target;
 
 import com.google.protobuf.ByteString;
 
 /**
- * The health monitor against the software switch over gRPC, with every device played by the test on the
- * switch's ports (a two-port firewall passes frames across, one-port appliances hand them back, the server
+ * The health monitor against a P4Runtime target over gRPC ({@link HealthMonitorOnSoftwareSwitchTest}; {@link
+ * HealthMonitorOnBmv2Test} where BMv2 is installed), with every device played by the test on the switch's ports
+ * (a two-port firewall passes frames across, one-port appliances hand them back, the server
  * answers SYNs): a device that goes silent is failed over by its policy — to the spare, bypassed, dropped —
  * and failed back when it answers again; healthy devices under a steady load never are.
  */
-class HealthMonitorTest {
+abstract class HealthMonitorTest {
     static final long SWITCH_MAC = 0x02000000fe01L;
     static final long CLIENT = ip("198.51.100.7");
     static final long PROBE_IP = ip("198.18.0.1");
@@ -71,28 +70,25 @@ class HealthMonitorTest {
 
     @TempDir
     Path dir;
-    SoftwareSwitch sw;
-    SwitchServer server;
+    Target target;
     Store store;
     P4RuntimeClient client;
     Provisioner provisioner;
     HealthMonitor monitor;
-    final ExecutorService wire = Executors.newSingleThreadExecutor();
     final Set<Integer> silent = ConcurrentHashMap.newKeySet();       // ports whose device keeps what it gets
     final Map<Integer, AtomicLong> received = new ConcurrentHashMap<>(); // traffic (not probes) each port got
     final BlockingQueue<Frame> atClient = new LinkedBlockingQueue<>();
     final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
 
+    /** Starts the target this suite runs against. */
+    abstract Target startTarget() throws Exception;
+
     @BeforeEach
     void start() throws Exception {
-        String program = Preprocessor.run(Sfc.PROGRAM, List.of()).text();
-        sw = new SoftwareSwitch(1, 255);
-        sw.setPipeline(SoftwareSwitch.ConfigAction.VERIFY_AND_COMMIT, null, ByteString.copyFromUtf8(program), 1);
-        PipelineConfig pipeline = new PipelineConfig(sw.pipeline().p4info, ByteString.copyFromUtf8(program));
-        server = SwitchServer.start(sw, "127.0.0.1", 0);
+        target = startTarget();
         store = Store.open(dir.resolve("sfc.db"));
-        client = P4RuntimeClient.connect("127.0.0.1", server.port(), 1, 10, 5000);
-        provisioner = Provisioner.start(client, pipeline, store, "sw1", "test");
+        client = P4RuntimeClient.connect(target.host(), target.grpcPort(), 1, 10, 5000);
+        provisioner = Provisioner.start(client, target.pipeline(), store, "sw1", "test");
         provisioner.apply("health.yaml", CATALOG, "alice", null);
         play();
     }
@@ -102,37 +98,42 @@ class HealthMonitorTest {
         if (monitor != null) {
             monitor.close();
         }
-        wire.shutdownNow();
-        client.close();
-        server.close();
-        store.close();
+        if (client != null) {
+            client.close();
+        }
+        if (target != null) {
+            target.close();
+        }
+        if (store != null) {
+            store.close();
+        }
     }
 
-    /** The devices and the client, on the switch's ports; frames go back in on the wire thread, like a cable. */
+    /** The devices and the client, on the switch's ports; what they send back is injected like over a cable. */
     void play() {
-        sw.attachPort(1, f -> atClient.add(new Frame(f)));
+        target.onFrame(1, f -> atClient.add(new Frame(f)));
         device(2, 3);
         device(3, 2);
         device(4, 5);
         device(5, 4);
         device(6, 6);
         device(7, 7);
-        sw.attachPort(8, f -> {
+        target.onFrame(8, f -> {
             Frame in = new Frame(f);
             count(8, in);
             if (!silent.contains(8) && in.protocol() == 6 && in.tcpFlags() == 0x02) { // a SYN: SYN-ACK
                 Frame reply = Frame.tcp(SWITCH_MAC, 0x080001L, in.dstIp(), in.srcIp(), in.dport(), in.sport(), 0x12,
                         1000, in.tcpSeq() + 1, "");
-                wire.execute(() -> sw.receive(8, reply.bytes()));
+                target.inject(8, reply.bytes());
             }
         });
     }
 
     void device(int port, int backOn) {
-        sw.attachPort(port, f -> {
+        target.onFrame(port, f -> {
             count(port, new Frame(f));
             if (!silent.contains(port)) {
-                wire.execute(() -> sw.receive(backOn, f));
+                target.inject(backOn, f);
             }
         });
     }
@@ -181,7 +182,7 @@ class HealthMonitorTest {
     Frame request(String serviceIp, int sport) throws InterruptedException {
         atClient.clear();
         Frame syn = Frame.tcp(SWITCH_MAC, 0xa1, CLIENT, ip(serviceIp), sport, 443, 0x02, 7, 0, "");
-        wire.execute(() -> sw.receive(1, syn.bytes()));
+        target.inject(1, syn.bytes());
         return atClient.poll(1, TimeUnit.SECONDS);
     }
 
@@ -293,7 +294,7 @@ class HealthMonitorTest {
             for (int i = 0; i < 10; i++) {
                 Frame syn = Frame.tcp(SWITCH_MAC, 0xa1, CLIENT, ip("203.0.113.1"), (int) (sport.incrementAndGet() % 60000),
                         443, 0x02, 7, 0, "");
-                wire.execute(() -> sw.receive(1, syn.bytes()));
+                target.inject(1, syn.bytes());
             }
         }, 0, 20, TimeUnit.MILLISECONDS);
         Event e;

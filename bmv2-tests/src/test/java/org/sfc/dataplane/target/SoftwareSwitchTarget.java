@@ -1,0 +1,124 @@
+package org.sfc.dataplane.target;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+
+import org.sfc.controller.PipelineConfig;
+import org.sfc.sw.SoftwareSwitch;
+import org.sfc.sw.frontend.Preprocessor;
+import org.sfc.sw.runtime.V1ModelPipeline.Output;
+import org.sfc.sw.server.SwitchServer;
+
+import com.google.protobuf.ByteString;
+
+/** sfc's software switch in this JVM behind its P4Runtime gRPC server on loopback; ports are in-process. */
+public final class SoftwareSwitchTarget implements Target {
+    public static final Path PROGRAM = Path.of("../p4src/v1model/sfc.p4");
+    private static PipelineConfig pipeline;
+
+    private final boolean continueOnErrorOnly;
+    private SoftwareSwitch sw;
+    private SwitchServer server;
+    /** Injected frames enter the switch one at a time, in order, off the test's thread: a cable. */
+    private final java.util.concurrent.ExecutorService wire = java.util.concurrent.Executors.newSingleThreadExecutor();
+
+    private SoftwareSwitchTarget(boolean continueOnErrorOnly) {
+        this.continueOnErrorOnly = continueOnErrorOnly;
+    }
+
+    public static SoftwareSwitchTarget start() throws Exception {
+        SoftwareSwitchTarget t = new SoftwareSwitchTarget(false);
+        t.boot(0);
+        return t;
+    }
+
+    /**
+     * A software switch that, like BMv2's P4Runtime server, implements only CONTINUE_ON_ERROR batches (the
+     * others are answered UNIMPLEMENTED): what the controller must cope with on BMv2, checked where BMv2 is absent.
+     */
+    public static SoftwareSwitchTarget startContinueOnErrorOnly() throws Exception {
+        SoftwareSwitchTarget t = new SoftwareSwitchTarget(true);
+        t.boot(0);
+        return t;
+    }
+
+    private void boot(int port) throws Exception {
+        sw = new SoftwareSwitch(1, 255);
+        if (continueOnErrorOnly) {
+            sw.setSupportedAtomicity(java.util.EnumSet.of(p4.v1.P4RuntimeOuterClass.WriteRequest.Atomicity.CONTINUE_ON_ERROR));
+        }
+        server = SwitchServer.start(sw, "127.0.0.1", port);
+    }
+
+    /** The switch itself, for tests that look inside it (tables, the pipeline as loaded). */
+    public SoftwareSwitch sw() {
+        return sw;
+    }
+
+    @Override
+    public String name() {
+        return continueOnErrorOnly ? "software switch (CONTINUE_ON_ERROR only)" : "software switch";
+    }
+
+    @Override
+    public String host() {
+        return "127.0.0.1";
+    }
+
+    @Override
+    public int grpcPort() {
+        return server.port();
+    }
+
+    @Override
+    public synchronized PipelineConfig pipeline() {
+        if (pipeline == null) {
+            try {
+                String program = Preprocessor.run(PROGRAM, List.of()).text();
+                SoftwareSwitch probe = new SoftwareSwitch(1, 255);
+                probe.setPipeline(SoftwareSwitch.ConfigAction.VERIFY_AND_COMMIT, null, ByteString.copyFromUtf8(program), 1);
+                pipeline = new PipelineConfig(probe.pipeline().p4info, ByteString.copyFromUtf8(program));
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot load " + PROGRAM + ": " + e.getMessage(), e);
+            }
+        }
+        return pipeline;
+    }
+
+    @Override
+    public List<Output> send(int port, byte[] frame) {
+        return sw.receive(port, frame).stream().filter(o -> o.port() != sw.cpuPort()).toList();
+    }
+
+    @Override
+    public BlockingQueue<byte[]> capture(int port) {
+        BlockingQueue<byte[]> q = new LinkedBlockingQueue<>();
+        onFrame(port, q::add);
+        return q;
+    }
+
+    @Override
+    public void onFrame(int port, java.util.function.Consumer<byte[]> device) {
+        sw.attachPort(port, device::accept);
+    }
+
+    @Override
+    public void inject(int port, byte[] frame) {
+        wire.execute(() -> sw.receive(port, frame));
+    }
+
+    @Override
+    public void restart() throws Exception {
+        int port = server.port();
+        server.close();
+        boot(port);
+    }
+
+    @Override
+    public void close() {
+        wire.shutdownNow();
+        server.close();
+    }
+}
