@@ -89,7 +89,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'say "interrupted"; exit 130' INT TERM
-in_ns() { ip netns exec "$ns" "$@"; }
+in_ns() { ip netns exec "$ns" "$@"; }   # (background jobs call ip directly: $! must be the process itself)
 
 ip netns add "$ns" || fail_start "cannot create network namespace $ns"
 in_ns ip link set lo up
@@ -117,7 +117,7 @@ wait_for() {  # wait_for WHAT SECONDS COMMAND...
 
 controller_args=()
 if [ "$target" = software ]; then
-  in_ns "$root/sfc" switch run -p "$root/p4src/v1model/sfc.p4" "${iface_args[@]}" \
+  ip netns exec "$ns" "$root/sfc" switch run -p "$root/p4src/v1model/sfc.p4" "${iface_args[@]}" \
     --grpc-address 127.0.0.1:9559 >"$work/switch.log" 2>&1 &
   pids+=($!)
   controller_args=(--program "$root/p4src/v1model/sfc.p4")
@@ -125,7 +125,7 @@ else
   say "compiling p4src/v1model/sfc.p4 with p4c"
   p4c --target bmv2 --arch v1model -o "$work/bmv2" --p4runtime-files "$work/bmv2/sfc.p4info.txtpb" \
     "$root/p4src/v1model/sfc.p4" >"$work/p4c.log" 2>&1 || { cat "$work/p4c.log" >&2; fail_start "p4c failed"; }
-  in_ns simple_switch_grpc --device-id 1 "${iface_args[@]}" --no-p4 \
+  ip netns exec "$ns" simple_switch_grpc --device-id 1 "${iface_args[@]}" --no-p4 \
     -- --grpc-server-addr 127.0.0.1:9559 --cpu-port 255 >"$work/switch.log" 2>&1 &
   pids+=($!)
   controller_args=(--p4info "$work/bmv2/sfc.p4info.txtpb" --device-config "$work/bmv2/sfc.json")
@@ -136,7 +136,7 @@ wait_for "the $target switch" 60 in_ns bash -c 'exec 3<>/dev/tcp/127.0.0.1/9559'
 printf '%s\n' 'handlers=java.util.logging.ConsoleHandler' \
   'java.util.logging.SimpleFormatter.format=%1$tT.%1$tL %4$s %5$s%6$s%n' >"$work/logging.properties"
 JAVA_TOOL_OPTIONS="-Djava.util.logging.config.file=$work/logging.properties" \
-  in_ns "$root/sfc" controller run --target 127.0.0.1:9559 --listen 127.0.0.1:9600 --db "$work/sfc.db" \
+  ip netns exec "$ns" "$root/sfc" controller run --target 127.0.0.1:9559 --listen 127.0.0.1:9600 --db "$work/sfc.db" \
   --token-file "$work/token" --user ptf "${controller_args[@]}" >"$work/controller.log" 2>&1 &
 pids+=($!)
 wait_for "the controller" 60 in_ns "$venv/bin/python" "$here/lib/sfc_api.py" "$work/token" connected
@@ -144,9 +144,11 @@ wait_for "the controller" 60 in_ns "$venv/bin/python" "$here/lib/sfc_api.py" "$w
 # ---------------------------------------------------------------- PTF
 say "running PTF against the $target switch"
 params="root='$root';controller='http://127.0.0.1:9600';token_file='$work/token';work='$work';target='$target'"
-in_ns "$venv/bin/ptf" --test-dir "$here/scenarios" --pypath "$here/lib" "${ptf_ifaces[@]}" \
+ip netns exec "$ns" "$venv/bin/ptf" --test-dir "$here/scenarios" --pypath "$here/lib" "${ptf_ifaces[@]}" \
   --test-params "$params" --xunit --xunit-dir "$work/xunit" --log-file "$work/ptf.log" \
-  --default-negative-timeout 0.3 --qlen 1000 "${tests[@]}"
+  --default-negative-timeout 0.3 --qlen 1000 "${tests[@]}" &
+pids+=($!)
+wait $!   # (not in the foreground: a signal to this script must reach the traps while the tests run)
 status=$?
 stop_processes
 
