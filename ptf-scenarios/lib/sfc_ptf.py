@@ -11,7 +11,6 @@ leaves the device on its other side (a one-port device: the same port); a TCP pr
 from the device; the controller's closing RST is absorbed. A silenced device answers nothing (it "failed").
 """
 import os
-import struct
 import subprocess
 import threading
 import time
@@ -295,6 +294,21 @@ class ScenarioTest(BaseTest):
         for copy_port, copy_mac in (copies or {}).items():
             expected[copy_port] = rewrite(frame, dst_mac=copy_mac, src_mac=self.catalog.switch_mac)
         return self.expect_only(expected)[out_port]
+
+    def through_firewall(self, service_ip, fw, server, sport=40000, dport=443, client="198.51.100.7", uplink=1,
+                         router=0xa1):
+        """A client's request to service_ip:dport enters on the uplink and must cross the two-port firewall
+        fw = (outside port, inside port, outside MAC, inside MAC) from outside to inside (tag 1), then reach the
+        server = (port, MAC) untagged; the server's reply must cross the firewall back (tag 3) to the router.
+        Every hop exactly, nothing else anywhere."""
+        out_port, in_port, out_mac, in_mac = fw
+        server_port, server_mac = server
+        switch = self.catalog.switch_mac
+        to_fw = self.hop(uplink, tcp(switch, router, client, service_ip, sport, dport), out_port, out_mac, 1)
+        self.hop(in_port, returned(to_fw, in_mac, switch), server_port, server_mac, 0)
+        reply = tcp(switch, server_mac, service_ip, client, dport, sport, flags="SA")
+        to_fw = self.hop(server_port, reply, in_port, in_mac, 3)
+        self.hop(out_port, returned(to_fw, out_mac, switch), uplink, router, 0)
 
     def expect_nothing(self):
         """Nothing (else) leaves on any port."""

@@ -4,28 +4,19 @@ Catalog: examples/figure-20.yaml. Port 1 uplink; fw-2061 (2/3), fw-2062 (4/5), f
 w1, w5, w9 use fw-2061; w2 uses fw-2063. `sfc device replace fw-2061 fw-2062` (through the controller) makes a
 new catalog version in which w1/w5/w9 use fw-2062; w2 is untouched. `sfc catalog rollback` restores the old one.
 """
-import re
+from sfc_ptf import ScenarioTest
 
-from sfc_ptf import ScenarioTest, tcp, returned
-
-SWITCH, ROUTER = "02:00:00:00:fe:01", 0xa1
-UPLINK, APP, APP_MAC = 1, 8, 0x0801
+UPLINK = 1
+APP = (8, 0x0801)  # app-1: port, MAC
 FW2061 = (2, 3, 0x0201, 0x0301)
 FW2062 = (4, 5, 0x0401, 0x0501)
 FW2063 = (6, 7, 0x0601, 0x0701)
-CLIENT = "198.51.100.7"
 W1, W5, W9, W2 = "203.0.113.1", "203.0.113.5", "203.0.113.9", "203.0.113.2"
 
 
 class Figure20(ScenarioTest):
     CATALOG = "examples/figure-20.yaml"
 
-    def through(self, service_ip, fw):
-        out_port, in_port, out_mac, in_mac = fw
-        to_fw = self.hop(UPLINK, tcp(SWITCH, ROUTER, CLIENT, service_ip, 40000, 443), out_port, out_mac, 1)
-        self.hop(in_port, returned(to_fw, in_mac), APP, APP_MAC, 0)
-        to_fw = self.hop(APP, tcp(SWITCH, APP_MAC, service_ip, CLIENT, 443, 40000, flags="SA"), in_port, in_mac, 3)
-        self.hop(out_port, returned(to_fw, out_mac), UPLINK, ROUTER, 0)
 
     def version(self):
         return self.api.status()["version"]
@@ -35,16 +26,16 @@ class ReplaceRegeneratesEveryServiceOfTheOldDevice(Figure20):
     def runTest(self):
         before = self.version()
         for ip in (W1, W5, W9):
-            self.through(ip, FW2061)
-        self.through(W2, FW2063)
+            self.through_firewall(ip, FW2061, APP)
+        self.through_firewall(W2, FW2063, APP)
 
         out = self.sfc("device", "replace", "fw-2061", "fw-2062").stdout
         self.assertGreater(self.version(), before, "the replacement is a new catalog version:\n" + out)
         for ip in (W1, W5, W9):
-            self.through(ip, FW2062)
-        self.through(W2, FW2063)
+            self.through_firewall(ip, FW2062, APP)
+        self.through_firewall(W2, FW2063, APP)
 
         self.sfc("catalog", "rollback", str(before))
         for ip in (W1, W5, W9):
-            self.through(ip, FW2061)
-        self.through(W2, FW2063)
+            self.through_firewall(ip, FW2061, APP)
+        self.through_firewall(W2, FW2063, APP)

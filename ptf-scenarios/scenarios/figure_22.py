@@ -2,18 +2,17 @@
 
 Catalogs: ptf-scenarios/catalogs/figure-22-{before,flash,gradual}.yaml. Port 1 uplink; fw-2061 (2/3) is the
 firewall in service; fw-2064 (4/5) is the new one, F7; 8 app-1. Before: W1 = 203.0.113.1:443 -> fw-2061 -> app-1.
-Flash: W1 -> fw-2064 at once (every client, in flight or new). Gradual: W1 unchanged, W10 = 203.0.113.110 ->
+Flash: W1 -> fw-2064 at once (every client's next packet). Gradual: W1 unchanged, W10 = 203.0.113.110 ->
 fw-2064. Rolling back returns exactly to the version before.
 """
 import threading
 import time
 
-from scapy.packet import Raw
-
-from sfc_ptf import ScenarioTest, tcp, rewrite, returned
+from sfc_ptf import ScenarioTest, tcp, rewrite
 
 SWITCH, ROUTER = "02:00:00:00:fe:01", 0xa1
-UPLINK, APP, APP_MAC = 1, 8, 0x0801
+UPLINK = 1
+APP = (8, 0x0801)  # app-1: port, MAC
 F = (2, 3, 0x0201, 0x0301)
 F7 = (4, 5, 0x0401, 0x0501)
 CLIENT = "198.51.100.7"
@@ -24,20 +23,13 @@ BEFORE, FLASH, GRADUAL = ("ptf-scenarios/catalogs/figure-22-%s.yaml" % v for v i
 class Figure22(ScenarioTest):
     CATALOG = BEFORE
 
-    def through(self, service_ip, fw, sport=40000):
-        out_port, in_port, out_mac, in_mac = fw
-        to_fw = self.hop(UPLINK, tcp(SWITCH, ROUTER, CLIENT, service_ip, sport, 443), out_port, out_mac, 1)
-        self.hop(in_port, returned(to_fw, in_mac), APP, APP_MAC, 0)
-        to_fw = self.hop(APP, tcp(SWITCH, APP_MAC, service_ip, CLIENT, 443, sport, flags="SA"), in_port, in_mac, 3)
-        self.hop(out_port, returned(to_fw, out_mac), UPLINK, ROUTER, 0)
-
 
 class FlashCutOverMovesEveryPacketAtOnceAndRollsBack(Figure22):
     """Requests sent every 10 ms while the flash catalog is applied: each one leaves exactly once, on the old
     firewall until some moment and on F7 from then on (never lost, never back and forth)."""
 
     def runTest(self):
-        self.through(W1, F)
+        self.through_firewall(W1, F, APP)
         version = self.api.status()["version"]
         frames, stop = [], threading.Event()
 
@@ -75,18 +67,18 @@ class FlashCutOverMovesEveryPacketAtOnceAndRollsBack(Figure22):
                          "after the first request through F7, none may go back to the old firewall")
         self.assertGreater(switched, 0, "the stream started before the cut-over")
 
-        self.through(W1, F7)
+        self.through_firewall(W1, F7, APP)
         self.sfc("catalog", "rollback", str(version))
-        self.through(W1, F)
+        self.through_firewall(W1, F, APP)
 
 
 class GradualCutOverAddsW10AndRollbackRemovesIt(Figure22):
     def runTest(self):
         version = self.api.status()["version"]
         self.apply(GRADUAL, note="ptf gradual cut-over")
-        self.through(W1, F)     # clients still resolving W1 keep the proven chain
-        self.through(W10, F7)   # those resolving W10 use the new firewall
+        self.through_firewall(W1, F, APP)     # clients still resolving W1 keep the proven chain
+        self.through_firewall(W10, F7, APP)   # those resolving W10 use the new firewall
         self.sfc("catalog", "rollback", str(version))
-        self.through(W1, F)
+        self.through_firewall(W1, F, APP)
         self.send(UPLINK, tcp(SWITCH, ROUTER, CLIENT, W10, 40000, 443))
         self.expect_nothing()

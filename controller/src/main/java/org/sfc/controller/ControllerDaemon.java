@@ -348,6 +348,10 @@ public final class ControllerDaemon implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        HealthMonitor m = monitor;
+        if (m != null) {
+            m.close(); // first: a controller going away must not fail devices on its way out
+        }
         keeper.interrupt();
         http.stop(0);
         try {

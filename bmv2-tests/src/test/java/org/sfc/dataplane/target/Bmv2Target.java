@@ -80,6 +80,13 @@ public final class Bmv2Target implements Target {
         }
     }
 
+    /** Starts BMv2, or aborts the calling test (JUnit: skipped) with the reason it cannot run here. */
+    public static Bmv2Target startOrSkip() throws Exception {
+        String missing = unavailable();
+        org.junit.jupiter.api.Assumptions.assumeTrue(missing == null, missing);
+        return start();
+    }
+
     public static Bmv2Target start() throws Exception {
         Bmv2Target t = new Bmv2Target();
         try {
@@ -208,13 +215,6 @@ public final class Bmv2Target implements Target {
             Thread.currentThread().interrupt();
         }
         return out;
-    }
-
-    @Override
-    public BlockingQueue<byte[]> capture(int port) {
-        BlockingQueue<byte[]> q = new LinkedBlockingQueue<>();
-        onFrame(port, q::add);
-        return q;
     }
 
     @Override

@@ -2,8 +2,6 @@ package org.sfc.dataplane.target;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 
 import org.sfc.controller.PipelineConfig;
 import org.sfc.sw.SoftwareSwitch;
@@ -90,13 +88,6 @@ public final class SoftwareSwitchTarget implements Target {
     @Override
     public List<Output> send(int port, byte[] frame) {
         return sw.receive(port, frame).stream().filter(o -> o.port() != sw.cpuPort()).toList();
-    }
-
-    @Override
-    public BlockingQueue<byte[]> capture(int port) {
-        BlockingQueue<byte[]> q = new LinkedBlockingQueue<>();
-        onFrame(port, q::add);
-        return q;
     }
 
     @Override

@@ -28,8 +28,12 @@ public interface Target extends AutoCloseable {
      */
     List<Output> send(int port, byte[] frame);
 
-    /** From now on, every frame leaving {@code port} (packet-outs included) is also queued here. */
-    BlockingQueue<byte[]> capture(int port);
+    /** From now on, every frame leaving {@code port} (packet-outs included) is queued here. */
+    default BlockingQueue<byte[]> capture(int port) {
+        BlockingQueue<byte[]> q = new java.util.concurrent.LinkedBlockingQueue<>();
+        onFrame(port, q::add);
+        return q;
+    }
 
     /**
      * From now on, every frame leaving {@code port} is handed to {@code device} (on the target's own thread): the
