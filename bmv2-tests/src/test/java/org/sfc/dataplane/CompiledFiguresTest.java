@@ -1,5 +1,10 @@
 package org.sfc.dataplane;
 
+import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.sfc.dataplane.target.TargetKind;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,28 +21,31 @@ import org.sfc.compiler.Diff;
 import org.sfc.compiler.Ids;
 import org.sfc.compiler.Schema;
 import org.sfc.compiler.TableCompiler;
-import org.sfc.sw.SoftwareSwitch;
 import org.sfc.sw.runtime.V1ModelPipeline.Output;
 import org.sfc.sw.testing.Packets;
 
-import p4.v1.P4RuntimeOuterClass.WriteRequest;
 
 /**
  * Packet walks through what the compiler makes of the seed-figure examples (the test plays the clients, the
  * devices and the network): source-keyed ISP chains (Fig. 23), a proxy's outbound service (Fig. 12),
  * per-service ACLs (Fig. 13) and flow-symmetric load sharing over a group (Fig. 17F).
  */
+@ParameterizedClass(name = "on the {0}")
+@EnumSource(TargetKind.class)
 class CompiledFiguresTest {
+    @Parameter
+    TargetKind kind;
+    @AutoClose
+    Sfc sfc;
+
     static final long ROUTER = 0xa1;
 
-    static Sfc provision(String example) throws Exception {
-        Sfc sfc = new Sfc();
+    Sfc provision(String example) throws Exception {
+        sfc = new Sfc(kind.start());
         var result = TableCompiler.compile(CatalogLoader.load(Path.of("../examples", example + ".yaml")),
-                new Schema(sfc.sw.pipeline().p4info), Ids.empty());
+                new Schema(sfc.p4info), Ids.empty());
         for (Diff.Batch b : Diff.between(DesiredState.empty(result.state().schema()), result.state())) {
-            for (SoftwareSwitch.UpdateResult r : sfc.sw.write(b.updates(), WriteRequest.Atomicity.ROLLBACK_ON_ERROR)) {
-                assertTrue(r.ok(), r.message());
-            }
+            sfc.write(b.updates());
         }
         return sfc;
     }

@@ -1,16 +1,20 @@
 package org.sfc.dataplane;
 
+import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.sfc.dataplane.target.TargetKind;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.Set;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.sfc.sw.SoftwareSwitch;
 import org.sfc.sw.runtime.V1ModelPipeline.Output;
 import org.sfc.sw.server.Bytes;
 import org.sfc.sw.testing.P4Rt;
@@ -23,7 +27,12 @@ import p4.v1.P4RuntimeOuterClass.*;
  * a loopback-mode server on port 2, two identical firewalls (a group) on ports 3 and 4, an IDS on 5.
  * Each test says what it sends where and exactly what must (and must not) come out.
  */
+@ParameterizedClass(name = "on the {0}")
+@EnumSource(TargetKind.class)
 class DataplaneTest {
+    @Parameter
+    TargetKind kind;
+
     static final int UPLINK = 1, SERVER = 2, FW_A = 3, FW_B = 4, IDS = 5;
     static final long ROUTER = 0xa1, SERVER_MAC = 0xc1, FW_A_MAC = 0xf3, FW_B_MAC = 0xf4, IDS_MAC = 0xd5;
     static final String W1 = "203.0.113.10", U1 = "198.51.100.7";
@@ -31,11 +40,12 @@ class DataplaneTest {
     static final int DROP_PARSER = 1, DROP_UNKNOWN_PORT = 2, DROP_NOT_A_SERVICE = 3, DROP_ACL = 4, DROP_METER = 5,
             DROP_NO_STEP = 6, DROP_BY_STEP = 7;
 
+    @AutoClose
     Sfc sfc;
 
     @BeforeEach
     void provision() throws Exception {
-        sfc = new Sfc();
+        sfc = new Sfc(kind.start());
         sfc.insert(sfc.uplinkPort(UPLINK), sfc.devicePort(SERVER, 2, true), sfc.devicePort(FW_A, 3, true),
                 sfc.devicePort(FW_B, 4, true), sfc.devicePort(IDS, 5, true));
         // W1:80 and its negotiated port block 1025..1125 (seed ¶126-127): one service, fixed port wins first.
@@ -193,7 +203,7 @@ class DataplaneTest {
     }
 
     long counterOf(TableEntry e) {
-        return sfc.sw.read(Entity.newBuilder().setTableEntry(e.toBuilder().clearAction()).build()).get(0)
+        return sfc.read(Entity.newBuilder().setTableEntry(e.toBuilder().clearAction()).build()).get(0)
                 .getTableEntry().getCounterData().getPacketCount();
     }
 
@@ -282,7 +292,7 @@ class DataplaneTest {
     @Test
     void item8MeterDropsFloodsAndCountersAccountPerServiceStepAndDevice() {
         sfc.write(P4Rt.update(Update.Type.MODIFY, Entity.newBuilder().setMeterEntry(MeterEntry.newBuilder()
-                .setMeterId(sfc.sw.pipeline().p4info.getMeters(0).getPreamble().getId())
+                .setMeterId(sfc.p4info.getMeters(0).getPreamble().getId())
                 .setIndex(Index.newBuilder().setIndex(SVC))
                 .setConfig(MeterConfig.newBuilder().setCir(1).setCburst(1).setPir(1).setPburst(5))).build()));
         long before = sfc.dropped(DROP_METER);
@@ -303,18 +313,18 @@ class DataplaneTest {
     }
 
     long deviceCounter(String name, int device) {
-        int id = sfc.sw.pipeline().p4info.getCountersList().stream().filter(c -> c.getPreamble().getName().endsWith(name))
+        int id = sfc.p4info.getCountersList().stream().filter(c -> c.getPreamble().getName().endsWith(name))
                 .findFirst().orElseThrow().getPreamble().getId();
-        return sfc.sw.read(Entity.newBuilder().setCounterEntry(CounterEntry.newBuilder().setCounterId(id)
+        return sfc.read(Entity.newBuilder().setCounterEntry(CounterEntry.newBuilder().setCounterId(id)
                 .setIndex(Index.newBuilder().setIndex(device))).build()).get(0).getCounterEntry().getData().getPacketCount();
     }
 
     // 9. Probes ----------------------------------------------------------------------------------------------------
 
     @Test
-    void item9ProbesComeBackToTheControllerWithTheirPortAndNothingElseDoes() {
-        List<SoftwareSwitch.PacketIn> punted = new ArrayList<>();
-        sfc.sw.addPacketInListener(punted::add);
+    void item9ProbesComeBackToTheControllerWithTheirPortAndNothingElseDoes() throws Exception {
+        var punted = sfc.client.packetIns();
+        var atServer = sfc.target.capture(SERVER);
         // The controller's heartbeats use source 192.0.2.250; punt them wherever they come back.
         TableEntry probes = TableEntry.newBuilder().setTableId(sfc.rt.table("punt").getPreamble().getId())
                 .addMatch(sfc.rt.ternary("punt", "ipv4_src", Packets.ip("192.0.2.250"), 0xFFFFFFFFL))
@@ -322,19 +332,21 @@ class DataplaneTest {
         sfc.insert(probes);
         // Heartbeat out through the server port with packet-out, back on port 2 (the server looped it).
         byte[] probe = Packets.tcp(SERVER_MAC, Sfc.SWITCH_MAC, "192.0.2.250", W1, 9, 80, 64, 0, "hb".getBytes());
-        List<Output> out = sfc.sw.packetOut(com.google.protobuf.ByteString.copyFrom(probe), List.of(
+        sfc.client.packetOut(com.google.protobuf.ByteString.copyFrom(probe), List.of(
                 PacketMetadata.newBuilder().setMetadataId(1).setValue(Bytes.canonical(SERVER)).build()));
-        assertEquals(List.of(SERVER), Sfc.ports(out));
-        assertEquals(Sfc.hex(probe), Sfc.hex(out.get(0).data()), "packet-out leaves unchanged");
+        byte[] out = atServer.poll(5, TimeUnit.SECONDS);
+        assertTrue(out != null, "the packet-out left on the server's port");
+        assertEquals(Sfc.hex(probe), Sfc.hex(out), "packet-out leaves unchanged");
         sfc.send(SERVER, probe);
-        assertEquals(1, punted.size());
-        assertEquals(Sfc.hex(probe), Sfc.hex(punted.get(0).payload().toByteArray()));
-        assertEquals(SERVER, Bytes.toLong(punted.get(0).metadata().get(0).getValue(), 9, "ingress_port"));
+        var in = punted.poll(5, TimeUnit.SECONDS);
+        assertTrue(in != null, "the probe came back to the controller");
+        assertEquals(Sfc.hex(probe), Sfc.hex(in.getPayload().toByteArray()));
+        assertEquals(SERVER, Bytes.toLong(in.getMetadata(0).getValue(), 9, "ingress_port"));
         // Ordinary traffic, dropped traffic and unknown ports never reach the CPU.
         sfc.send(UPLINK, request(80));
         sfc.send(UPLINK, request(81));
         sfc.send(9, request(80));
-        assertEquals(1, punted.size());
+        assertEquals(null, punted.poll(300, TimeUnit.MILLISECONDS), "nothing else was punted");
     }
 
     // 10. Egress ---------------------------------------------------------------------------------------------------

@@ -1,5 +1,10 @@
 package org.sfc.dataplane;
 
+import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.sfc.dataplane.target.TargetKind;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,7 +20,6 @@ import org.sfc.compiler.Diff;
 import org.sfc.compiler.Ids;
 import org.sfc.compiler.Schema;
 import org.sfc.compiler.TableCompiler;
-import org.sfc.sw.SoftwareSwitch;
 import org.sfc.sw.testing.P4Rt;
 
 import p4.v1.P4RuntimeOuterClass.*;
@@ -25,7 +29,16 @@ import p4.v1.P4RuntimeOuterClass.*;
  * switch exactly as if version 2 had been written from scratch: the batches are valid P4Runtime writes in
  * an order the switch accepts (nothing is referenced before it exists or deleted while still referenced).
  */
+@ParameterizedClass(name = "on the {0}")
+@EnumSource(TargetKind.class)
 class DiffOnSwitchTest {
+    @Parameter
+    TargetKind kind;
+    @AutoClose
+    Sfc incremental;
+    @AutoClose
+    Sfc fresh;
+
     static Set<String> everything(Sfc sfc) {
         Set<String> out = new TreeSet<>();
         for (Entity q : List.of(
@@ -33,7 +46,7 @@ class DiffOnSwitchTest {
                 Entity.newBuilder().setActionProfileMember(ActionProfileMember.getDefaultInstance()).build(),
                 Entity.newBuilder().setActionProfileGroup(ActionProfileGroup.getDefaultInstance()).build(),
                 Entity.newBuilder().setPacketReplicationEngineEntry(PacketReplicationEngineEntry.getDefaultInstance()).build())) {
-            for (Entity e : sfc.sw.read(q)) {
+            for (Entity e : sfc.read(q)) {
                 Entity clean = e.hasTableEntry()
                         ? Entity.newBuilder().setTableEntry(e.getTableEntry().toBuilder().clearCounterData()).build() : e;
                 out.add(clean.toString().replace('\n', ' '));
@@ -43,13 +56,13 @@ class DiffOnSwitchTest {
     }
 
     static void write(Sfc sfc, List<Update> updates) {
-        for (SoftwareSwitch.UpdateResult r : sfc.sw.write(updates, WriteRequest.Atomicity.ROLLBACK_ON_ERROR)) {
-            assertTrue(r.ok(), r.message());
-        }
+        sfc.write(updates);
     }
 
     @Test
     void applyingTheDiffEqualsApplyingTheNewVersion() throws Exception {
+        incremental = new Sfc(kind.start());
+        fresh = new Sfc(kind.start());
         String v1 = Files.readString(Path.of("../examples/figure-7.yaml"));
         // Version 2: the app moves to a second server in l2 mode on port 7, the IDS copy goes, a new service.
         String v2 = v1
@@ -58,8 +71,7 @@ class DiffOnSwitchTest {
                 .replace("      - device: app-1\n        copy-to: [ids-1]", "      - device: app-2")
                 + "  status:\n    address: {ip: 203.0.113.10, protocol: tcp, port: 9000}\n    sequence: [fw-1, app-2]\n";
         assertTrue(v2.contains("app-2:") && !v2.contains("copy-to"), "the edits applied");
-        Sfc incremental = new Sfc();
-        Schema schema = new Schema(incremental.sw.pipeline().p4info);
+        Schema schema = new Schema(incremental.p4info);
         var r1 = TableCompiler.compile(CatalogLoader.loadText("v1.yaml", v1), schema, Ids.empty());
         var r2 = TableCompiler.compile(CatalogLoader.loadText("v2.yaml", v2), schema, r1.ids());
         write(incremental, r1.state().entities().stream().map(e -> P4Rt.update(Update.Type.INSERT, e)).toList());
@@ -67,7 +79,6 @@ class DiffOnSwitchTest {
         for (Diff.Batch b : batches) {
             write(incremental, b.updates());
         }
-        Sfc fresh = new Sfc();
         write(fresh, r2.state().entities().stream().map(e -> P4Rt.update(Update.Type.INSERT, e)).toList());
         assertEquals(everything(fresh), everything(incremental));
         assertTrue(batches.stream().mapToInt(b -> b.updates().size()).sum() < r2.state().entities().size(),

@@ -1,5 +1,10 @@
 package org.sfc.dataplane;
 
+import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.sfc.dataplane.target.TargetKind;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,28 +20,33 @@ import org.sfc.compiler.DeviceStates;
 import org.sfc.compiler.Ids;
 import org.sfc.compiler.Schema;
 import org.sfc.compiler.TableCompiler;
-import org.sfc.sw.SoftwareSwitch;
 import org.sfc.sw.testing.Packets;
 
 import p4.v1.P4RuntimeOuterClass.Update;
-import p4.v1.P4RuntimeOuterClass.WriteRequest;
 
 /**
  * Seed Fig. 15B on the switch: a pool firewall fails; compiled with "replaced by the spare", the diff is
  * four MODIFYs (its two members, the spare's two ports' slots) that move every service that used it, and
  * requests and replies flow through the spare.
  */
+@ParameterizedClass(name = "on the {0}")
+@EnumSource(TargetKind.class)
 class FailoverTest {
+    @Parameter
+    TargetKind kind;
+    @AutoClose
+    Sfc sfc;
+
     static final int UPLINK = 1;
     static final int APP = 8;
 
     @Test
     void fourWritesMoveEveryServiceOfAFailedTwoPortDeviceToTheSpare() throws Exception {
-        Sfc sfc = new Sfc();
+        sfc = new Sfc(kind.start());
         var r = TableCompiler.compile(CatalogLoader.load(Path.of("../examples/figure-15b.yaml")),
-                new Schema(sfc.sw.pipeline().p4info), Ids.empty());
+                new Schema(sfc.p4info), Ids.empty());
         for (Diff.Batch b : Diff.between(DesiredState.empty(r.state().schema()), r.state())) {
-            sfc.sw.write(b.updates(), WriteRequest.Atomicity.ROLLBACK_ON_ERROR).forEach(u -> assertTrue(u.ok(), u.message()));
+            sfc.write(b.updates());
         }
         // Which firewall carries w1 (the pool picks a member per service)?
         String w1 = "203.0.113.1";
@@ -49,7 +59,7 @@ class FailoverTest {
         List<Update> writes = Diff.between(r.state(), next.state()).stream().flatMap(b -> b.updates().stream()).toList();
         assertTrue(writes.stream().allMatch(u -> u.getType() == Update.Type.MODIFY), "only MODIFYs: " + writes);
         assertEquals(4, writes.size(), "two members and two port roles, whatever the number of services");
-        sfc.sw.write(writes, WriteRequest.Atomicity.ROLLBACK_ON_ERROR).forEach(u -> assertTrue(u.ok(), u.message()));
+        sfc.write(writes);
 
         for (String svc : sameFirewall) {
             String ip = r.catalog().services().get(svc).address().ip().toString();

@@ -26,7 +26,7 @@ class Figure7CompiledTest extends Figure7Test {
     @Override
     void provision() throws Exception {
         var result = TableCompiler.compile(CatalogLoader.load(Path.of("../examples/figure-7.yaml")),
-                new Schema(sfc.sw.pipeline().p4info), Ids.empty());
+                new Schema(sfc.p4info), Ids.empty());
         List<Entity> entities = result.state().entities();
         sfc.write(entities.stream().map(e -> P4Rt.update(Update.Type.INSERT, e)).toArray(Update[]::new));
     }

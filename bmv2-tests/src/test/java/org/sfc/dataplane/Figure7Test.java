@@ -1,5 +1,10 @@
 package org.sfc.dataplane;
 
+import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.sfc.dataplane.target.TargetKind;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
@@ -18,7 +23,12 @@ import org.sfc.sw.testing.Packets;
  * <p>The walk runs twice: with entries written by hand here (this class), and with the entries the table
  * compiler produces from examples/figure-7.yaml ({@link Figure7CompiledTest}).
  */
+@ParameterizedClass(name = "on the {0}")
+@EnumSource(TargetKind.class)
 class Figure7Test {
+    @Parameter
+    TargetKind kind;
+
     static final int UPLINK = 1, FW_OUT = 2, FW_IN = 3, VPN = 4, IDS = 5, SERVER = 6;
     static final long ROUTER_MAC = 0x0000000000a1L, FW0_MAC = 0x0000000000f0L, FW1_MAC = 0x0000000000f1L,
             VPN_MAC = 0x0000000000b1L, IDS_MAC = 0x0000000000d1L, SERVER_MAC = 0x0000000000c1L;
@@ -26,6 +36,7 @@ class Figure7Test {
     static final int P1 = 443, P2 = 8080, CLIENT_PORT = 40000;
     static final int SVC1 = 1, SVC2 = 2, MARKING = 10; // the service's DSCP toward the network (AF11)
 
+    @AutoClose
     Sfc sfc;
 
     /** The DSCP the request carries toward the VPN (a port-tagged device: any value the provisioning chose). */
@@ -35,7 +46,7 @@ class Figure7Test {
 
     @BeforeEach
     void setUp() throws Exception {
-        sfc = new Sfc();
+        sfc = new Sfc(kind.start());
         provision();
     }
 

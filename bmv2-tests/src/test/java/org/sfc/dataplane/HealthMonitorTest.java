@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -26,12 +25,10 @@ import org.sfc.controller.HealthMonitor;
 import org.sfc.controller.HealthMonitor.Event;
 import org.sfc.controller.HealthMonitor.State;
 import org.sfc.controller.P4RuntimeClient;
-import org.sfc.controller.PipelineConfig;
 import org.sfc.controller.Provisioner;
 import org.sfc.controller.Store;
 import org.sfc.dataplane.target.Target;
 
-import com.google.protobuf.ByteString;
 
 /**
  * The health monitor against a P4Runtime target over gRPC ({@link HealthMonitorOnSoftwareSwitchTest}; {@link

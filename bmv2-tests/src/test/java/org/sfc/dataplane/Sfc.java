@@ -1,14 +1,13 @@
 package org.sfc.dataplane;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.sfc.sw.SoftwareSwitch;
-import org.sfc.sw.frontend.Preprocessor;
+import org.sfc.controller.P4RuntimeClient;
+import org.sfc.dataplane.target.SoftwareSwitchTarget;
+import org.sfc.dataplane.target.Target;
 import org.sfc.sw.runtime.V1ModelPipeline.Output;
 import org.sfc.sw.server.Bytes;
 import org.sfc.sw.testing.P4Rt;
@@ -16,32 +15,57 @@ import org.sfc.sw.testing.Packets;
 
 import com.google.protobuf.ByteString;
 
+import p4.config.v1.P4InfoOuterClass.P4Info;
 import p4.v1.P4RuntimeOuterClass.*;
 
 /**
- * The sfc program (p4src/v1model/sfc.p4) loaded on the software switch, with entry builders named after
- * its tables. Tests write entries by hand here; the table compiler will produce the same entries.
+ * The sfc program (p4src/v1model/sfc.p4) on a P4Runtime target, with entry builders named after its tables. Tests
+ * write entries by hand here through a P4Runtime client (the primary controller), send frames in on the target's
+ * ports and read counters back; the table compiler produces the same entries.
  */
-final class Sfc {
-    static final Path PROGRAM = Path.of("../p4src/v1model/sfc.p4");
+final class Sfc implements AutoCloseable {
+    static final Path PROGRAM = SoftwareSwitchTarget.PROGRAM;
     static final int FWD = 0;
     static final int REPLY = 1;
     static final int STEP_FROM_PORT = 63;
     static final long SWITCH_MAC = 0x02000000fe01L;
 
-    final SoftwareSwitch sw = new SoftwareSwitch(1, 255);
+    final Target target;
+    final P4RuntimeClient client;
+    final P4Info p4info;
     final P4Rt rt;
     private int nextMember = 1;
 
+    /** On the software switch. */
     Sfc() throws Exception {
-        String text = Preprocessor.run(PROGRAM, List.of()).text();
-        sw.setPipeline(SoftwareSwitch.ConfigAction.VERIFY_AND_COMMIT, null, ByteString.copyFromUtf8(text), 1);
-        rt = new P4Rt(sw.pipeline().p4info);
+        this(SoftwareSwitchTarget.start());
     }
 
+    /** On {@code target}, with the sfc pipeline pushed. */
+    Sfc(Target target) {
+        this.target = target;
+        this.client = P4RuntimeClient.connect(target.host(), target.grpcPort(), 1, 10, 5000);
+        this.p4info = target.pipeline().p4info();
+        client.setPipeline(p4info, target.pipeline().deviceConfig());
+        this.rt = new P4Rt(p4info);
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        target.close();
+    }
+
+    /** One Write request (CONTINUE_ON_ERROR: every target implements it); every update must succeed. */
     void write(Update... updates) {
-        for (SoftwareSwitch.UpdateResult r : sw.write(List.of(updates), WriteRequest.Atomicity.ROLLBACK_ON_ERROR)) {
-            assertTrue(r.ok(), r.message());
+        write(List.of(updates));
+    }
+
+    void write(List<Update> updates) {
+        try {
+            client.write(updates, WriteRequest.Atomicity.CONTINUE_ON_ERROR);
+        } catch (P4RuntimeClient.WriteFailed e) {
+            throw new AssertionError(e.getMessage() + ": " + e.errors(), e);
         }
     }
 
@@ -51,8 +75,12 @@ final class Sfc {
         }
     }
 
+    List<Entity> read(Entity query) {
+        return client.read(List.of(query));
+    }
+
     List<Output> send(int port, byte[] frame) {
-        return sw.receive(port, frame);
+        return target.send(port, frame);
     }
 
     // ------------------------------------------------------------------ entries
@@ -132,8 +160,8 @@ final class Sfc {
     }
 
     long dropped(int reason) {
-        CounterEntry c = sw.read(Entity.newBuilder().setCounterEntry(CounterEntry.newBuilder()
-                .setCounterId(sw.pipeline().p4info.getCountersList().stream()
+        CounterEntry c = read(Entity.newBuilder().setCounterEntry(CounterEntry.newBuilder()
+                .setCounterId(p4info.getCountersList().stream()
                         .filter(x -> x.getPreamble().getName().endsWith("drop_reasons")).findFirst().orElseThrow()
                         .getPreamble().getId())
                 .setIndex(Index.newBuilder().setIndex(reason))).build()).get(0).getCounterEntry();
