@@ -32,7 +32,7 @@ import p4.config.v1.P4InfoOuterClass.P4Info;
  * #unavailable()} says what is missing, and the BMv2 test classes skip with that reason.
  */
 public final class Bmv2Target implements Target {
-    static final int PORTS = 8;
+    static final int PORTS = 16;
     static final int CPU_PORT = 255;
     /** How long the ports must stay quiet before send() decides the switch has emitted everything. */
     static final long SETTLE_MILLIS = 150;
@@ -200,7 +200,7 @@ public final class Bmv2Target implements Target {
     @Override
     public List<Output> send(int port, byte[] frame) {
         emitted.clear();
-        ports.get(port - 1).send(frame);
+        port(port).send(frame);
         List<Output> out = new ArrayList<>();
         long deadline = System.currentTimeMillis() + 2_000;
         try {
@@ -224,7 +224,14 @@ public final class Bmv2Target implements Target {
 
     @Override
     public synchronized void inject(int port, byte[] frame) {
-        ports.get(port - 1).send(frame); // a real cable: the switch's receive thread takes it from here
+        port(port).send(frame); // a real cable: the switch's receive thread takes it from here
+    }
+
+    private PcapPort port(int port) {
+        if (port < 1 || port > PORTS) {
+            throw new IllegalArgumentException("BMv2 target has ports 1.." + PORTS + ", not " + port);
+        }
+        return ports.get(port - 1);
     }
 
     @Override
