@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Benchmarks (JMH). Usage: scripts/bench.sh [-m MODULE] [JMH options], e.g. scripts/bench.sh -wi 2 -i 3
+# Benchmarks (JMH). Usage: scripts/bench.sh [-m MODULE] [BENCHMARK] [JMH options]
 #   MODULE: software-switch (default: packets/s), table-compiler (compile and diff times) or
-#           bmv2-tests (entries/s the controller programs into the software switch over P4Runtime).
+#           bmv2-tests (entries/s into the switch over P4Runtime, failover time, packets/s of sfc.p4).
+#   BENCHMARK: a class or method name (regex) to run only that, e.g.
+#     scripts/bench.sh -m bmv2-tests SfcPipelineBench -wi 2 -i 3
 set -euo pipefail
 cd "$(dirname "$0")/.."
 module=software-switch
 if [ "${1:-}" = "-m" ]; then module=$2; shift 2; fi
+only=""
+if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then only=$1; shift; fi
 mvn -B -q -DskipTests install >&2
 cd "$module"
 mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt >&2
@@ -15,4 +19,5 @@ case "$module" in
   bmv2-tests) pattern='org.sfc.dataplane.bench.*' ;;
   *) echo "bench: unknown module $module" >&2; exit 2 ;;
 esac
-exec java -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" org.openjdk.jmh.Main "$@" "$pattern"
+exec java -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" org.openjdk.jmh.Main "$@" \
+  "${pattern%.\*}.*${only:-}"

@@ -71,7 +71,12 @@ public final class SoftwareSwitchTarget implements Target {
     }
 
     @Override
-    public synchronized PipelineConfig pipeline() {
+    public PipelineConfig pipeline() {
+        return sfcPipeline();
+    }
+
+    /** The sfc program's P4Info and text (what a controller pushes to this switch), built once per JVM. */
+    public static synchronized PipelineConfig sfcPipeline() {
         if (pipeline == null) {
             try {
                 String program = Preprocessor.run(PROGRAM, List.of()).text();
