@@ -43,3 +43,6 @@ class MirrorTakesOverWhenTheDatabaseFails(Figure14):
         self.query(W1D, 50004, DB, DB_MAC)
         events = " ".join(e["detail"] for e in self.api.get("/v1/events?limit=20"))
         self.assertIn("db-mirror", events, "the failover to the mirror is in the controller's events")
+        shown = self.sfc("events").stdout  # what an operator sees
+        self.assertRegex(shown, r"db-1471.*failed", shown)
+        self.assertRegex(shown, r"db-1471.*healthy", shown)

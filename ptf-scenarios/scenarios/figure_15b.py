@@ -30,6 +30,8 @@ class SpareTakesOverAFailedMemberAndHandsBack(Figure15B):
     def runTest(self):
         self.player.silence("fw-1")
         self.wait_devices(lambda s: s == "failed", "failed", devices=["fw-1"], timeout=5)
+        listed = self.sfc("device", "list").stdout  # what an operator sees
+        self.assertRegex(listed, r"(?m)^fw-1 .*failed: spare fw-3", listed)
         self.through_firewall(W1, FW3, APP, sport=40001)
         self.through_firewall(W3, FW3, APP, sport=40001)
         self.through_firewall(W2, FW2, APP, sport=40001)  # fw-2's service never moved

@@ -112,6 +112,10 @@ class ControllerDaemonTest {
         HttpResponse<String> devices = call("GET", "/v1/devices", null, TOKEN);
         assertTrue(devices.body().matches("(?s).*\\{\"device\": \"ids-1\", \"state\": \"unprobed\", \"probe\": \"none\","
                 + "[^}]*\"pending\": false}.*"), devices.body());
+        HttpResponse<String> current = call("GET", "/v1/catalog", null, TOKEN);
+        assertEquals(catalog, current.body(), "the catalog the switch has, as applied");
+        assertEquals("figure-7.yaml", current.headers().firstValue("X-Sfc-File").orElse(null));
+        assertEquals(404, call("GET", "/v1/catalog?version=9", null, TOKEN).statusCode());
         HttpResponse<String> history = call("GET", "/v1/history", null, TOKEN);
         assertTrue(history.body().contains("\"author\": \"alice\"") && history.body().contains("\"note\": \"first\""),
                 history.body());

@@ -16,16 +16,34 @@ final class CatalogSource {
             + "switch has, from the controller database)")
     Path file;
 
-    @Option(names = "--version", paramLabel = "N", description = "a recorded catalog version instead")
+    // (not --version: every command has that one, for the program's version)
+    @Option(names = "--catalog-version", paramLabel = "N", description = "a recorded catalog version instead")
     Integer version;
 
     /** The catalog's name (file, or "version N") and text. */
     record Loaded(String name, String text, Catalog catalog) {}
 
     Loaded load(SwitchOptions target) throws IOException {
+        return load(target, null);
+    }
+
+    /** As {@link #load(SwitchOptions)}; with a daemon in use, a recorded version comes from the daemon's database. */
+    Loaded load(SwitchOptions target, DaemonClient daemon) throws IOException {
         if (file != null) {
             String text = Files.readString(file);
             return new Loaded(file.toString(), text, CatalogLoader.loadText(file.toString(), text));
+        }
+        if (daemon != null && daemon.enabled()) {
+            String text;
+            try {
+                text = daemon.call("GET", "/v1/catalog" + (version != null ? "?version=" + version : ""), null,
+                        target.who());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+            String name = version != null ? "version " + version : "the controller's current version";
+            return new Loaded(name, text, CatalogLoader.loadText(name, text));
         }
         try (Store store = Store.open(target.database())) {
             int n;
@@ -35,7 +53,7 @@ final class CatalogSource {
                 Store.Applied a = store.applied(target.switchName());
                 if (a == null) {
                     throw new IllegalArgumentException("nothing has been applied to " + target.switchName() + " (database "
-                            + target.database() + "); give --catalog FILE or --version N");
+                            + target.database() + "); give --catalog FILE or --catalog-version N");
                 }
                 n = a.version();
             }

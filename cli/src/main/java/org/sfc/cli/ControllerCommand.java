@@ -22,9 +22,14 @@ final class ControllerCommand extends GroupCommand {
 
     @Command(name = "run", mixinStandardHelpOptions = true,
             description = {"Keep a switch at its catalog: connect (retrying with backoff), push the pipeline if it is",
-                "missing and reconcile on every (re)connect, so a restarted switch gets everything back. Serves an",
-                "HTTP/JSON API on loopback (GET /v1/status, /v1/history; POST /v1/catalog, /v1/rollback; bearer token)",
-                "and Prometheus metrics on /metrics. Stops cleanly on Ctrl-C or SIGTERM."})
+                "missing and reconcile on every (re)connect, so a restarted switch gets everything back; send",
+                "heartbeats through every device and fail over, bypass or drop by each device's policy.",
+                "Serves an HTTP/JSON API on loopback with a bearer token:",
+                "  GET  /v1/status, /v1/history, /v1/catalog[?version=N], /v1/devices, /v1/events[?limit=N]",
+                "  POST /v1/catalog (YAML body), /v1/rollback?version=N,",
+                "       /v1/devices/drain?device=D&to=S, /v1/devices/restore?device=D, /v1/devices/replace?device=D&with=N",
+                "and Prometheus metrics on /metrics. Every 'sfc' command takes --controller URL to go through it.",
+                "Stops cleanly on Ctrl-C or SIGTERM."})
     static final class Run implements Callable<Integer> {
         @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9600",
                 description = "where the API listens (default: ${DEFAULT-VALUE})")

@@ -42,7 +42,7 @@ final class DeviceCommand extends GroupCommand {
 
         @Override
         public Integer call() throws Exception {
-            Catalog c = Validator.validate(source.load(target).catalog());
+            Catalog c = Validator.validate(source.load(target, daemon).catalog());
             java.util.Map<String, String> states = states(c);
             var out = spec.commandLine().getOut();
             if (format == Format.table) {
@@ -90,10 +90,11 @@ final class DeviceCommand extends GroupCommand {
             java.util.Map<String, String> out = new java.util.HashMap<>();
             if (daemon.enabled()) {
                 var m = java.util.regex.Pattern.compile("\"device\": \"([^\"]*)\", \"state\": \"([^\"]*)\", "
-                        + "\"probe\": \"[^\"]*\", \"action\": \"([^\"]*)\"")
+                        + "\"probe\": \"[^\"]*\", \"action\": \"([^\"]*)\"[^}]*\"pending\": (true|false)")
                         .matcher(daemon.call("GET", "/v1/devices", null, target.who()));
                 while (m.find()) {
-                    out.put(m.group(1), m.group(2) + (m.group(3).equals("-") ? "" : ": " + m.group(3)));
+                    out.put(m.group(1), m.group(2) + (m.group(3).equals("-") ? "" : ": " + m.group(3))
+                            + (m.group(4).equals("true") ? " (being written)" : ""));
                 }
             } else if (java.nio.file.Files.exists(target.database())) {
                 try (org.sfc.controller.Store store = org.sfc.controller.Store.open(target.database())) {

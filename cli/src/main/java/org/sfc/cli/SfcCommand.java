@@ -38,6 +38,7 @@ public final class SfcCommand extends GroupCommand {
 
     /** The command line with sfc's error handling (operator messages, trustworthy exit codes). */
     public static CommandLine commandLine() {
-        return new CommandLine(new SfcCommand()).setExecutionExceptionHandler(Errors::handle);
+        // Descriptions are written in lines of up to ~110 characters: a narrower help would re-wrap them raggedly.
+        return new CommandLine(new SfcCommand()).setExecutionExceptionHandler(Errors::handle).setUsageHelpWidth(112);
     }
 }

@@ -60,6 +60,38 @@ class CliTest {
         return all.toArray(String[]::new);
     }
 
+    /**
+     * Every command and subcommand answers --help with its usage (an option clashing with --help/--version broke it
+     * for service list/show/trace/graph/clone and device list); picocli's own 'help' commands aside.
+     */
+    @Test
+    void everyCommandTeachesItsUsage() {
+        List<String> broken = new ArrayList<>();
+        java.util.ArrayDeque<List<String>> todo = new java.util.ArrayDeque<>(List.of(List.of()));
+        int seen = 0;
+        while (!todo.isEmpty()) {
+            List<String> path = todo.pop();
+            var cl = SfcCommand.commandLine();
+            for (String name : path) {
+                cl = cl.getSubcommands().get(name);
+            }
+            cl.getSubcommands().keySet().stream().filter(name -> !name.equals("help")).forEach(name -> {
+                List<String> next = new ArrayList<>(path);
+                next.add(name);
+                todo.push(next);
+            });
+            List<String> args = new ArrayList<>(path);
+            args.add("--help");
+            Run r = sfc(args.toArray(String[]::new));
+            seen++;
+            if (r.code() != 0 || !r.out().startsWith("Usage: sfc")) {
+                broken.add(String.join(" ", path) + " (exit " + r.code() + "): " + r.err().lines().findFirst().orElse(""));
+            }
+        }
+        assertTrue(seen > 20, "walked " + seen + " commands");
+        assertEquals(List.of(), broken);
+    }
+
     @Test
     void validateSaysWhatAValidCatalogCompilesTo() {
         Run r = sfc("catalog", "validate", FIG7, "--program", PROGRAM);

@@ -24,6 +24,7 @@ import com.sun.net.httpserver.HttpServer;
  *
  * <pre>
  * GET  /v1/status                    switch, connected, primary, version
+ * GET  /v1/catalog?version=N         a version's catalog YAML (default: the one the switch has)
  * GET  /v1/history                   every catalog version
  * POST /v1/catalog?file=F&amp;note=N     body: catalog YAML; 200 {version, writes}, 422 {problems}, 409 refused
  * POST /v1/rollback?version=N        200 {version, writes}
@@ -157,6 +158,8 @@ public final class ControllerDaemon implements AutoCloseable {
                 Provisioner p = provisioner;
                 send(x, 200, "{\"switch\": " + json(config.switchName()) + ", \"connected\": " + (p != null)
                         + ", \"version\": " + (p == null ? "null" : p.version()) + "}");
+            } else if (method.equals("GET") && path.equals("/v1/catalog")) {
+                catalogText(x);
             } else if (method.equals("GET") && path.equals("/v1/history")) {
                 StringBuilder b = new StringBuilder("[");
                 for (Store.Version v : store.history()) {
@@ -312,6 +315,27 @@ public final class ControllerDaemon implements AutoCloseable {
             }
         }
         return dflt;
+    }
+
+    /** The YAML of a recorded version (?version=N; default: the one the switch has), its file name in X-Sfc-File. */
+    private void catalogText(HttpExchange x) throws IOException {
+        String asked = query(x.getRequestURI(), "version", null);
+        Store.Applied applied = store.applied(config.switchName());
+        Integer n = asked != null ? Integer.valueOf(asked) : applied == null ? null : applied.version();
+        Store.Version v = n == null ? null : store.version(n);
+        if (v == null) {
+            send(x, 404, "{\"error\": " + json(n == null ? "nothing has been applied to " + config.switchName()
+                    : "there is no version " + n) + "}");
+            return;
+        }
+        byte[] body = v.catalog().getBytes(StandardCharsets.UTF_8);
+        x.getResponseHeaders().set("Content-Type", "application/yaml; charset=utf-8");
+        x.getResponseHeaders().set("X-Sfc-File", v.file());
+        x.getResponseHeaders().set("X-Sfc-Version", String.valueOf(v.number()));
+        x.sendResponseHeaders(200, body.length);
+        try (OutputStream o = x.getResponseBody()) {
+            o.write(body);
+        }
     }
 
     private static void send(HttpExchange x, int code, String json) throws IOException {
