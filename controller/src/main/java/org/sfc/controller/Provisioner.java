@@ -24,6 +24,8 @@ public final class Provisioner {
     /** What an apply, rollback or reconcile did. */
     public record Report(int version, int writes, List<String> batches, long millis) {}
 
+    private static final System.Logger LOG = System.getLogger(Provisioner.class.getName());
+
     /** The switch has a primary controller with a higher election id: this one may only read. */
     public static final class NotPrimary extends IllegalStateException {
         NotPrimary(String message) {
@@ -41,7 +43,6 @@ public final class Provisioner {
     private final P4RuntimeClient client;
     private final Schema schema;
     private final Store store;
-    private static final System.Logger LOG = System.getLogger(Provisioner.class.getName());
     private final String switchName;
     /** Updates per Write request: well under gRPC's default 4 MiB message limit on any target. */
     public static final int DEFAULT_UPDATES_PER_REQUEST = 5000;
