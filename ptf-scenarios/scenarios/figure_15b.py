@@ -39,3 +39,18 @@ class SpareTakesOverAFailedMemberAndHandsBack(Figure15B):
         self.wait_devices(lambda s: s == "healthy", "healthy", devices=["fw-1"], timeout=10)
         self.through_firewall(W1, FW1, APP, sport=40002)
         self.through_firewall(W3, FW1, APP, sport=40002)
+
+
+class MaintenanceDrainMovesOneMemberToTheSpareUntilRestored(Figure15B):
+    """Seed ¶197: `sfc device drain fw-2 --to fw-3` during business hours moves w2 to the spare, hitless for w1
+    and w3 on fw-1; `sfc device restore fw-2` brings it back."""
+
+    def runTest(self):
+        self.sfc("device", "drain", "fw-2", "--to", "fw-3")
+        self.wait_devices(lambda s: s == "drained", "drained", devices=["fw-2"], timeout=5)
+        self.through_firewall(W2, FW3, APP, sport=40003)
+        self.through_firewall(W1, FW1, APP, sport=40003)
+        self.through_firewall(W3, FW1, APP, sport=40003)
+        self.sfc("device", "restore", "fw-2")
+        self.wait_devices(lambda s: s == "healthy", "healthy", devices=["fw-2"], timeout=5)
+        self.through_firewall(W2, FW2, APP, sport=40004)

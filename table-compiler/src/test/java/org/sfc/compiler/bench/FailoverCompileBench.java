@@ -28,10 +28,6 @@ import org.sfc.compiler.Ids;
 import org.sfc.compiler.Schema;
 import org.sfc.compiler.TableCompiler;
 
-import com.google.protobuf.TextFormat;
-
-import p4.config.v1.P4InfoOuterClass.P4Info;
-
 /**
  * What a failover costs the compiler: every service shares 16 firewalls; fw-0 fails and a spare takes its place.
  * The states-only compilation from the previous result, and the diff to write, for 10,000 and 100,000 services.
@@ -53,12 +49,7 @@ public class FailoverCompileBench {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        P4Info.Builder b = P4Info.newBuilder();
-        TextFormat.merge(java.nio.file.Files.readString(java.nio.file.Path.of("../p4src/v1model/sfc.p4info.txtpb")), b);
-        for (int i = 0; i < b.getTablesCount(); i++) {
-            b.getTablesBuilder(i).setSize(2_000_000);
-        }
-        schema = new Schema(b.build());
+        schema = CompileBench.bigSchema();
         Catalog c = CompileBench.catalog(services, -1);
         Map<String, Device> devices = new LinkedHashMap<>(c.devices());
         devices.put("fw-spare", new Device("fw-spare", "firewall", null, null, Catalog.Mode.L2, TagMode.DSCP, null,
