@@ -50,10 +50,15 @@ public final class TableCompiler {
      * compilation, which keeps the ids and carries unchanged services' fragments over).
      */
     public record Result(DesiredState state, Ids ids, Catalog catalog, Map<String, List<Consumer<TableCompiler>>> uses,
-                         DeviceStates states) {
-        /** The shared things (next hops, clone sessions) a service's fragment refers to, as calls to replay. */
+                         DeviceStates states, Map<String, Consumer<TableCompiler>> sharedUses) {
+        /**
+         * {@code uses}: the shared things (next hops, clone sessions) a service's fragment refers to, as calls to
+         * replay; {@code sharedUses}: one instance per distinct call (by what it registers), which the lists share,
+         * so a compilation that carries fragments over replays each distinct call once, not once per service.
+         */
         public Result {
             uses = Map.copyOf(uses);
+            sharedUses = Map.copyOf(sharedUses);
         }
     }
 
@@ -86,6 +91,8 @@ public final class TableCompiler {
     private final Result previous;
     private final DeviceStates states;
     private final Map<String, List<Consumer<TableCompiler>>> usesByService = new java.util.HashMap<>();
+    // One instance per distinct use (see Result), carried from the previous compilation.
+    private final Map<String, Consumer<TableCompiler>> sharedUses = new java.util.HashMap<>();
     // Next hops already resolved in this compilation, per direction, by device id (or "group:" + group name).
     private final List<Map<String, Integer>> hopIds = List.of(new java.util.HashMap<>(), new java.util.HashMap<>());
     /** While a service compiles: the shared things it uses, recorded so a later version can reuse its fragment. */
@@ -208,6 +215,10 @@ public final class TableCompiler {
         byName.forEach(svc -> serviceId(svc.name()));
         portRoles();
         Map<String, DesiredState.Fragment> reusable = reusable();
+        if (!reusable.isEmpty()) {
+            sharedUses.putAll(previous.sharedUses()); // what they register is unchanged: the same instances serve
+        }
+        Set<Consumer<TableCompiler>> replayed = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         Set<String> changedStates = changedBypassOrDrop();
         List<DesiredState.Fragment> serviceFragments = new ArrayList<>();
         for (Service svc : byName) {
@@ -216,7 +227,11 @@ public final class TableCompiler {
             List<Consumer<TableCompiler>> prevUses = previous == null ? null : previous.uses().get(svc.name());
             if (prev != null && prevUses != null && svc.equals(previous.catalog().services().get(svc.name()))
                     && (changedStates.isEmpty() || !uses(svc, changedStates))) {
-                prevUses.forEach(u -> u.accept(this)); // registers the next hops and copies it refers to
+                for (Consumer<TableCompiler> u : prevUses) {
+                    if (replayed.add(u)) { // each distinct use once: it registers the next hops and copies it refers to
+                        u.accept(this);
+                    }
+                }
                 usesByService.put(svc.name(), prevUses);
                 serviceFragments.add(prev);
                 continue;
@@ -265,7 +280,7 @@ public final class TableCompiler {
         fragments.add(new DesiredState.Fragment("shared", List.copyOf(all)));
         fragments.addAll(serviceFragments);
         checkCapacity(fragments);
-        return new Result(new DesiredState(fragments, s), ids.result(), c, usesByService, states);
+        return new Result(new DesiredState(fragments, s), ids.result(), c, usesByService, states, sharedUses);
     }
 
     /**
@@ -421,22 +436,29 @@ public final class TableCompiler {
 
     /** The next hop that is one device's member. */
     private int deviceNextHop(Device d, int direction) {
-        record(tc -> tc.deviceNextHop(d, direction));
+        if (uses != null) {
+            record("device:" + d.id() + ":" + direction, tc -> tc.deviceNextHop(d, direction));
+        }
         String key = deviceMember(d, direction);
         return nextHop(key, members.get(key));
     }
 
-    /** Notes a use of something shared while a service compiles (the lambda must not capture {@code this}). */
-    private void record(Consumer<TableCompiler> use) {
+    /**
+     * Notes a use of something shared while a service compiles (the lambda must not capture {@code this}); {@code key}
+     * names what it registers, so every service using the same thing holds the same instance.
+     */
+    private void record(String key, Consumer<TableCompiler> use) {
         if (uses != null) {
-            uses.add(use);
+            uses.add(sharedUses.computeIfAbsent(key, k -> use));
         }
     }
 
     /** The next hop into a step's target: the device's member, or a group over the members' members. */
     private int hopNextHop(Hop h, int direction) {
-        record(tc -> tc.hopNextHop(h, direction));
         String memo = h.group() ? "group:" + h.name() : h.first().id();
+        if (uses != null) {
+            record("hop:" + memo + ":" + direction, tc -> tc.hopNextHop(h, direction));
+        }
         Integer known = hopIds.get(direction).get(memo);
         return known != null ? known : hopIds.get(direction).computeIfAbsent(memo, k -> newHopNextHop(h, direction));
     }
@@ -456,15 +478,17 @@ public final class TableCompiler {
     }
 
     private int uplinkNextHop(Uplink u) {
-        record(tc -> tc.uplinkNextHop(u));
+        if (uses != null) {
+            record("uplink:" + u.name(), tc -> tc.uplinkNextHop(u));
+        }
         return nextHop("uplink:" + u.name(), s.action("set_next_hop", "port", u.port(), "dmac", u.routerMac().value(),
                 "smac", c.switchInfo().mac().value(), "device_id", 0));
     }
 
     private int copySession(List<String> targets) {
-        record(tc -> tc.copySession(targets));
         List<String> sorted = targets.stream().sorted().toList();
         String key = String.join(",", sorted);
+        record("copy:" + key, tc -> tc.copySession(targets));
         cloneSessions.putIfAbsent(key, sorted.stream().map(c.devices()::get).toList());
         return ids.id("clone-session", key, 1, 65535);
     }
