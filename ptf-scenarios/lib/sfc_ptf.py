@@ -95,8 +95,9 @@ def rewrite(pkt, dst_mac=None, src_mac=None, dscp=None, src=None, dst=None, spor
     return Ether(bytes(p))
 
 
-def dscp_of(frame):
-    return Ether(frame)[IP].tos >> 2
+def returned(frame, device_mac, switch_mac="02:00:00:00:fe:01"):
+    """What a device sends back after passing frame through: addressed to the switch, from its own MAC."""
+    return rewrite(frame, dst_mac=switch_mac, src_mac=device_mac)
 
 
 # ---------------------------------------------------------------------------------------------- catalogs
@@ -320,8 +321,3 @@ class ScenarioTest(BaseTest):
         if isinstance(result, self.dataplane.PollFailure):
             self.fail("nothing left on port %d: %s" % (port, result.format()))
         return Ether(result.packet)
-
-
-def returned(frame, device_mac, switch_mac="02:00:00:00:fe:01"):
-    """What a device sends back after passing frame through: addressed to the switch, from its own MAC."""
-    return rewrite(frame, dst_mac=switch_mac, src_mac=device_mac)
