@@ -101,6 +101,14 @@ struct local_metadata_t {
     bit<1>       direction;
     step_t       step;
     nh_id_t      nh_id;
+    bool         nh_pooled;        // the next hop names a pooled device and a side: device_attach gives the port
+    device_id_t  nh_device;
+    bit<1>       nh_side;          // 0: into the device's outside, 1: into its inside
+    port_t       att_outside_port; // what device_attach found (both sides; the side picks one)
+    bit<48>      att_outside_mac;
+    port_t       att_inside_port;
+    bit<48>      att_inside_mac;
+    device_id_t  att_device;       // the device actually there (a spare standing in), for device_tx
     session_t    copy_session;
     bool         to_cpu;
     bool         drop;

@@ -19,6 +19,14 @@ control NextHop(inout headers_t hdr, inout local_metadata_t meta) {
         SFC_COUNT(device_tx, device_id);
     }
 
+    @id(0x01000012)
+    action set_next_hop_pooled(device_id_t device_id, bit<1> side, bit<48> smac) {
+        meta.nh_pooled = true;
+        meta.nh_device = device_id;
+        meta.nh_side = side;
+        hdr.ethernet.src_addr = smac;
+    }
+
     @id(0x01000010)
     action set_next_hop_nat(port_t port, bit<48> dmac, bit<48> smac, device_id_t device_id, bit<32> device_ip) {
         set_next_hop(port, dmac, smac, device_id);
@@ -36,9 +44,43 @@ control NextHop(inout headers_t hdr, inout local_metadata_t meta) {
             meta.flow_port_lo : selector;
             meta.flow_port_hi : selector;
         }
-        actions = { set_next_hop; set_next_hop_nat; }
+        actions = { set_next_hop; set_next_hop_nat; set_next_hop_pooled; }
         implementation = next_hop_selector;
         size = NEXT_HOP_SIZE;
+    }
+
+    @id(0x13000008) SFC_DIRECT_COUNTER(device_attach_counter);
+
+    @id(0x01000013)
+    action attach(port_t outside_port, bit<48> outside_mac, port_t inside_port, bit<48> inside_mac,
+                  device_id_t device_id) {
+        meta.att_outside_port = outside_port;
+        meta.att_outside_mac = outside_mac;
+        meta.att_inside_port = inside_port;
+        meta.att_inside_mac = inside_mac;
+        meta.att_device = device_id;
+    }
+
+    @id(0x01000014)
+    action no_attachment() {
+        meta.drop = true;
+        meta.drop_reason = DROP_NO_NEXT_HOP;
+    }
+
+    /*
+     * Where a pooled device is attached: its own ports, or those of the spare standing in for it (one entry per
+     * pooled device; a one-port device gives the same port for both sides).
+     * Written by: the table compiler; the health monitor on failover (one MODIFY).
+     */
+    @id(0x02000009)
+    table device_attach {
+        key = {
+            meta.nh_device : exact @name("device");
+        }
+        actions = { attach; @defaultonly no_attachment; }
+        const default_action = no_attachment();
+        counters = device_attach_counter;
+        size = MAX_DEVICES;
     }
 
     apply {
@@ -60,6 +102,17 @@ control NextHop(inout headers_t hdr, inout local_metadata_t meta) {
         if (!next_hop.apply().hit) {
             meta.drop = true;
             meta.drop_reason = DROP_NO_NEXT_HOP;
+        } else if (meta.nh_pooled) {
+            if (device_attach.apply().hit) {
+                if (meta.nh_side == 0) {
+                    meta.eg_port = meta.att_outside_port;
+                    hdr.ethernet.dst_addr = meta.att_outside_mac;
+                } else {
+                    meta.eg_port = meta.att_inside_port;
+                    hdr.ethernet.dst_addr = meta.att_inside_mac;
+                }
+                SFC_COUNT(device_tx, meta.att_device);
+            }
         }
     }
 }

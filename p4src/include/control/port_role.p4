@@ -3,8 +3,10 @@
  * device ports face appliances and servers and say how a returning packet tells its step. A packet on a
  * port with no role is dropped and counted.
  * Each port also names its slot: the device side (or uplink) it stands for, which is what the sequence and
- * the ACLs match. The compiler gives every port its own number as slot; failing a device over to a spare
- * gives the spare's ports the failed device's slots (and repoints its next hops), so no service entry moves.
+ * the ACLs match. The compiler gives every port its own number as slot, except that all devices of a pool
+ * answer for the pool's slots (its first member's port numbers): a spare's returning packets already match
+ * the steps of the member it stands in for, and a failover to it rewrites only where that member is attached
+ * (next_hop's device_attach). A spare from outside the pool gets the failed device's slots here.
  * Written by: the table compiler, from the catalog's devices and uplinks; the health monitor on failover.
  */
 control PortRole(inout headers_t hdr, inout local_metadata_t meta) {

@@ -25,9 +25,9 @@ import org.sfc.sw.testing.Packets;
 import p4.v1.P4RuntimeOuterClass.Update;
 
 /**
- * Seed Fig. 15B on the switch: a pool firewall fails; compiled with "replaced by the spare", the diff is
- * four MODIFYs (its two members, the spare's two ports' slots) that move every service that used it, and
- * requests and replies flow through the spare.
+ * Seed Fig. 15B on the switch: a pool firewall fails; compiled with "replaced by the spare", the diff is one
+ * MODIFY (where the failed firewall is attached: device_attach) that moves every service that used it — the spare,
+ * of the same pool, already answers for the pool's slots — and requests and replies flow through the spare.
  */
 @ParameterizedClass(name = "on the {0}")
 @EnumSource(TargetKind.class)
@@ -41,7 +41,7 @@ class FailoverTest {
     static final int APP = 8;
 
     @Test
-    void fourWritesMoveEveryServiceOfAFailedTwoPortDeviceToTheSpare() throws Exception {
+    void oneWriteMovesEveryServiceOfAFailedTwoPortDeviceToTheSpareOfItsPool() throws Exception {
         sfc = new Sfc(kind.start());
         var r = TableCompiler.compile(CatalogLoader.load(Path.of("../examples/figure-15b.yaml")),
                 new Schema(sfc.p4info), Ids.empty());
@@ -58,7 +58,9 @@ class FailoverTest {
         var next = TableCompiler.compile(r.catalog(), r.state().schema(), r, DeviceStates.NONE.replace(failed, "fw-3"));
         List<Update> writes = Diff.between(r.state(), next.state()).stream().flatMap(b -> b.updates().stream()).toList();
         assertTrue(writes.stream().allMatch(u -> u.getType() == Update.Type.MODIFY), "only MODIFYs: " + writes);
-        assertEquals(4, writes.size(), "two members and two port roles, whatever the number of services");
+        assertEquals(1, writes.size(), "one entry whatever the number of services: " + writes);
+        assertTrue(writes.get(0).getEntity().getTableEntry().getTableId() == sfc.rt.table("device_attach").getPreamble().getId(),
+                "where the failed firewall is attached: " + writes);
         sfc.write(writes);
 
         for (String svc : sameFirewall) {

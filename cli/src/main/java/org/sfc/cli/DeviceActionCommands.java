@@ -53,8 +53,8 @@ final class DeviceActionCommands {
                             + "'sfc catalog apply' one first");
                 }
                 Provisioner.Report r = run(p);
-                spec.commandLine().getOut().printf("%s on %s: %d writes in %d ms (version %d)%n", done(),
-                        target.switchName(), r.writes(), r.millis(), r.version());
+                spec.commandLine().getOut().printf("%s on %s: %d write%s in %d ms (version %d)%n", done(),
+                        target.switchName(), r.writes(), r.writes() == 1 ? "" : "s", r.millis(), r.version());
                 return 0;
             }
         }
@@ -66,8 +66,9 @@ final class DeviceActionCommands {
 
     @Command(name = "drain", mixinStandardHelpOptions = true, description = {
         "Take a device out of service for maintenance (seed ¶197): its traffic moves to a like spare that carries",
-        "nothing, by rewriting the device's next hops and the spare's ports (a handful of writes, whatever the",
-        "number of services); flows not on the device are untouched. It stays drained until 'sfc device restore'."})
+        "nothing: one write when both are of one pool (where the device is attached), a few otherwise (its next",
+        "hops and the spare's ports), whatever the number of services; flows not on the device are untouched.",
+        "It stays drained until 'sfc device restore'."})
     static final class Drain extends Action {
         @Parameters(paramLabel = "DEVICE", description = "the device to take out of service")
         String device;

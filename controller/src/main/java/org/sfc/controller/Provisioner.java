@@ -168,8 +168,8 @@ public final class Provisioner {
     }
 
     /**
-     * A device stopped working: act on its failure policy — {@code spare}: its next hops lead to a free, healthy
-     * spare of its pool (the spare's ports take its slots); {@code bypass}: services skip it; {@code drop}:
+     * A device stopped working: act on its failure policy — {@code spare}: its traffic goes to a free, healthy
+     * spare of its pool (one write: where the device is attached); {@code bypass}: services skip it; {@code drop}:
      * services drop at it. Without a free spare, it is bypassed. A spare that fails while standing in for a device
      * hands that device's traffic on by the device's policy. Recorded, so restarts and reconciles keep it.
      */
@@ -309,7 +309,7 @@ public final class Provisioner {
         int writes = write(batches, compiled.state());
         current = compiled;
         store.setDeviceStates(switchName, next);
-        store.audit(who, "health", what + " on " + switchName + " (" + writes + " writes)");
+        store.audit(who, "health", what + " on " + switchName + " (" + writes + (writes == 1 ? " write)" : " writes)"));
         return new Report(currentVersion, writes, batches.stream().map(b -> b.label() + ": " + b.updates().size()).toList(),
                 (System.nanoTime() - start) / 1_000_000);
     }

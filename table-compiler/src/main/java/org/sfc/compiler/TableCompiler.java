@@ -67,14 +67,6 @@ public final class TableCompiler {
         Device first() {
             return devices.get(0);
         }
-
-        List<Integer> insidePorts() {
-            return devices.stream().map(d -> d.inside().port()).toList();
-        }
-
-        List<Integer> outsidePorts() {
-            return devices.stream().map(d -> d.outside().port()).toList();
-        }
     }
 
     private final Catalog c;
@@ -97,6 +89,8 @@ public final class TableCompiler {
     private final List<Map<String, Integer>> hopIds = List.of(new java.util.HashMap<>(), new java.util.HashMap<>());
     /** While a service compiles: the shared things it uses, recorded so a later version can reuse its fragment. */
     private List<Consumer<TableCompiler>> uses;
+    /** Pooled devices (see {@link #poolSlots}) -> the device whose port numbers are the pool's slots. */
+    private final Map<String, Device> poolSlot;
 
     private TableCompiler(Catalog c, Schema s, Ids.Allocator ids, Result previous, DeviceStates states) {
         this.c = c;
@@ -104,6 +98,46 @@ public final class TableCompiler {
         this.ids = ids;
         this.previous = previous;
         this.states = states;
+        this.poolSlot = poolSlots(c);
+    }
+
+    /**
+     * The devices reached through device_attach: members and spares of a pool (in exactly one pool, not NAT-mode,
+     * all of the pool alike in ports). Every device of such a pool answers for the pool's slots — the port numbers
+     * of its first member — so a spare's returning packets already match the steps of the member it stands in for,
+     * and a failover to it is one device_attach entry. (The wrong-port check for them: from the right side of a
+     * device of the right pool.)
+     */
+    private static Map<String, Device> poolSlots(Catalog c) {
+        Map<String, Integer> pools = new java.util.HashMap<>();
+        c.pools().values().forEach(p -> java.util.stream.Stream.concat(p.members().stream(), p.spares().stream())
+                .distinct().forEach(d -> pools.merge(d, 1, Integer::sum)));
+        Map<String, Device> out = new java.util.HashMap<>();
+        for (Catalog.Pool p : c.pools().values()) {
+            List<Device> all = java.util.stream.Stream.concat(p.members().stream(), p.spares().stream()).distinct()
+                    .map(c.devices()::get).toList();
+            if (p.members().isEmpty() || all.stream().anyMatch(d -> d == null || d.mode() == Mode.NAT
+                    || d.twoPort() != all.get(0).twoPort() || pools.get(d.id()) != 1)) {
+                continue;
+            }
+            Device first = c.devices().get(p.members().get(0));
+            all.forEach(d -> out.put(d.id(), first));
+        }
+        return out;
+    }
+
+    /** The slot a device's side answers for (what sequence steps and ACL rules match): its port, or its pool's. */
+    private int slot(Device d, boolean inside) {
+        Device owner = poolSlot.getOrDefault(d.id(), d);
+        return inside ? owner.inside().port() : owner.outside().port();
+    }
+
+    private List<Integer> insideSlots(Hop h) {
+        return h.devices().stream().map(d -> slot(d, true)).distinct().toList();
+    }
+
+    private List<Integer> outsideSlots(Hop h) {
+        return h.devices().stream().map(d -> slot(d, false)).distinct().toList();
     }
 
     /**
@@ -400,6 +434,14 @@ public final class TableCompiler {
     /** The member sending into {@code d} in {@code direction} (outside forward, inside reply); its key. */
     private String deviceMember(Device d, int direction) {
         long smac = c.switchInfo().mac().value();
+        if (poolSlot.containsKey(d.id())) {
+            // Names the device and the side; device_attach says where it is (a failover changes only that).
+            int side = direction == FWD || !d.twoPort() ? 0 : 1;
+            String key = "device:" + d.id() + ":side" + side;
+            members.putIfAbsent(key, s.action("set_next_hop_pooled", "device_id", deviceId(d.id()), "side", side,
+                    "smac", smac));
+            return key;
+        }
         // A device replaced by a spare keeps its members (and their ids); they now lead to the spare.
         Device to = states.replacedBy().containsKey(d.id()) ? c.devices().get(states.replacedBy().get(d.id())) : d;
         if (direction == FWD) {
@@ -495,7 +537,7 @@ public final class TableCompiler {
 
     // ------------------------------------------------------------------ tables
 
-    /** Every port's role; its slot (what sequence steps and ACL rules match) is its own number. */
+    /** Every port's role and slot (what sequence steps and ACL rules match: its own number, or its pool's). */
     private void portRoles() {
         // Heartbeats: whatever comes back addressed to the probe address goes to the controller (with its port).
         ports.add(entry(tableEntry("punt", 1, s.action("punt_to_cpu"),
@@ -508,15 +550,24 @@ public final class TableCompiler {
         states.replacedBy().forEach((failed, spare) -> standsFor.put(spare, failed));
         for (Device d : new TreeMap<>(c.devices()).values()) {
             int tag = d.tag() == TagMode.PORT ? 1 : 0;
-            // A spare in service answers for the failed device: its ports take that device's slots.
+            // A spare in service answers for the failed device: its ports take that device's slots (the same ones
+            // already when both are of one pool).
             Device slots = standsFor.containsKey(d.id()) ? c.devices().get(standsFor.get(d.id())) : d;
-            List<Attachment[]> sides = d.twoPort()
-                    ? List.of(new Attachment[] {d.outside(), slots.outside()}, new Attachment[] {d.inside(), slots.inside()})
-                    : List.<Attachment[]>of(new Attachment[] {d.outside(), slots.outside()});
-            for (Attachment[] a : sides) {
+            ports.add(entry(tableEntry("port_role", 0, s.action("set_device", "device_id", deviceId(d.id()),
+                    "tag_mode", tag, "slot", slot(slots, false)), s.exact("port_role", "ig_port", d.outside().port()))));
+            if (d.twoPort()) {
                 ports.add(entry(tableEntry("port_role", 0, s.action("set_device", "device_id", deviceId(d.id()),
-                        "tag_mode", tag, "slot", a[1].port()), s.exact("port_role", "ig_port", a[0].port()))));
+                        "tag_mode", tag, "slot", slot(slots, true)), s.exact("port_role", "ig_port", d.inside().port()))));
             }
+        }
+        // Where each pooled device is: its own ports, or the spare's standing in for it.
+        for (String id : new TreeMap<>(poolSlot).keySet()) {
+            Device d = c.devices().get(id);
+            Device at = states.replacedBy().containsKey(id) ? c.devices().get(states.replacedBy().get(id)) : d;
+            ports.add(entry(tableEntry("device_attach", 0, s.action("attach", "outside_port", at.outside().port(),
+                    "outside_mac", at.outside().mac().value(), "inside_port", at.inside().port(), "inside_mac",
+                    at.inside().mac().value(), "device_id", deviceId(at.id())), s.exact("device_attach", "device",
+                    deviceId(id)))));
         }
     }
 
@@ -571,7 +622,7 @@ public final class TableCompiler {
         // A service address may be reached from any uplink; a source-keyed service's clients are behind one: the
         // first uplink that is not its exit (their packets elsewhere would be spoofed).
         Uplink clientsUplink = c.switchInfo().uplinks().stream().filter(u -> u != exit).findFirst().orElse(null);
-        List<Integer> clientPorts = from != null ? List.of(from.inside().port())
+        List<Integer> clientPorts = from != null ? List.of(slot(from, true))
                 : svc.sourceKeyed() ? List.of(clientsUplink.port())
                 : c.switchInfo().uplinks().stream().map(Uplink::port).toList();
         int clientStep = from != null ? STEP_FROM_PORT : 0;
@@ -582,13 +633,13 @@ public final class TableCompiler {
         }
         for (int i = 0; i < n - 1; i++) {
             Action next = send(svc, d, i + 1, FWD, true);
-            for (int port : d.get(i).insidePorts()) {
+            for (int port : insideSlots(d.get(i))) {
                 step(FWD, returnStep(svc, d, i, FWD), port, next);
             }
         }
         if (exit != null) {
             Action out = s.action("to_next_hop", "nh_id", uplinkNextHop(exit), "dscp", svc.dscp());
-            for (int port : d.get(n - 1).insidePorts()) {
+            for (int port : insideSlots(d.get(n - 1))) {
                 step(FWD, returnStep(svc, d, n - 1, FWD), port, out);
             }
             // Replies from the network enter at the exit (step 0) and go into the last device.
@@ -598,14 +649,14 @@ public final class TableCompiler {
         for (int i = n - 1; i >= 1; i--) {
             List<String> copies = svc.sequence().get(i).copyTo();
             Action to = send(svc, d, i - 1, REPLY, false);
-            for (int port : d.get(i).outsidePorts()) {
+            for (int port : outsideSlots(d.get(i))) {
                 step(REPLY, returnStep(svc, d, i, REPLY), port, copies.isEmpty() ? to : withCopy(to, copies));
             }
         }
         int toClients = from == null ? uplinkNextHop(clientsUplink) : deviceNextHop(from, REPLY);
         Action home = s.action("to_next_hop", "nh_id", toClients, "dscp", svc.dscp());
         List<String> firstCopies = svc.sequence().get(0).copyTo();
-        for (int port : d.get(0).outsidePorts()) {
+        for (int port : outsideSlots(d.get(0))) {
             step(REPLY, returnStep(svc, d, 0, REPLY), port, firstCopies.isEmpty() ? home : withCopy(home, firstCopies));
         }
 
