@@ -78,6 +78,49 @@ class FailoverTest {
                 DeviceStates.NONE.replace(failed, "app-1")), "a server is no firewall");
     }
 
+    /** A nat-mode server's spare answers from its own address: requests are translated to it, its replies back. */
+    @Test
+    void aNatServerFailsOverToItsSpareBothWays() throws Exception {
+        sfc = new Sfc(kind.start());
+        String catalog = """
+                switch:
+                  mac: 02:00:00:00:fe:01
+                  uplinks:
+                    - {name: internet, port: 1, router-mac: 00:00:00:00:00:a1}
+                devices:
+                  app-1: {function: server, mode: nat, ip: 10.0.0.5, tag: port, failure: spare, port: 2, mac: 00:00:00:00:02:01}
+                  app-2: {function: server, mode: nat, ip: 10.0.0.6, tag: port, port: 3, mac: 00:00:00:00:03:01}
+                pools:
+                  apps: {function: server, members: [app-1], spares: [app-2]}
+                services:
+                  web:
+                    address: {ip: 203.0.113.80, protocol: tcp, port: 80}
+                    sequence: [apps]
+                """;
+        var r = TableCompiler.compile(CatalogLoader.loadText("nat-pool.yaml", catalog), new Schema(sfc.p4info), Ids.empty());
+        for (Diff.Batch b : Diff.between(DesiredState.empty(r.state().schema()), r.state())) {
+            sfc.write(b.updates());
+        }
+        byte[] req = Packets.tcp(Sfc.SWITCH_MAC, 0xa1, "198.51.100.7", "203.0.113.80", 40000, 80, 64, 0, new byte[0]);
+        var atServer = sfc.send(UPLINK, req);
+        assertEquals(List.of(2), Sfc.ports(atServer));
+        assertEquals(Packets.ip("10.0.0.5"), java.nio.ByteBuffer.wrap(atServer.get(0).data(), 30, 4).getInt() & 0xFFFFFFFFL);
+
+        var next = TableCompiler.compile(r.catalog(), r.state().schema(), r, DeviceStates.NONE.replace("app-1", "app-2"));
+        for (Diff.Batch b : Diff.between(r.state(), next.state())) {
+            sfc.write(b.updates());
+        }
+        atServer = sfc.send(UPLINK, req);
+        assertEquals(List.of(3), Sfc.ports(atServer), "to the spare");
+        assertEquals(Packets.ip("10.0.0.6"), java.nio.ByteBuffer.wrap(atServer.get(0).data(), 30, 4).getInt() & 0xFFFFFFFFL,
+                "translated to the spare's own address");
+        byte[] reply = Packets.tcp(Sfc.SWITCH_MAC, 0x0301, "10.0.0.6", "198.51.100.7", 80, 40000, 64, 0, new byte[0]);
+        var toClient = sfc.send(3, reply);
+        assertEquals(List.of(UPLINK), Sfc.ports(toClient), "the spare's reply reaches the client");
+        assertEquals(Packets.ip("203.0.113.80"), java.nio.ByteBuffer.wrap(toClient.get(0).data(), 26, 4).getInt() & 0xFFFFFFFFL,
+                "from the service address");
+    }
+
     static byte[] request(String ip) {
         return Packets.tcp(Sfc.SWITCH_MAC, 0xa1, "198.51.100.7", ip, 40000, 443, 64, 0, new byte[0]);
     }

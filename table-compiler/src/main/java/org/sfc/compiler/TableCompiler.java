@@ -214,7 +214,10 @@ public final class TableCompiler {
         return out;
     }
 
-    /** Devices bypassed or dropped in one of the previous and the new states but not in both. */
+    /**
+     * Devices bypassed or dropped in one of the previous and the new states but not in both, and nat-mode devices
+     * whose spare changed (their services classify replies by the answering server's address).
+     */
     private Set<String> changedBypassOrDrop() {
         if (previous == null) {
             return Set.of();
@@ -222,7 +225,17 @@ public final class TableCompiler {
         Set<String> changed = new java.util.HashSet<>();
         symmetricDifference(previous.states().bypassed(), states.bypassed(), changed);
         symmetricDifference(previous.states().dropped(), states.dropped(), changed);
+        java.util.stream.Stream.concat(previous.states().replacedBy().keySet().stream(), states.replacedBy().keySet().stream())
+                .filter(d -> c.devices().containsKey(d) && c.devices().get(d).mode() == Mode.NAT)
+                .filter(d -> !java.util.Objects.equals(previous.states().replacedBy().get(d), states.replacedBy().get(d)))
+                .forEach(changed::add);
         return changed;
+    }
+
+    /** The device that answers for {@code d} now: {@code d}, or the spare standing in for it. */
+    private Device standingIn(Device d) {
+        String spare = states.replacedBy().get(d.id());
+        return spare == null ? d : c.devices().get(spare);
     }
 
     private static void symmetricDifference(Set<String> a, Set<String> b, Set<String> into) {
@@ -747,7 +760,8 @@ public final class TableCompiler {
         int replyPort = lastStep.translatePort() != null ? lastStep.translatePort() : a.port();
         int replyLast = lastStep.translatePort() != null ? lastStep.translatePort() : a.lastPort();
         boolean nat = last.first().mode() == Mode.NAT;
-        List<Long> replyIps = nat ? last.devices().stream().map(x -> x.ip().value()).distinct().toList()
+        // (A nat-mode device replaced by a spare: the spare answers, from its own address.)
+        List<Long> replyIps = nat ? last.devices().stream().map(x -> standingIn(x).ip().value()).distinct().toList()
                 : List.of(a.ip().value());
         boolean rewrite = nat || lastStep.translatePort() != null;
         Action reply = rewrite
