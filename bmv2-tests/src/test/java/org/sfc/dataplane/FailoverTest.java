@@ -107,9 +107,10 @@ class FailoverTest {
         assertEquals(Packets.ip("10.0.0.5"), java.nio.ByteBuffer.wrap(atServer.get(0).data(), 30, 4).getInt() & 0xFFFFFFFFL);
 
         var next = TableCompiler.compile(r.catalog(), r.state().schema(), r, DeviceStates.NONE.replace("app-1", "app-2"));
-        for (Diff.Batch b : Diff.between(r.state(), next.state())) {
-            sfc.write(b.updates());
-        }
+        List<Update> writes = Diff.between(r.state(), next.state()).stream().flatMap(b -> b.updates().stream()).toList();
+        // The spare's address is classified from the start: its members and its port's slot, no service entry.
+        assertEquals(2, writes.size(), "the server's member and the spare's port role: " + writes);
+        sfc.write(writes);
         atServer = sfc.send(UPLINK, req);
         assertEquals(List.of(3), Sfc.ports(atServer), "to the spare");
         assertEquals(Packets.ip("10.0.0.6"), java.nio.ByteBuffer.wrap(atServer.get(0).data(), 30, 4).getInt() & 0xFFFFFFFFL,

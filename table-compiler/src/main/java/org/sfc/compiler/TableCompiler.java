@@ -232,6 +232,13 @@ public final class TableCompiler {
         return changed;
     }
 
+    /** The spares of the pools {@code d} is a member of. */
+    private List<Device> poolSpares(Device d) {
+        return c.pools().values().stream().filter(p -> p.members().contains(d.id()))
+                .flatMap(p -> p.spares().stream()).distinct().map(c.devices()::get).filter(java.util.Objects::nonNull)
+                .toList();
+    }
+
     /** The device that answers for {@code d} now: {@code d}, or the spare standing in for it. */
     private Device standingIn(Device d) {
         String spare = states.replacedBy().get(d.id());
@@ -760,8 +767,11 @@ public final class TableCompiler {
         int replyPort = lastStep.translatePort() != null ? lastStep.translatePort() : a.port();
         int replyLast = lastStep.translatePort() != null ? lastStep.translatePort() : a.lastPort();
         boolean nat = last.first().mode() == Mode.NAT;
-        // (A nat-mode device replaced by a spare: the spare answers, from its own address.)
-        List<Long> replyIps = nat ? last.devices().stream().map(x -> standingIn(x).ip().value()).distinct().toList()
+        // A nat-mode device's spares answer from their own addresses: classified from the start (so a failover does
+        // not touch the services), and whoever stands in now.
+        List<Long> replyIps = nat ? last.devices().stream().flatMap(x -> java.util.stream.Stream.concat(
+                        java.util.stream.Stream.of(x, standingIn(x)), poolSpares(x).stream()))
+                .filter(x -> x.mode() == Mode.NAT && x.ip() != null).map(x -> x.ip().value()).distinct().toList()
                 : List.of(a.ip().value());
         boolean rewrite = nat || lastStep.translatePort() != null;
         Action reply = rewrite
