@@ -8,10 +8,9 @@ import java.util.TreeSet;
 /**
  * What the health monitor and the operator have done to devices, on top of the catalog: a device replaced by
  * a spare (where it is attached becomes the spare's ports; a spare from outside its pool also takes its slots),
- * bypassed (services skip its
- * step) or dropped (services drop at its step). {@code drained} marks replacements an operator asked for
- * (maintenance): only the operator ends them. The compiler applies the states, so the desired state — and
- * every reconcile — keeps them. Immutable.
+ * bypassed (services skip its step) or dropped (services drop at its step). {@code drained} marks replacements
+ * an operator asked for (maintenance): only the operator ends them. The compiler applies the states, so the
+ * desired state — and every reconcile — keeps them. Immutable.
  */
 public record DeviceStates(Map<String, String> replacedBy, Set<String> bypassed, Set<String> dropped,
                            Set<String> drained) {
