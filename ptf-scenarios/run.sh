@@ -123,6 +123,7 @@ if [ "$target" = software ]; then
   controller_args=(--program "$root/p4src/v1model/sfc.p4")
 else
   say "compiling p4src/v1model/sfc.p4 with p4c"
+  mkdir -p "$work/bmv2"
   p4c --target bmv2 --arch v1model -o "$work/bmv2" --p4runtime-files "$work/bmv2/sfc.p4info.txtpb" \
     "$root/p4src/v1model/sfc.p4" >"$work/p4c.log" 2>&1 || { cat "$work/p4c.log" >&2; fail_start "p4c failed"; }
   ip netns exec "$ns" simple_switch_grpc --device-id 1 "${iface_args[@]}" --no-p4 \
