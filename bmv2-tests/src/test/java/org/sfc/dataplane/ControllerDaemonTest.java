@@ -9,7 +9,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
@@ -24,11 +23,10 @@ import org.sfc.compiler.Schema;
 import org.sfc.compiler.TableCompiler;
 import org.sfc.controller.ControllerDaemon;
 import org.sfc.controller.PipelineConfig;
+import org.sfc.dataplane.target.SoftwareSwitchTarget;
 import org.sfc.sw.SoftwareSwitch;
-import org.sfc.sw.frontend.Preprocessor;
 import org.sfc.sw.server.SwitchServer;
 
-import com.google.protobuf.ByteString;
 
 import p4.v1.P4RuntimeOuterClass.Entity;
 import p4.v1.P4RuntimeOuterClass.TableEntry;
@@ -50,10 +48,7 @@ class ControllerDaemonTest {
 
     @BeforeEach
     void start() throws Exception {
-        String program = Preprocessor.run(Sfc.PROGRAM, List.of()).text();
-        SoftwareSwitch probe = new SoftwareSwitch(1, 255);
-        probe.setPipeline(SoftwareSwitch.ConfigAction.VERIFY_AND_COMMIT, null, ByteString.copyFromUtf8(program), 1);
-        pipeline = new PipelineConfig(probe.pipeline().p4info, ByteString.copyFromUtf8(program));
+        pipeline = SoftwareSwitchTarget.sfcPipeline();
         sw = new SoftwareSwitch(1, 255);
         server = SwitchServer.start(sw, "127.0.0.1", 0);
         daemon = ControllerDaemon.start(new ControllerDaemon.Config("127.0.0.1", server.port(), 1, 10, pipeline,

@@ -2,7 +2,6 @@ package org.sfc.dataplane.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,11 +28,10 @@ import org.sfc.controller.P4RuntimeClient;
 import org.sfc.controller.PipelineConfig;
 import org.sfc.controller.Provisioner;
 import org.sfc.controller.Store;
+import org.sfc.dataplane.target.SoftwareSwitchTarget;
 import org.sfc.sw.SoftwareSwitch;
-import org.sfc.sw.frontend.Preprocessor;
 import org.sfc.sw.server.SwitchServer;
 
-import com.google.protobuf.ByteString;
 
 /**
  * Issue 6's figure: from the moment a pooled firewall goes silent to the first client packet delivered
@@ -92,10 +90,7 @@ public class FailoverBench {
 
     @Setup(Level.Trial)
     public void program() throws Exception {
-        String text = Preprocessor.run(Path.of("../p4src/v1model/sfc.p4"), List.of()).text();
-        SoftwareSwitch probe = new SoftwareSwitch(1, 255);
-        probe.setPipeline(SoftwareSwitch.ConfigAction.VERIFY_AND_COMMIT, null, ByteString.copyFromUtf8(text), 1);
-        pipeline = new PipelineConfig(probe.pipeline().p4info, ByteString.copyFromUtf8(text));
+        pipeline = SoftwareSwitchTarget.sfcPipeline();
     }
 
     @Setup(Level.Iteration)
