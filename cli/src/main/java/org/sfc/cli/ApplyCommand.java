@@ -57,8 +57,8 @@ final class ApplyCommand implements Callable<Integer> {
             Provisioner p = Provisioner.start(client, pipeline.load(), store, target.switchName(), target.who());
             Progress.attach(p, spec.commandLine().getErr());
             Provisioner.Report r = p.apply(file.toString(), text, target.who(), note);
-            spec.commandLine().getOut().printf("version %d applied to %s: %d write%s in %d ms%s%n", r.version(),
-                    target.switchName(), r.writes(), r.writes() == 1 ? "" : "s", r.millis(),
+            spec.commandLine().getOut().printf("version %d applied to %s: %s in %d ms%s%n", r.version(),
+                    target.switchName(), Provisioner.writes(r.writes()), r.millis(),
                     r.batches().isEmpty() ? " (no change)" : " " + r.batches());
             return 0;
         }

@@ -53,8 +53,8 @@ final class DeviceActionCommands {
                             + "'sfc catalog apply' one first");
                 }
                 Provisioner.Report r = run(p);
-                spec.commandLine().getOut().printf("%s on %s: %d write%s in %d ms (version %d)%n", done(),
-                        target.switchName(), r.writes(), r.writes() == 1 ? "" : "s", r.millis(), r.version());
+                spec.commandLine().getOut().printf("%s on %s: %s in %d ms (version %d)%n", done(),
+                        target.switchName(), Provisioner.writes(r.writes()), r.millis(), r.version());
                 return 0;
             }
         }

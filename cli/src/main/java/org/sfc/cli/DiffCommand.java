@@ -8,6 +8,7 @@ import org.sfc.compiler.Diff;
 import org.sfc.compiler.Ids;
 import org.sfc.compiler.Schema;
 import org.sfc.compiler.TableCompiler;
+import org.sfc.controller.Provisioner;
 
 import p4.v1.P4RuntimeOuterClass.Update;
 import picocli.CommandLine;
@@ -51,7 +52,7 @@ final class DiffCommand implements Callable<Integer> {
                 writes++;
             }
         }
-        out.println(writes == 0 ? "no change" : writes + " write" + (writes == 1 ? "" : "s"));
+        out.println(writes == 0 ? "no change" : Provisioner.writes(writes));
         return 0;
     }
 }

@@ -330,7 +330,7 @@ public final class HealthMonitor implements AutoCloseable {
                 outcome = standsInFor != null && to == State.FAILED
                         ? "it stood in for " + standsInFor + ", which is now: " + now.describe(standsInFor)
                         : now.describe(t.device.id()).equals("-") ? "in service" : now.describe(t.device.id());
-                outcome += " (" + writes + (writes == 1 ? " write" : " writes") + " in " + r.millis() + " ms)";
+                outcome += " (" + Provisioner.writes(writes) + " in " + r.millis() + " ms)";
             } catch (RuntimeException e) {
                 outcome = "the switch could not be changed: " + e.getMessage();
                 LOG.log(System.Logger.Level.ERROR, t.device.id() + ": " + outcome, e);

@@ -24,6 +24,11 @@ public final class Provisioner {
     /** What an apply, rollback or reconcile did. */
     public record Report(int version, int writes, List<String> batches, long millis) {}
 
+    /** "1 write", "4 writes": how operators read a count of updates. */
+    public static String writes(int n) {
+        return n + (n == 1 ? " write" : " writes");
+    }
+
     private static final System.Logger LOG = System.getLogger(Provisioner.class.getName());
 
     /** The switch has a primary controller with a higher election id: this one may only read. */
@@ -309,7 +314,7 @@ public final class Provisioner {
         int writes = write(batches, compiled.state());
         current = compiled;
         store.setDeviceStates(switchName, next);
-        store.audit(who, "health", what + " on " + switchName + " (" + writes + (writes == 1 ? " write)" : " writes)"));
+        store.audit(who, "health", what + " on " + switchName + " (" + writes(writes) + ")");
         return new Report(currentVersion, writes, batches.stream().map(b -> b.label() + ": " + b.updates().size()).toList(),
                 (System.nanoTime() - start) / 1_000_000);
     }

@@ -158,7 +158,7 @@ public class FailoverBench {
         long ms = (first - t0) / 1_000_000;
         HealthMonitor.Event e = events.poll(5, TimeUnit.SECONDS);
         System.out.printf("%n%d services: silent -> first packet through the spare in %d ms; failover: %s%n", services, ms,
-                e == null ? "?" : e.writes() + (e.writes() == 1 ? " write (" : " writes (") + e.detail() + ")");
+                e == null ? "?" : Provisioner.writes(e.writes()) + " (" + e.detail() + ")");
         return ms;
     }
 
