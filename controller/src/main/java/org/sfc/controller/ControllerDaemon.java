@@ -285,12 +285,7 @@ public final class ControllerDaemon implements AutoCloseable {
                     log.debug("metrics: counters unavailable: {}", e.getMessage());
                 }
             }
-            x.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
-            byte[] body = b.toString().getBytes(StandardCharsets.UTF_8);
-            x.sendResponseHeaders(200, body.length);
-            try (OutputStream o = x.getResponseBody()) {
-                o.write(body);
-            }
+            respond(x, 200, "text/plain; version=0.0.4", b.toString());
         }
     }
 
@@ -328,19 +323,18 @@ public final class ControllerDaemon implements AutoCloseable {
                     : "there is no version " + n) + "}");
             return;
         }
-        byte[] body = v.catalog().getBytes(StandardCharsets.UTF_8);
-        x.getResponseHeaders().set("Content-Type", "application/yaml; charset=utf-8");
         x.getResponseHeaders().set("X-Sfc-File", v.file());
         x.getResponseHeaders().set("X-Sfc-Version", String.valueOf(v.number()));
-        x.sendResponseHeaders(200, body.length);
-        try (OutputStream o = x.getResponseBody()) {
-            o.write(body);
-        }
+        respond(x, 200, "application/yaml; charset=utf-8", v.catalog());
     }
 
     private static void send(HttpExchange x, int code, String json) throws IOException {
-        byte[] body = (json + "\n").getBytes(StandardCharsets.UTF_8);
-        x.getResponseHeaders().set("Content-Type", "application/json");
+        respond(x, code, "application/json", json + "\n");
+    }
+
+    private static void respond(HttpExchange x, int code, String contentType, String text) throws IOException {
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
+        x.getResponseHeaders().set("Content-Type", contentType);
         x.sendResponseHeaders(code, body.length);
         try (OutputStream o = x.getResponseBody()) {
             o.write(body);
