@@ -463,7 +463,7 @@ public final class TableCompiler {
             return key;
         }
         // A device replaced by a spare keeps its members (and their ids); they now lead to the spare.
-        Device to = states.replacedBy().containsKey(d.id()) ? c.devices().get(states.replacedBy().get(d.id())) : d;
+        Device to = standingIn(d);
         if (direction == FWD) {
             Attachment a = to.outside();
             Action act = d.mode() == Mode.NAT
@@ -498,9 +498,7 @@ public final class TableCompiler {
 
     /** The next hop that is one device's member. */
     private int deviceNextHop(Device d, int direction) {
-        if (uses != null) {
-            record("device:" + d.id() + ":" + direction, tc -> tc.deviceNextHop(d, direction));
-        }
+        record("device:" + d.id() + ":" + direction, tc -> tc.deviceNextHop(d, direction));
         String key = deviceMember(d, direction);
         return nextHop(key, members.get(key));
     }
@@ -518,9 +516,7 @@ public final class TableCompiler {
     /** The next hop into a step's target: the device's member, or a group over the members' members. */
     private int hopNextHop(Hop h, int direction) {
         String memo = h.group() ? "group:" + h.name() : h.first().id();
-        if (uses != null) {
-            record("hop:" + memo + ":" + direction, tc -> tc.hopNextHop(h, direction));
-        }
+        record("hop:" + memo + ":" + direction, tc -> tc.hopNextHop(h, direction));
         Integer known = hopIds.get(direction).get(memo);
         return known != null ? known : hopIds.get(direction).computeIfAbsent(memo, k -> newHopNextHop(h, direction));
     }
@@ -540,9 +536,7 @@ public final class TableCompiler {
     }
 
     private int uplinkNextHop(Uplink u) {
-        if (uses != null) {
-            record("uplink:" + u.name(), tc -> tc.uplinkNextHop(u));
-        }
+        record("uplink:" + u.name(), tc -> tc.uplinkNextHop(u));
         return nextHop("uplink:" + u.name(), s.action("set_next_hop", "port", u.port(), "dmac", u.routerMac().value(),
                 "smac", c.switchInfo().mac().value(), "device_id", 0));
     }
@@ -583,7 +577,7 @@ public final class TableCompiler {
         // Where each pooled device is: its own ports, or the spare's standing in for it.
         for (String id : new TreeMap<>(poolSlot).keySet()) {
             Device d = c.devices().get(id);
-            Device at = states.replacedBy().containsKey(id) ? c.devices().get(states.replacedBy().get(id)) : d;
+            Device at = standingIn(d);
             ports.add(entry(tableEntry("device_attach", 0, s.action("attach", "outside_port", at.outside().port(),
                     "outside_mac", at.outside().mac().value(), "inside_port", at.inside().port(), "inside_mac",
                     at.inside().mac().value(), "device_id", deviceId(at.id())), s.exact("device_attach", "device",
