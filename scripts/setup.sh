@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing sfc needs on a Debian machine: a JDK 17 + Maven (usually present),
 # libpcap (real ports over veth), iproute2 (network namespaces for the veth tests and the PTF scenarios),
-# Python 3 with venv (the PTF scenarios install ptf and scapy into ptf-scenarios/.venv themselves).
+# Python 3 with venv (the PTF scenarios install ptf and scapy into ptf-scenarios/.venv themselves) and pip (the
+# build fetches P4Runtime's published protobuf package with it: p4runtime-proto/generate.sh).
 set -euo pipefail
 need=()
 command -v mvn >/dev/null 2>&1 || need+=(maven)
@@ -10,6 +11,7 @@ command -v ip >/dev/null 2>&1 || need+=(iproute2)
 ldconfig -p 2>/dev/null | grep -q 'libpcap\.so' || need+=(libpcap0.8)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
 python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || need+=(python3-venv)
+python3 -m pip --version >/dev/null 2>&1 || need+=(python3-pip)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "setup: missing ${need[*]}; run as root or install them: apt-get install ${need[*]}" >&2
