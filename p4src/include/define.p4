@@ -17,19 +17,17 @@ const bit<8>  IP_PROTO_ICMP = 1;
 const bit<8>  IP_PROTO_TCP  = 6;
 const bit<8>  IP_PROTO_UDP  = 17;
 
-// What a port is connected to (table port_role).
-const bit<2> ROLE_UNKNOWN = 0;
+// What a port is connected to (table port_role; 0 until it says).
 const bit<2> ROLE_UPLINK  = 1;
 const bit<2> ROLE_DEVICE  = 2;
 
-// How a device port tells the step of a returning packet.
-const bit<1> TAG_DSCP = 0;     // the step is in DSCP (the device preserves it)
-const bit<1> TAG_PORT = 1;     // the port itself identifies the step: step = STEP_FROM_PORT
+// How a device port tells the step of a returning packet (set_device's tag_mode): 0 = the step is in DSCP
+// (the device preserves it); 1 = the port itself identifies the step, which is then STEP_FROM_PORT.
+const bit<1> TAG_DSCP = 0;
 const step_t STEP_FROM_PORT = 63;
 
-// Direction of a packet within its service.
-const bit<1> DIR_FORWARD = 0;  // client -> service (through the sequence in order)
-const bit<1> DIR_REPLY   = 1;  // service -> client (through the sequence in reverse)
+// The direction of a packet within its service (set_service's direction, the sequence's key) is a value the
+// control plane chooses: 0 = client -> service (the sequence in order), 1 = service -> client (in reverse).
 
 // Why a packet was dropped: the index of the drop_reasons counter.
 const bit<8> DROP_PARSER_ERROR  = 1;  // malformed or truncated, or IPv4 options (not supported)

@@ -5,6 +5,8 @@
 #ifndef SFC_ARCH_P4
 #define SFC_ARCH_P4
 
+// p4c declares the typed counter<I>/meter<I> only from this v1model version on.
+#define V1MODEL_VERSION 20200408
 #include <core.p4>
 #include <v1model.p4>
 

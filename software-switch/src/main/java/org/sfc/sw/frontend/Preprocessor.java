@@ -12,15 +12,18 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * The part of the C preprocessor that P4 programs use: {@code #include "file"} (relative to the including
- * file, then the include path), {@code #include <core.p4>} and {@code <v1model.p4>} (built in), object-like
- * {@code #define}/{@code #undef}, and {@code #ifdef/#ifndef/#if/#elif/#else/#endif} where {@code #if}
- * takes {@code defined(X)}, integers, {@code !}, {@code &&}, {@code ||} and parentheses.
+ * file, then the include path), {@code #include <file>} (p4c's own p4include directory where p4c is installed,
+ * so a program is checked against the same {@code core.p4}/{@code v1model.p4} as the real compiler; else the
+ * switch's built-in {@code core.p4} and {@code v1model.p4}; {@code SFC_P4INCLUDE} names another directory, or
+ * {@code builtin}), object-like and function-like {@code #define}/{@code #undef}, and
+ * {@code #ifdef/#ifndef/#if/#elif/#else/#endif} where {@code #if} takes C's integer expressions.
  *
  * <p>The output is one text plus a {@link SourceMap} from output lines back to original files, so every
  * later error can name the file and line the user wrote. Function-like macros are rejected with a clear
@@ -35,7 +38,10 @@ public final class Preprocessor {
     private static final Set<String> BUILTIN_INCLUDES = Set.of("core.p4", "v1model.p4");
     private static final int MAX_INCLUDE_DEPTH = 64;
 
+    private static volatile Optional<Path> p4cIncludes;
+
     private final List<Path> includePath;
+    private final Optional<Path> systemIncludes = p4cIncludeDir();
     private final Map<String, String> macros = new HashMap<>();
     /** Parameter names of function-like macros (absent for object-like ones). */
     private final Map<String, List<String>> macroParams = new HashMap<>();
@@ -73,6 +79,41 @@ public final class Preprocessor {
 
     public Result result() {
         return new Result(out.toString(), map.build());
+    }
+
+    /**
+     * Where {@code <file>} includes come from before the built-in ones: {@code SFC_P4INCLUDE} (a directory, or
+     * {@code builtin} for none), else p4c's {@code share/p4c/p4include} beside the {@code p4c} on PATH.
+     */
+    public static Optional<Path> p4cIncludeDir() {
+        Optional<Path> dir = p4cIncludes;
+        if (dir == null) {
+            dir = findP4cIncludeDir();
+            p4cIncludes = dir;
+        }
+        return dir;
+    }
+
+    private static Optional<Path> findP4cIncludeDir() {
+        String forced = System.getenv("SFC_P4INCLUDE");
+        if (forced != null && !forced.isBlank()) {
+            return forced.equals("builtin") ? Optional.empty() : Optional.of(Path.of(forced));
+        }
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            Path p4c = dir.isEmpty() ? null : Path.of(dir, "p4c");
+            if (p4c == null || !Files.isExecutable(p4c)) {
+                continue;
+            }
+            try {
+                Path share = p4c.toRealPath().getParent().getParent().resolve("share/p4c/p4include");
+                if (Files.isRegularFile(share.resolve("core.p4"))) {
+                    return Optional.of(share);
+                }
+            } catch (IOException | NullPointerException unresolvable) {
+                // a p4c we cannot follow: use the built-in includes
+            }
+        }
+        return Optional.empty();
     }
 
     /** Reads a built-in include (core.p4, v1model.p4) shipped with the switch. */
@@ -234,14 +275,15 @@ public final class Preprocessor {
         } else {
             throw new FrontendException(where + ": #include needs \"file\" or <file>");
         }
-        if (BUILTIN_INCLUDES.contains(target) && (system || findFile(target, dir) == null)) {
+        Path fromP4c = system ? systemIncludes.map(d -> d.resolve(target)).filter(Files::isRegularFile).orElse(null) : null;
+        if (fromP4c == null && BUILTIN_INCLUDES.contains(target) && (system || findFile(target, dir) == null)) {
             String key = "<" + target + ">";
             if (includedOnce.add(key)) {
                 process(key, builtinInclude(target), null, depth + 1);
             }
             return;
         }
-        Path found = findFile(target, system ? null : dir);
+        Path found = fromP4c != null ? fromP4c : findFile(target, system ? null : dir);
         if (found == null) {
             throw new FrontendException(where + ": cannot find include file " + (system ? "<" + target + ">"
                     : "\"" + target + "\"") + (system ? "; built-in includes are " + BUILTIN_INCLUDES
@@ -453,20 +495,28 @@ public final class Preprocessor {
         return inside;
     }
 
-    // ---- #if expression: defined(X) / defined X, integers, macros, !, &&, ||, ==, !=, parentheses.
+    // ---- #if expression: defined(X) / defined X, integers (decimal, hex), macros (undefined ones are 0),
+    // unary ! ~ - +, and C's binary operators with C's precedence (p4c's own v1model.p4 tests
+    // V1MODEL_VERSION >= 20200408).
 
     private long evalCondition(String expr, String where) {
         return new CondParser(expr, where).parse();
     }
 
     private final class CondParser {
+        /** Binary operators by precedence, loosest first. */
+        private static final List<List<String>> LEVELS = List.of(List.of("||"), List.of("&&"), List.of("|"),
+                List.of("^"), List.of("&"), List.of("==", "!="), List.of("<", "<=", ">", ">="), List.of("<<", ">>"),
+                List.of("+", "-"), List.of("*", "/", "%"));
+        private static final Pattern TOKEN = Pattern.compile("\\s*(defined|[A-Za-z_]\\w*|0[xX][0-9a-fA-F]+[uUlL]*"
+                + "|\\d+[uUlL]*|&&|\\|\\||==|!=|<=|>=|<<|>>|[!~()<>+\\-*/%&|^])");
         private final List<String> toks = new ArrayList<>();
         private final String where;
         private int p;
 
         CondParser(String expr, String where) {
             this.where = where;
-            Matcher m = Pattern.compile("\\s*(defined|[A-Za-z_]\\w*|\\d+|&&|\\|\\||==|!=|[!()])").matcher(expr);
+            Matcher m = TOKEN.matcher(expr);
             int pos = 0;
             while (pos < expr.length()) {
                 if (!m.find(pos) || m.start() != pos) {
@@ -481,41 +531,51 @@ public final class Preprocessor {
         }
 
         long parse() {
-            long v = or();
+            long v = binary(0);
             if (p != toks.size()) {
                 throw new FrontendException(where + ": cannot parse #if expression near '" + toks.get(p) + "'");
             }
             return v;
         }
 
-        private long or() {
-            long v = and();
-            while (p < toks.size() && toks.get(p).equals("||")) {
-                p++;
-                long r = and();
-                v = (v != 0 || r != 0) ? 1 : 0;
+        private long binary(int level) {
+            if (level == LEVELS.size()) {
+                return unary();
+            }
+            long v = binary(level + 1);
+            while (p < toks.size() && LEVELS.get(level).contains(toks.get(p))) {
+                String op = toks.get(p++);
+                long r = binary(level + 1);
+                v = apply(op, v, r);
             }
             return v;
         }
 
-        private long and() {
-            long v = eq();
-            while (p < toks.size() && toks.get(p).equals("&&")) {
-                p++;
-                long r = eq();
-                v = (v != 0 && r != 0) ? 1 : 0;
-            }
-            return v;
-        }
-
-        private long eq() {
-            long v = unary();
-            while (p < toks.size() && (toks.get(p).equals("==") || toks.get(p).equals("!="))) {
-                boolean isEq = toks.get(p++).equals("==");
-                long r = unary();
-                v = ((v == r) == isEq) ? 1 : 0;
-            }
-            return v;
+        private long apply(String op, long a, long b) {
+            return switch (op) {
+                case "||" -> a != 0 || b != 0 ? 1 : 0;
+                case "&&" -> a != 0 && b != 0 ? 1 : 0;
+                case "|" -> a | b;
+                case "^" -> a ^ b;
+                case "&" -> a & b;
+                case "==" -> a == b ? 1 : 0;
+                case "!=" -> a != b ? 1 : 0;
+                case "<" -> a < b ? 1 : 0;
+                case "<=" -> a <= b ? 1 : 0;
+                case ">" -> a > b ? 1 : 0;
+                case ">=" -> a >= b ? 1 : 0;
+                case "<<" -> a << b;
+                case ">>" -> a >> b;
+                case "+" -> a + b;
+                case "-" -> a - b;
+                case "*" -> a * b;
+                default -> {
+                    if (b == 0) {
+                        throw new FrontendException(where + ": division by zero in #if expression");
+                    }
+                    yield op.equals("/") ? a / b : a % b;
+                }
+            };
         }
 
         private long unary() {
@@ -526,8 +586,14 @@ public final class Preprocessor {
             switch (t) {
                 case "!":
                     return unary() == 0 ? 1 : 0;
+                case "~":
+                    return ~unary();
+                case "-":
+                    return -unary();
+                case "+":
+                    return unary();
                 case "(": {
-                    long v = or();
+                    long v = binary(0);
                     expect(")");
                     return v;
                 }
@@ -544,7 +610,8 @@ public final class Preprocessor {
                 }
                 default:
                     if (Character.isDigit(t.charAt(0))) {
-                        return Long.parseLong(t);
+                        String digits = t.replaceAll("[uUlL]+$", "");
+                        return digits.matches("0[xX].*") ? Long.parseLong(digits.substring(2), 16) : Long.parseLong(digits);
                     }
                     String body = macros.get(t);
                     if (body == null || body.isBlank()) {
