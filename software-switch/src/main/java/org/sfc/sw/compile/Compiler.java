@@ -699,6 +699,7 @@ public final class Compiler {
         }
         if (t.entries() != null) {
             def.constEntries = t.entriesConst();
+            def.hasEntries = true;
             for (TableEntry e : t.entries()) {
                 def.insert(constEntry(e, def, scope));
             }

@@ -10,7 +10,6 @@ import java.util.Set;
 
 import org.sfc.sw.ast.Ast;
 import org.sfc.sw.compile.CompiledProgram;
-import org.sfc.sw.exec.Hashes;
 import org.sfc.sw.frontend.FrontendException;
 import org.sfc.sw.runtime.ActionDef;
 import org.sfc.sw.runtime.ActionProfileDef;
@@ -30,12 +29,14 @@ import p4.config.v1.P4InfoOuterClass.Preamble;
 import p4.config.v1.P4Types;
 
 /**
- * Builds the P4Info of a compiled program and assigns every object its id, following the P4Runtime
- * specification: the top byte of an id is the resource type (0x01 action, 0x02 table, 0x04 controller
- * header, 0x11 action profile, 0x12 counter, 0x13 direct counter, 0x14 meter, 0x15 direct meter,
- * 0x16 register). An {@code @id} annotation is used verbatim when it carries the right prefix, and gets
- * the prefix added when its top byte is zero; other objects get a stable hash of their name. Names follow
- * p4c: {@code Control.object}, aliases the shortest unambiguous suffix.
+ * Builds the P4Info of a compiled program and assigns every object its id, the way p4c does (its P4Info is the
+ * reference; P4InfoParityTest diffs the two): the top byte of an id is the resource type (0x01 action, 0x02
+ * table, 0x04 controller header, 0x11 action profile, 0x12 counter, 0x13 direct counter, 0x14 meter, 0x15
+ * direct meter, 0x16 register). An {@code @id} annotation is used verbatim when it carries the right prefix,
+ * and gets the prefix added when its top byte is zero. Every other object gets the Jenkins one-at-a-time hash
+ * of its name in the low 24 bits; the names of each resource type are hashed in sorted order and a taken id
+ * moves on to the next one (linear probing), so ids do not depend on declaration order. Names follow p4c:
+ * {@code Control.object}; an alias is the shortest dot-suffix of a name that no other object's name shares.
  */
 public final class P4InfoBuilder {
     public static final int ACTION = 0x01;
@@ -68,12 +69,6 @@ public final class P4InfoBuilder {
     }
 
     private P4Info run(CompiledProgram p) {
-        for (ActionDef a : p.actions()) {
-            allNames.add(a.name);
-        }
-        for (TableDef t : p.tables()) {
-            allNames.add(t.name);
-        }
         // One list of every object with its resource type, so that explicit ids are reserved before
         // hashed ids are chosen (a hashed id never collides with an explicit one).
         List<Named> objects = new ArrayList<>();
@@ -85,8 +80,10 @@ public final class P4InfoBuilder {
         p.meters().forEach(m -> objects.add(new Named(METER, m.name, m.annotations, id -> m.id = id)));
         p.directMeters().forEach(m -> objects.add(new Named(DIRECT_METER, m.name, m.annotations, id -> m.id = id)));
         p.registers().forEach(r -> objects.add(new Named(REGISTER, r.name, r.annotations, id -> r.id = id)));
-        p.controllerHeaders().forEach(h -> objects.add(new Named(CONTROLLER_HEADER, h.name(), h.type().annotations(),
-                id -> controllerHeaderIds.put(h.name(), id))));
+        // A controller header's id is hashed from its type's name (p4c), though P4Info names it by its annotation.
+        p.controllerHeaders().forEach(h -> objects.add(new Named(CONTROLLER_HEADER, h.type().name(),
+                h.type().annotations(), id -> controllerHeaderIds.put(h.name(), id))));
+        objects.forEach(o -> allNames.add(o.name()));
         int[] explicit = new int[objects.size()];
         for (int i = 0; i < explicit.length; i++) {
             Named o = objects.get(i);
@@ -95,9 +92,18 @@ public final class P4InfoBuilder {
         if (!problems.isEmpty()) {
             throw new FrontendException(problems);
         }
+        List<Named> hashed = new ArrayList<>();
         for (int i = 0; i < explicit.length; i++) {
-            Named o = objects.get(i);
-            o.setId().accept(explicit[i] != 0 ? explicit[i] : hashedId(o.prefix(), o.name()));
+            if (explicit[i] != 0) {
+                objects.get(i).setId().accept(explicit[i]);
+            } else {
+                hashed.add(objects.get(i));
+            }
+        }
+        // p4c probes in sorted name order within each resource type (a std::map of names).
+        hashed.sort(java.util.Comparator.comparingInt(Named::prefix).thenComparing(Named::name));
+        for (Named o : hashed) {
+            o.setId().accept(hashedId(o.prefix(), o.name()));
         }
         return toP4Info(p);
     }
@@ -130,13 +136,27 @@ public final class P4InfoBuilder {
     }
 
     private int hashedId(int prefix, String name) {
-        int low = (int) (Hashes.crc32(name.getBytes(StandardCharsets.UTF_8), name.length()) & 0xFFFFFF);
-        int id = (prefix << 24) | low;
-        while (low == 0 || !used.add(id)) {
-            low = (low + 1) & 0xFFFFFF;
-            id = (prefix << 24) | low;
+        int low = jenkinsOneAtATime(name.getBytes(StandardCharsets.UTF_8));
+        int id = (prefix << 24) | (low & 0xFFFFFF);
+        while (!used.add(id)) {
+            low++;
+            id = (prefix << 24) | (low & 0xFFFFFF);
         }
         return id;
+    }
+
+    /** Bob Jenkins' one-at-a-time hash, as p4c hashes names into P4Runtime ids. */
+    static int jenkinsOneAtATime(byte[] key) {
+        int hash = 0;
+        for (byte b : key) {
+            hash += b & 0xFF;
+            hash += hash << 10;
+            hash ^= hash >>> 6;
+        }
+        hash += hash << 3;
+        hash ^= hash >>> 11;
+        hash += hash << 15;
+        return hash;
     }
 
     /** The shortest dot-suffix of {@code name} that no other object name ends with. */
@@ -153,8 +173,18 @@ public final class P4InfoBuilder {
         return name;
     }
 
-    private Preamble preamble(int id, String name) {
-        return Preamble.newBuilder().setId(id).setName(name).setAlias(alias(name)).build();
+    private Preamble preamble(int id, String name, Ast.Annotations annotations) {
+        Preamble.Builder b = Preamble.newBuilder().setId(id).setName(name).setAlias(alias(name));
+        for (Ast.Annotation a : annotations.list()) {
+            switch (a.name()) {
+                // represented elsewhere, or consumed by the compiler (as p4c does)
+                case "name", "id", "hidden", "max_group_size", "selector_size_semantics", "max_member_weight" -> { }
+                case "brief" -> a.stringValue().ifPresent(v -> b.getDocBuilder().setBrief(v));
+                case "description" -> a.stringValue().ifPresent(v -> b.getDocBuilder().setDescription(v));
+                default -> b.addAnnotations(a.tokens().isEmpty() ? "@" + a.name() : "@" + a.name() + "(" + a.rawBody() + ")");
+            }
+        }
+        return b.build();
     }
 
     private P4Info toP4Info(CompiledProgram p) {
@@ -162,7 +192,8 @@ public final class P4InfoBuilder {
         b.setPkgInfo(P4InfoOuterClass.PkgInfo.newBuilder().setArch("v1model"));
         for (TableDef t : p.tables()) {
             P4InfoOuterClass.Table.Builder tb = P4InfoOuterClass.Table.newBuilder()
-                    .setPreamble(preamble(t.id, t.name)).setSize(t.size).setIsConstTable(t.constEntries);
+                    .setPreamble(preamble(t.id, t.name, t.annotations)).setSize(t.size).setIsConstTable(t.constEntries)
+                    .setHasInitialEntries(t.hasEntries);
             for (TableDef.KeyField k : t.keys) {
                 tb.addMatchFields(P4InfoOuterClass.MatchField.newBuilder().setId(k.id()).setName(k.name())
                         .setBitwidth(k.width()).setMatchType(matchType(k.kind())));
@@ -179,6 +210,7 @@ public final class P4InfoBuilder {
             if (t.constDefaultAction) {
                 tb.setConstDefaultActionId(t.defaultAction.action().id);
             }
+            tb.setInitialDefaultAction(initialDefaultAction(t.initialDefaultAction));
             if (t.profile != null) {
                 tb.setImplementationId(t.profile.id);
             }
@@ -195,7 +227,7 @@ public final class P4InfoBuilder {
             if (!seenActions.add(a.id)) {
                 continue;
             }
-            P4InfoOuterClass.Action.Builder ab = P4InfoOuterClass.Action.newBuilder().setPreamble(preamble(a.id, a.name));
+            P4InfoOuterClass.Action.Builder ab = P4InfoOuterClass.Action.newBuilder().setPreamble(preamble(a.id, a.name, a.annotations));
             for (ActionDef.Param prm : a.params) {
                 if (prm.id() > 0) {
                     ab.addParams(P4InfoOuterClass.Action.Param.newBuilder().setId(prm.id()).setName(prm.name())
@@ -206,25 +238,25 @@ public final class P4InfoBuilder {
         }
         for (ActionProfileDef ap : p.profiles()) {
             P4InfoOuterClass.ActionProfile.Builder pb = P4InfoOuterClass.ActionProfile.newBuilder()
-                    .setPreamble(preamble(ap.id, ap.name)).setWithSelector(ap.withSelector).setSize(ap.size)
+                    .setPreamble(preamble(ap.id, ap.name, ap.annotations)).setWithSelector(ap.withSelector).setSize(ap.size)
                     .setMaxGroupSize(ap.maxGroupSize);
             ap.tables.forEach(t -> pb.addTableIds(t.id));
             b.addActionProfiles(pb);
         }
         for (CounterDef c : p.counters()) {
-            b.addCounters(P4InfoOuterClass.Counter.newBuilder().setPreamble(preamble(c.id, c.name))
+            b.addCounters(P4InfoOuterClass.Counter.newBuilder().setPreamble(preamble(c.id, c.name, c.annotations))
                     .setSpec(counterSpec(c.unit)).setSize(c.size));
         }
         for (DirectCounterDef c : p.directCounters()) {
-            b.addDirectCounters(P4InfoOuterClass.DirectCounter.newBuilder().setPreamble(preamble(c.id, c.name))
+            b.addDirectCounters(P4InfoOuterClass.DirectCounter.newBuilder().setPreamble(preamble(c.id, c.name, c.annotations))
                     .setSpec(counterSpec(c.unit)).setDirectTableId(c.table == null ? 0 : c.table.id));
         }
         for (MeterDef m : p.meters()) {
-            b.addMeters(P4InfoOuterClass.Meter.newBuilder().setPreamble(preamble(m.id, m.name))
+            b.addMeters(P4InfoOuterClass.Meter.newBuilder().setPreamble(preamble(m.id, m.name, m.annotations))
                     .setSpec(meterSpec(m.unit)).setSize(m.size));
         }
         for (DirectMeterDef m : p.directMeters()) {
-            b.addDirectMeters(P4InfoOuterClass.DirectMeter.newBuilder().setPreamble(preamble(m.id, m.name))
+            b.addDirectMeters(P4InfoOuterClass.DirectMeter.newBuilder().setPreamble(preamble(m.id, m.name, m.annotations))
                     .setSpec(meterSpec(m.unit)).setDirectTableId(m.table == null ? 0 : m.table.id));
         }
         for (CompiledProgram.ControllerHeader h : p.controllerHeaders()) {
@@ -239,11 +271,35 @@ public final class P4InfoBuilder {
             b.addControllerPacketMetadata(cb);
         }
         for (RegisterDef r : p.registers()) {
-            b.addRegisters(P4InfoOuterClass.Register.newBuilder().setPreamble(preamble(r.id, r.name)).setSize(r.size)
+            b.addRegisters(P4InfoOuterClass.Register.newBuilder().setPreamble(preamble(r.id, r.name, r.annotations)).setSize(r.size)
                     .setTypeSpec(P4Types.P4DataTypeSpec.newBuilder().setBitstring(P4Types.P4BitstringLikeTypeSpec
                             .newBuilder().setBit(P4Types.P4BitTypeSpec.newBuilder().setBitwidth(r.width)))));
         }
+        b.setTypeInfo(P4Types.P4TypeInfo.getDefaultInstance()); // p4c always writes one, empty without user types
         return b.build();
+    }
+
+    /** P4Runtime 1.4: the default action a table starts with, and its arguments (as p4c writes them: full width). */
+    private static P4InfoOuterClass.TableActionCall initialDefaultAction(org.sfc.sw.runtime.ActionCall call) {
+        P4InfoOuterClass.TableActionCall.Builder b = P4InfoOuterClass.TableActionCall.newBuilder()
+                .setActionId(call.action().id);
+        int i = 0;
+        for (ActionDef.Param prm : call.action().params) {
+            if (prm.id() > 0) {
+                b.addArguments(P4InfoOuterClass.TableActionCall.Argument.newBuilder().setParamId(prm.id())
+                        .setValue(fullWidthBytes(call.args()[i], prm.width())));
+            }
+            i++;
+        }
+        return b.build();
+    }
+
+    private static com.google.protobuf.ByteString fullWidthBytes(long v, int width) {
+        byte[] bytes = new byte[(width + 7) / 8];
+        for (int i = bytes.length - 1; i >= 0; i--, v >>>= 8) {
+            bytes[i] = (byte) v;
+        }
+        return com.google.protobuf.ByteString.copyFrom(bytes);
     }
 
     private static P4InfoOuterClass.MatchField.MatchType matchType(org.sfc.sw.runtime.MatchKind k) {

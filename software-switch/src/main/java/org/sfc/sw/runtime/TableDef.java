@@ -37,6 +37,8 @@ public final class TableDef {
     public ActionCall initialDefaultAction;
     public boolean constDefaultAction;
     public boolean constEntries;
+    /** The program gives the table entries ({@code entries = {...}}, const or not). */
+    public boolean hasEntries;
     public ActionProfileDef profile;
     public DirectCounterDef directCounter;
     public DirectMeterDef directMeter;
