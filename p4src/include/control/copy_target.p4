@@ -1,7 +1,9 @@
 /*
  * CopyTarget (egress): a distributor copy (an ingress-to-egress clone) is the packet as it was received,
  * so it keeps the service address; here it gets the copy target's MAC. A copy of a reply that was un-NATed
- * at Classify is un-NATed the same way (the values travel in field list 1). Copies are counted per target.
+ * at Classify is un-NATed the same way (the values travel in field list 1). A copy starts with all other
+ * metadata zero (even what the parser derived), so the L4 length its new checksum covers is derived again
+ * here. Copies are counted per target.
  * Written by: the table compiler, one entry per copy target (the clone session replica's instance is the
  * target's device id).
  */
@@ -35,6 +37,7 @@ control CopyTarget(inout headers_t hdr, inout local_metadata_t meta) {
                 hdr.udp.src_port = meta.unnat_port;
             }
             meta.l4_rewritten = true;
+            meta.l4_len = hdr.ipv4.total_len - 16w20;
         }
         copy_target.apply();
     }

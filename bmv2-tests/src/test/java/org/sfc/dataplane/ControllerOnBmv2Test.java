@@ -1,6 +1,7 @@
 package org.sfc.dataplane;
 
 import org.sfc.dataplane.target.Bmv2Target;
+import org.sfc.dataplane.target.SoftwareSwitchTarget;
 import org.sfc.dataplane.target.Target;
 
 /**
@@ -10,6 +11,6 @@ import org.sfc.dataplane.target.Target;
 class ControllerOnBmv2Test extends ControllerTest {
     @Override
     Target startTarget() throws Exception {
-        return Bmv2Target.startOrSkip();
+        return Bmv2Target.startOrSkip(SoftwareSwitchTarget.PROGRAM);
     }
 }

@@ -1,6 +1,5 @@
 package org.sfc.dataplane.target;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -20,10 +19,9 @@ import org.sfc.controller.PipelineConfig;
 import org.sfc.sw.ports.PcapPort;
 import org.sfc.sw.runtime.V1ModelPipeline.Output;
 
-import com.google.protobuf.ByteString;
-import com.google.protobuf.TextFormat;
+import org.sfc.sw.testing.P4c;
 
-import p4.config.v1.P4InfoOuterClass.P4Info;
+import com.google.protobuf.ByteString;
 
 /**
  * BMv2's {@code simple_switch_grpc} running p4c's build of p4src/v1model/sfc.p4, started by the test. Its ports are
@@ -36,11 +34,14 @@ public final class Bmv2Target implements Target {
     static final int CPU_PORT = 255;
     /** How long the ports must stay quiet before send() decides the switch has emitted everything. */
     static final long SETTLE_MILLIS = 150;
-    private static PipelineConfig build;
+    private static final Map<Path, PipelineConfig> builds = new java.util.HashMap<>();
 
+    private final Path program;
     private final String id = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0xFFFF));
     private final Path logDir;
     private final int grpcPort;
+    /** BMv2 also serves Thrift (simple_switch_CLI); its default 9090 clashes between two switches. */
+    private final int thriftPort;
     private final List<PcapPort> ports = new ArrayList<>();
     private final BlockingQueue<Output> emitted = new LinkedBlockingQueue<>();
     private final Map<Integer, java.util.function.Consumer<byte[]>> devices = new ConcurrentHashMap<>();
@@ -50,7 +51,7 @@ public final class Bmv2Target implements Target {
     public static String unavailable() {
         List<String> missing = new ArrayList<>();
         for (String tool : List.of("p4c", "simple_switch_grpc")) {
-            if (!onPath(tool)) {
+            if (!P4c.onPath(tool)) {
                 missing.add(tool);
             }
         }
@@ -64,31 +65,33 @@ public final class Bmv2Target implements Target {
         return null;
     }
 
-    private static boolean onPath(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, tool))) {
-                return true;
-            }
-        }
-        return false;
+    private Bmv2Target(Path program) throws IOException {
+        this.program = program;
+        logDir = Files.createTempDirectory("sfc-bmv2-");
+        grpcPort = freePort();
+        thriftPort = freePort();
     }
 
-    private Bmv2Target() throws IOException {
-        logDir = Files.createTempDirectory("sfc-bmv2-");
+    private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            grpcPort = s.getLocalPort();
+            return s.getLocalPort();
         }
     }
 
     /** Starts BMv2, or aborts the calling test (JUnit: skipped) with the reason it cannot run here. */
-    public static Bmv2Target startOrSkip() throws Exception {
+    public static Bmv2Target startOrSkip(Path program) throws Exception {
         String missing = unavailable();
         org.junit.jupiter.api.Assumptions.assumeTrue(missing == null, missing);
-        return start();
+        return start(program);
     }
 
     public static Bmv2Target start() throws Exception {
-        Bmv2Target t = new Bmv2Target();
+        return start(SoftwareSwitchTarget.PROGRAM);
+    }
+
+    /** BMv2 with p4c's build of {@code program} as its {@link #pipeline()} (not yet pushed). */
+    public static Bmv2Target start(Path program) throws Exception {
+        Bmv2Target t = new Bmv2Target(program);
         try {
             t.pipeline();
             for (int p = 1; p <= PORTS; p++) {
@@ -117,7 +120,8 @@ public final class Bmv2Target implements Target {
     }
 
     private void launch() throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("simple_switch_grpc", "--device-id", "1", "--no-p4"));
+        List<String> cmd = new ArrayList<>(List.of("simple_switch_grpc", "--device-id", "1", "--no-p4",
+                "--thrift-port", String.valueOf(thriftPort)));
         for (int p = 1; p <= PORTS; p++) {
             cmd.add("-i");
             cmd.add(p + "@sb" + p + id);
@@ -133,7 +137,8 @@ public final class Bmv2Target implements Target {
             } catch (IOException notYet) {
                 if (!process.isAlive() || System.currentTimeMillis() > deadline) {
                     throw new IllegalStateException("simple_switch_grpc did not listen on 127.0.0.1:" + grpcPort
-                            + " (log: " + logDir.resolve("simple_switch_grpc.log") + ")");
+                            + (process.isAlive() ? " within 30 s" : " (it exited)") + "; its log:\n"
+                            + Files.readString(logDir.resolve("simple_switch_grpc.log")));
                 }
                 Thread.sleep(100);
             }
@@ -175,25 +180,19 @@ public final class Bmv2Target implements Target {
     @Override
     public PipelineConfig pipeline() {
         synchronized (Bmv2Target.class) {
-            if (build == null) {
-                try {
-                    Path out = Files.createTempDirectory("sfc-p4c-");
-                    Path p4info = out.resolve("sfc.p4info.txtpb");
-                    Process p = new ProcessBuilder("p4c", "--target", "bmv2", "--arch", "v1model", "-o", out.toString(),
-                            "--p4runtime-files", p4info.toString(), SoftwareSwitchTarget.PROGRAM.toString())
-                            .redirectErrorStream(true).start();
-                    String log = new String(p.getInputStream().readAllBytes());
-                    if (p.waitFor() != 0) {
-                        throw new IllegalStateException("p4c failed on " + SoftwareSwitchTarget.PROGRAM + ":\n" + log);
-                    }
-                    P4Info.Builder info = P4Info.newBuilder();
-                    TextFormat.merge(Files.readString(p4info), info);
-                    build = new PipelineConfig(info.build(), ByteString.copyFrom(Files.readAllBytes(out.resolve("sfc.json"))));
-                } catch (IOException | InterruptedException e) {
-                    throw new IllegalStateException("cannot build the program with p4c: " + e.getMessage(), e);
-                }
+            return builds.computeIfAbsent(program, Bmv2Target::build);
+        }
+    }
+
+    private static PipelineConfig build(Path program) {
+        try {
+            P4c.Result r = P4c.compile(program);
+            if (!r.ok()) {
+                throw new IllegalStateException("p4c failed on " + program + ":\n" + r.log());
             }
-            return build;
+            return new PipelineConfig(r.p4info(), ByteString.copyFrom(r.json()));
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException("cannot build " + program + " with p4c: " + e.getMessage(), e);
         }
     }
 
@@ -261,5 +260,7 @@ public final class Bmv2Target implements Target {
                 // nothing to clean
             }
         }
+        logDir.resolve("simple_switch_grpc.log").toFile().delete(); // a failed start quoted it in its error
+        logDir.toFile().delete();
     }
 }

@@ -14,20 +14,27 @@ import com.google.protobuf.ByteString;
 /** sfc's software switch in this JVM behind its P4Runtime gRPC server on loopback; ports are in-process. */
 public final class SoftwareSwitchTarget implements Target {
     public static final Path PROGRAM = Path.of("../p4src/v1model/sfc.p4");
-    private static PipelineConfig pipeline;
+    private static final java.util.Map<Path, PipelineConfig> pipelines = new java.util.HashMap<>();
 
+    private final Path program;
     private final boolean continueOnErrorOnly;
     private SoftwareSwitch sw;
     private SwitchServer server;
     /** Injected frames enter the switch one at a time, in order, off the test's thread: a cable. */
     private final java.util.concurrent.ExecutorService wire = java.util.concurrent.Executors.newSingleThreadExecutor();
 
-    private SoftwareSwitchTarget(boolean continueOnErrorOnly) {
+    private SoftwareSwitchTarget(Path program, boolean continueOnErrorOnly) {
+        this.program = program;
         this.continueOnErrorOnly = continueOnErrorOnly;
     }
 
     public static SoftwareSwitchTarget start() throws Exception {
-        SoftwareSwitchTarget t = new SoftwareSwitchTarget(false);
+        return start(PROGRAM);
+    }
+
+    /** A switch whose {@link #pipeline()} is {@code program} (a v1model source file). */
+    public static SoftwareSwitchTarget start(Path program) throws Exception {
+        SoftwareSwitchTarget t = new SoftwareSwitchTarget(program, false);
         t.boot(0);
         return t;
     }
@@ -37,7 +44,7 @@ public final class SoftwareSwitchTarget implements Target {
      * others are answered UNIMPLEMENTED): what the controller must cope with on BMv2, checked where BMv2 is absent.
      */
     public static SoftwareSwitchTarget startContinueOnErrorOnly() throws Exception {
-        SoftwareSwitchTarget t = new SoftwareSwitchTarget(true);
+        SoftwareSwitchTarget t = new SoftwareSwitchTarget(PROGRAM, true);
         t.boot(0);
         return t;
     }
@@ -72,22 +79,26 @@ public final class SoftwareSwitchTarget implements Target {
 
     @Override
     public PipelineConfig pipeline() {
-        return sfcPipeline();
+        return pipelineOf(program);
     }
 
     /** The sfc program's P4Info and text (what a controller pushes to this switch), built once per JVM. */
-    public static synchronized PipelineConfig sfcPipeline() {
-        if (pipeline == null) {
+    public static PipelineConfig sfcPipeline() {
+        return pipelineOf(PROGRAM);
+    }
+
+    /** A program's P4Info and preprocessed text, as a controller pushes them to this switch; once per JVM. */
+    public static synchronized PipelineConfig pipelineOf(Path file) {
+        return pipelines.computeIfAbsent(file, f -> {
             try {
-                String program = Preprocessor.run(PROGRAM, List.of()).text();
+                String text = Preprocessor.run(f, List.of()).text();
                 SoftwareSwitch probe = new SoftwareSwitch(1, 255);
-                probe.setPipeline(SoftwareSwitch.ConfigAction.VERIFY_AND_COMMIT, null, ByteString.copyFromUtf8(program), 1);
-                pipeline = new PipelineConfig(probe.pipeline().p4info, ByteString.copyFromUtf8(program));
+                probe.setPipeline(SoftwareSwitch.ConfigAction.VERIFY_AND_COMMIT, null, ByteString.copyFromUtf8(text), 1);
+                return new PipelineConfig(probe.pipeline().p4info, ByteString.copyFromUtf8(text));
             } catch (Exception e) {
-                throw new IllegalStateException("cannot load " + PROGRAM + ": " + e.getMessage(), e);
+                throw new IllegalStateException("cannot load " + f + ": " + e.getMessage(), e);
             }
-        }
-        return pipeline;
+        });
     }
 
     @Override

@@ -7,14 +7,14 @@ package org.sfc.dataplane.target;
 public enum TargetKind {
     SOFTWARE_SWITCH("software switch") {
         @Override
-        public Target start() throws Exception {
-            return SoftwareSwitchTarget.start();
+        public Target start(java.nio.file.Path program) throws Exception {
+            return SoftwareSwitchTarget.start(program);
         }
     },
     BMV2("bmv2") {
         @Override
-        public Target start() throws Exception {
-            return Bmv2Target.startOrSkip();
+        public Target start(java.nio.file.Path program) throws Exception {
+            return Bmv2Target.startOrSkip(program);
         }
     };
 
@@ -24,7 +24,13 @@ public enum TargetKind {
         this.label = label;
     }
 
-    public abstract Target start() throws Exception;
+    /** The target with the sfc program as its pipeline (not yet pushed). */
+    public Target start() throws Exception {
+        return start(SoftwareSwitchTarget.PROGRAM);
+    }
+
+    /** The target with {@code program} (a v1model source file) as its pipeline (not yet pushed). */
+    public abstract Target start(java.nio.file.Path program) throws Exception;
 
     @Override
     public String toString() {

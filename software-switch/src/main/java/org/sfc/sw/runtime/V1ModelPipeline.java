@@ -15,8 +15,8 @@ import org.sfc.sw.exec.Frame;
  *   <li>Parser errors do not drop: the packet reaches ingress with standard_metadata.parser_error set.</li>
  *   <li>mark_to_drop sets egress_spec to the drop port (511) and mcast_grp to 0; a packet whose egress_spec
  *       is 511 at the end of ingress (and no multicast) or at the end of egress is dropped.</li>
- *   <li>An I2E clone is the packet as received, parsed again, with metadata reset except the fields of the
- *       preserved field list; instance_type 1. An E2E clone keeps the egress headers, metadata reset except
+ *   <li>An I2E clone is the packet as received, parsed again, then all metadata reset (what the parser set
+ *       included) except the fields of the preserved field list; instance_type 1. An E2E clone keeps the egress headers, metadata reset except
  *       the preserved fields; instance_type 2. Clones are made even when the original is dropped.</li>
  *   <li>Multicast copies get instance_type 5 and egress_rid = the replica's instance.</li>
  *   <li>At the start of egress, egress_port is the output port and egress_spec is reset to 0.</li>
@@ -119,12 +119,20 @@ public final class V1ModelPipeline {
             c.packetLengthBytes = data.length;
             program.parser().run(c);
             c.flow = Frame.NORMAL;
+            // BMv2 resets all metadata after parsing the copy, what the parser set included: only the field
+            // list survives (CloneSemanticsTest pins this on both targets).
+            resetMetadata(c);
             copyFieldList(original, c, original.cloneFieldList);
             c.s[sm.instanceType()] = INSTANCE_INGRESS_CLONE;
             c.s[sm.egressRid()] = r.instance();
             c.s[sm.packetLength()] = data.length;
             egress(c, r.egressPort(), session.packetLengthBytes(), 0, out);
         }
+    }
+
+    private void resetMetadata(Frame f) {
+        java.util.Arrays.fill(f.s, program.metaBase(), program.metaBase() + program.metaType().slots(), 0L);
+        java.util.Arrays.fill(f.s, sm.base(), sm.base() + sm.slots(), 0L);
     }
 
     private void copyFieldList(Frame from, Frame to, int listId) {
@@ -183,8 +191,7 @@ public final class V1ModelPipeline {
         for (Replication.Replica r : session.replicas()) {
             Frame c = copyOf(f);
             // Metadata (user metadata and standard_metadata) is reset; headers are kept as egress left them.
-            java.util.Arrays.fill(c.s, program.metaBase(), program.metaBase() + program.metaType().slots(), 0L);
-            java.util.Arrays.fill(c.s, sm.base(), sm.base() + sm.slots(), 0L);
+            resetMetadata(c);
             copyFieldList(f, c, f.cloneFieldList);
             c.s[sm.instanceType()] = INSTANCE_EGRESS_CLONE;
             c.s[sm.egressRid()] = r.instance();
