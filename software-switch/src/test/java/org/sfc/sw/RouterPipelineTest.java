@@ -3,6 +3,7 @@ package org.sfc.sw;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -124,12 +125,15 @@ class RouterPipelineTest {
         assertEquals(1, sw.receive(1, packet("10.1.2.3", 85, 64)).size());
         assertEquals(1, sw.receive(1, packet("10.1.2.3", 91, 64)).size());
 
-        TableEntry readDeny = sw.read(Entity.newBuilder().setTableEntry(deny.toBuilder().clearAction()).build())
-                .get(0).getTableEntry();
+        // Counter data comes back only when the read asks for it (P4Runtime spec, as BMv2 answers).
+        assertFalse(sw.read(Entity.newBuilder().setTableEntry(deny.toBuilder().clearAction()).build())
+                .get(0).getTableEntry().hasCounterData(), "counter data nobody asked for");
+        TableEntry readDeny = sw.read(Entity.newBuilder().setTableEntry(deny.toBuilder().clearAction()
+                .setCounterData(CounterData.getDefaultInstance())).build()).get(0).getTableEntry();
         assertEquals(2, readDeny.getCounterData().getPacketCount());
         assertEquals(2L * packet("10.1.2.3", 80, 64).length, readDeny.getCounterData().getByteCount());
-        TableEntry readPermit = sw.read(Entity.newBuilder().setTableEntry(permit85.toBuilder().clearAction()).build())
-                .get(0).getTableEntry();
+        TableEntry readPermit = sw.read(Entity.newBuilder().setTableEntry(permit85.toBuilder().clearAction()
+                .setCounterData(CounterData.getDefaultInstance())).build()).get(0).getTableEntry();
         assertEquals(1, readPermit.getCounterData().getPacketCount());
     }
 

@@ -685,7 +685,8 @@ public final class Entities {
     public List<Entity> read(Entity query) {
         List<Entity> out = new ArrayList<>();
         switch (query.getEntityCase()) {
-            case TABLE_ENTRY -> readTableEntries(query.getTableEntry(), out);
+            case TABLE_ENTRY -> readTableEntries(query.getTableEntry(), out, query.getTableEntry().hasCounterData(),
+                    query.getTableEntry().hasMeterConfig());
             case ACTION_PROFILE_MEMBER -> {
                 ActionProfileMember q = query.getActionProfileMember();
                 for (ActionProfileDef prof : profilesFor(q.getActionProfileId())) {
@@ -732,7 +733,7 @@ public final class Entities {
             case DIRECT_COUNTER_ENTRY -> {
                 TableEntry te = query.getDirectCounterEntry().getTableEntry();
                 List<Entity> entries = new ArrayList<>();
-                readTableEntries(te.toBuilder().clearCounterData().build(), entries);
+                readTableEntries(te, entries, true, false);
                 for (Entity e : entries) {
                     TableEntry t = e.getTableEntry();
                     if (p.tables.get(t.getTableId()).directCounter != null) {
@@ -749,21 +750,28 @@ public final class Entities {
                         continue;
                     }
                     for (int i : indexes(q.hasIndex(), q.getIndex().getIndex(), m.size, m.name)) {
-                        out.add(Entity.newBuilder().setMeterEntry(MeterEntry.newBuilder().setMeterId(m.id)
-                                .setIndex(Index.newBuilder().setIndex(i)).setConfig(meterConfig(m.cells[i]))).build());
+                        MeterEntry.Builder b = MeterEntry.newBuilder().setMeterId(m.id).setIndex(Index.newBuilder().setIndex(i));
+                        if (m.cells[i].configured()) { // an unconfigured cell reads back without a config (spec)
+                            b.setConfig(meterConfig(m.cells[i]));
+                        }
+                        out.add(Entity.newBuilder().setMeterEntry(b).build());
                     }
                 }
             }
             case DIRECT_METER_ENTRY -> {
                 TableEntry te = query.getDirectMeterEntry().getTableEntry();
                 List<Entity> entries = new ArrayList<>();
-                readTableEntries(te, entries);
+                readTableEntries(te, entries, false, true);
                 for (Entity e : entries) {
                     TableEntry t = e.getTableEntry();
                     if (p.tables.get(t.getTableId()).directMeter != null) {
-                        out.add(Entity.newBuilder().setDirectMeterEntry(DirectMeterEntry.newBuilder()
-                                .setTableEntry(t.toBuilder().clearCounterData().clearMeterConfig())
-                                .setConfig(t.getMeterConfig())).build());
+                        // an entry whose meter was never configured reads back without a config (spec)
+                        DirectMeterEntry.Builder b = DirectMeterEntry.newBuilder()
+                                .setTableEntry(t.toBuilder().clearCounterData().clearMeterConfig());
+                        if (t.hasMeterConfig()) {
+                            b.setConfig(t.getMeterConfig());
+                        }
+                        out.add(Entity.newBuilder().setDirectMeterEntry(b).build());
                     }
                 }
             }
@@ -822,30 +830,34 @@ public final class Entities {
         }
     }
 
-    private void readTableEntries(TableEntry q, List<Entity> out) {
+    /**
+     * Table entries matching {@code q}; their direct counter data and meter configs only when asked for
+     * (the read request sets counter_data / meter_config: P4Runtime 1.3+, as BMv2 answers).
+     */
+    private void readTableEntries(TableEntry q, List<Entity> out, boolean withCounters, boolean withMeters) {
         List<TableDef> tables = q.getTableId() == 0 ? p.program.tables() : List.of(table(q.getTableId()));
         for (TableDef t : tables) {
             if (q.getIsDefaultAction()) {
-                out.add(Entity.newBuilder().setTableEntry(defaultProto(t)).build());
+                out.add(Entity.newBuilder().setTableEntry(defaultProto(t, withCounters)).build());
                 continue;
             }
             if (q.getMatchCount() > 0 || q.getPriority() != 0) {
                 TableEntryRt e = t.find(matchOf(t, q).key());
                 if (e != null) {
-                    out.add(Entity.newBuilder().setTableEntry(toProto(t, e)).build());
+                    out.add(Entity.newBuilder().setTableEntry(toProto(t, e, withCounters, withMeters)).build());
                 }
                 continue;
             }
             for (TableEntryRt e : t.snapshot()) {
-                out.add(Entity.newBuilder().setTableEntry(toProto(t, e)).build());
+                out.add(Entity.newBuilder().setTableEntry(toProto(t, e, withCounters, withMeters)).build());
             }
         }
     }
 
-    private TableEntry defaultProto(TableDef t) {
+    private TableEntry defaultProto(TableDef t, boolean withCounters) {
         TableEntry.Builder b = TableEntry.newBuilder().setTableId(t.id).setIsDefaultAction(true)
                 .setAction(TableAction.newBuilder().setAction(toProto(t.defaultAction)));
-        if (t.directCounter != null) {
+        if (withCounters && t.directCounter != null) {
             b.setCounterData(CounterData.newBuilder().setPacketCount(t.defaultEntryState.packets)
                     .setByteCount(t.defaultEntryState.bytes));
         }
@@ -853,7 +865,7 @@ public final class Entities {
     }
 
     /** An installed entry in the canonical P4Runtime form (wildcard fields omitted, canonical bytes). */
-    public TableEntry toProto(TableDef t, TableEntryRt e) {
+    public TableEntry toProto(TableDef t, TableEntryRt e, boolean withCounters, boolean withMeters) {
         TableEntry.Builder b = TableEntry.newBuilder().setTableId(t.id);
         for (int i = 0; i < t.keys.size(); i++) {
             TableDef.KeyField k = t.keys.get(i);
@@ -907,10 +919,10 @@ public final class Entities {
         if (e.controlPlaneData instanceof ByteString meta && !meta.isEmpty()) {
             b.setMetadata(meta);
         }
-        if (t.directCounter != null) {
+        if (withCounters && t.directCounter != null) {
             b.setCounterData(CounterData.newBuilder().setPacketCount(e.packets).setByteCount(e.bytes));
         }
-        if (t.directMeter != null && e.meter.configured()) {
+        if (withMeters && t.directMeter != null && e.meter.configured()) {
             b.setMeterConfig(meterConfig(e.meter));
         }
         return b.build();
