@@ -129,8 +129,7 @@ public final class SoftwareSwitch {
             case COMMIT -> {
                 synchronized (lock) {
                     if (saved == null) {
-                        throw new P4RtException(Status.Code.FAILED_PRECONDITION,
-                                "COMMIT needs a config saved earlier with VERIFY_AND_SAVE");
+                        throw P4RtException.notFound("COMMIT needs a config saved earlier with VERIFY_AND_SAVE");
                     }
                     pipeline = saved;
                     saved = null;
@@ -289,13 +288,24 @@ public final class SoftwareSwitch {
             int at = 0;
             List<P4Type.Field> fields = h.type().fields();
             long[] values = new long[fields.size()];
+            boolean[] given = new boolean[fields.size()];
             for (PacketMetadata m : metadata) {
                 int i = m.getMetadataId() - 1;
                 if (i < 0 || i >= fields.size()) {
                     throw P4RtException.invalid("packet_out has no metadata with id " + m.getMetadataId());
                 }
+                if (given[i]) {
+                    throw P4RtException.invalid("packet_out metadata " + fields.get(i).name() + " is given twice");
+                }
+                given[i] = true;
                 int w = P4Type.bitWidthOf(fields.get(i).type());
                 values[i] = org.sfc.sw.server.Bytes.toLong(m.getValue(), w, "packet_out " + fields.get(i).name());
+            }
+            for (int i = 0; i < fields.size(); i++) { // every field, padding included, as P4Info lists them
+                if (!given[i]) {
+                    throw P4RtException.invalid("packet_out metadata " + fields.get(i).name() + " (id " + (i + 1)
+                            + ") is missing");
+                }
             }
             for (int i = 0; i < fields.size(); i++) {
                 int w = P4Type.bitWidthOf(fields.get(i).type());

@@ -20,14 +20,13 @@ import org.sfc.sw.server.Bytes;
 import org.sfc.sw.server.SwitchServer;
 import org.sfc.sw.testing.P4Rt;
 import org.sfc.sw.testing.Packets;
+import org.sfc.sw.testing.TestController;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
 import p4.config.v1.P4InfoOuterClass.P4Info;
@@ -40,72 +39,56 @@ class P4RuntimeServerTest {
 
     SoftwareSwitch sw;
     SwitchServer server;
-    List<ManagedChannel> channels = new ArrayList<>();
+    List<TestController> controllers = new ArrayList<>();
     String program;
     P4Info p4info;
     P4Rt rt;
 
-    /** A controller connection: blocking stub plus its open stream channel. */
+    /** A controller on this test's switch (closed after the test), with the router program to push. */
     final class Controller {
+        final TestController c;
         final P4RuntimeGrpc.P4RuntimeBlockingStub stub;
         final StreamObserver<StreamMessageRequest> stream;
-        final BlockingQueue<StreamMessageResponse> inbox = new LinkedBlockingQueue<>();
-        final Uint128 election;
+        final BlockingQueue<StreamMessageResponse> inbox;
 
         Controller(long election) {
-            ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
-            channels.add(ch);
-            this.stub = P4RuntimeGrpc.newBlockingStub(ch);
-            this.election = Uint128.newBuilder().setLow(election).build();
-            this.stream = P4RuntimeGrpc.newStub(ch).streamChannel(new StreamObserver<>() {
-                public void onNext(StreamMessageResponse m) {
-                    inbox.add(m);
-                }
+            c = new TestController(server.port(), DEVICE, election);
+            controllers.add(c);
+            stub = c.stub;
+            stream = c.stream;
+            inbox = c.inbox;
+        }
 
-                public void onError(Throwable t) {
-                    inbox.add(StreamMessageResponse.newBuilder().setError(StreamError.newBuilder()
-                            .setCanonicalCode(Status.fromThrowable(t).getCode().value())).build());
-                }
-
-                public void onCompleted() {
-                }
-            });
+        Uint128 election() {
+            return c.election();
         }
 
         MasterArbitrationUpdate arbitrate() throws InterruptedException {
-            stream.onNext(StreamMessageRequest.newBuilder().setArbitration(MasterArbitrationUpdate.newBuilder()
-                    .setDeviceId(DEVICE).setElectionId(election)).build());
-            return nextArbitration();
+            return c.arbitrate();
+        }
+
+        MasterArbitrationUpdate arbitrate(long election) throws InterruptedException {
+            return c.arbitrate(election);
         }
 
         MasterArbitrationUpdate nextArbitration() throws InterruptedException {
-            StreamMessageResponse m = inbox.poll(5, TimeUnit.SECONDS);
-            assertTrue(m != null && m.hasArbitration(), "expected an arbitration update, got " + m);
-            return m.getArbitration();
+            return c.nextArbitration();
         }
 
         void pushPipeline() {
-            stub.setForwardingPipelineConfig(SetForwardingPipelineConfigRequest.newBuilder().setDeviceId(DEVICE)
-                    .setElectionId(election).setAction(SetForwardingPipelineConfigRequest.Action.VERIFY_AND_COMMIT)
-                    .setConfig(ForwardingPipelineConfig.newBuilder().setP4Info(p4info)
-                            .setP4DeviceConfig(ByteString.copyFromUtf8(program))
-                            .setCookie(ForwardingPipelineConfig.Cookie.newBuilder().setCookie(42))).build());
+            c.pushPipeline(p4info, program);
         }
 
         void write(WriteRequest.Atomicity atomicity, List<Update> updates) {
-            stub.write(WriteRequest.newBuilder().setDeviceId(DEVICE).setElectionId(election).setAtomicity(atomicity)
-                    .addAllUpdates(updates).build());
+            c.write(atomicity, updates);
         }
 
         void write(Update... updates) {
-            write(WriteRequest.Atomicity.CONTINUE_ON_ERROR, List.of(updates));
+            c.write(updates);
         }
 
         List<Entity> read(Entity query) {
-            List<Entity> out = new ArrayList<>();
-            stub.read(ReadRequest.newBuilder().setDeviceId(DEVICE).addEntities(query).build())
-                    .forEachRemaining(r -> out.addAll(r.getEntitiesList()));
-            return out;
+            return c.read(query);
         }
     }
 
@@ -120,7 +103,7 @@ class P4RuntimeServerTest {
 
     @AfterEach
     void stop() {
-        channels.forEach(ManagedChannel::shutdownNow);
+        controllers.forEach(TestController::close);
         server.close();
     }
 
@@ -144,7 +127,7 @@ class P4RuntimeServerTest {
     @Test
     void capabilitiesAndPipelineRoundTrip() throws Exception {
         Controller c = new Controller(10);
-        assertEquals("1.3.0", c.stub.capabilities(CapabilitiesRequest.getDefaultInstance()).getP4RuntimeApiVersion());
+        assertEquals("1.4.1", c.stub.capabilities(CapabilitiesRequest.getDefaultInstance()).getP4RuntimeApiVersion());
         assertEquals(Status.Code.OK.value(), c.arbitrate().getStatus().getCode());
         assertEquals(Status.Code.FAILED_PRECONDITION, code(() -> c.write(P4Rt.insert(route("10.0.0.0", 8, 2)))));
         c.pushPipeline();
@@ -312,9 +295,15 @@ class P4RuntimeServerTest {
         assertEquals(Status.Code.PERMISSION_DENIED, code(() -> primary.write(P4Rt.insert(route("10.0.0.0", 8, 2)))));
         usurper.write(P4Rt.insert(route("10.0.0.0", 8, 2)));
 
-        // When the primary's stream closes, the next highest becomes primary and is told so.
+        // When the primary's stream closes, nobody is promoted (NOT_FOUND: no primary) until a controller
+        // arbitrates with an election id at least the highest seen (20).
         usurper.stream.onCompleted();
-        assertEquals(Status.Code.OK.value(), primary.nextArbitration().getStatus().getCode());
+        MasterArbitrationUpdate none = primary.nextArbitration();
+        assertEquals(Status.Code.NOT_FOUND.value(), none.getStatus().getCode());
+        assertEquals(20, none.getElectionId().getLow());
+        assertEquals(Status.Code.PERMISSION_DENIED, code(() -> primary.write(P4Rt.insert(route("10.9.0.0", 16, 2)))));
+        assertEquals(Status.Code.NOT_FOUND.value(), primary.arbitrate(19).getStatus().getCode());
+        assertEquals(Status.Code.OK.value(), primary.arbitrate(20).getStatus().getCode());
         primary.write(P4Rt.insert(route("10.9.0.0", 16, 2)));
     }
 
@@ -326,12 +315,13 @@ class P4RuntimeServerTest {
         c.write(P4Rt.insert(rt.entry("ipv4_lpm", rt.call("MyIngress.to_cpu"), 0,
                 rt.lpm("ipv4_lpm", "hdr.ipv4.dstAddr", Packets.ip("10.0.0.0"), 8))));
         BlockingQueue<byte[]> port3 = new LinkedBlockingQueue<>();
+        List<PacketMetadata> toPort3 = List.of(PacketMetadata.newBuilder().setMetadataId(1).setValue(Bytes.canonical(3))
+                .build(), PacketMetadata.newBuilder().setMetadataId(2).setValue(Bytes.canonical(0)).build());
         sw.attachPort(3, port3::add);
 
         byte[] frame = Packets.tcp(0xaa, 0xbb, "192.168.0.1", "10.1.1.1", 1234, 80, 64, 0, new byte[] {1, 2, 3});
         c.stream.onNext(StreamMessageRequest.newBuilder().setPacket(PacketOut.newBuilder()
-                .setPayload(ByteString.copyFrom(frame)).addMetadata(PacketMetadata.newBuilder().setMetadataId(1)
-                        .setValue(Bytes.canonical(3)))).build());
+                .setPayload(ByteString.copyFrom(frame)).addAllMetadata(toPort3)).build());
         assertEquals(Packets.hex(frame), Packets.hex(port3.poll(5, TimeUnit.SECONDS)));
 
         sw.receive(6, frame);
@@ -344,8 +334,7 @@ class P4RuntimeServerTest {
         Controller backup = new Controller(5);
         backup.arbitrate();
         backup.stream.onNext(StreamMessageRequest.newBuilder().setPacket(PacketOut.newBuilder()
-                .setPayload(ByteString.copyFrom(frame)).addMetadata(PacketMetadata.newBuilder().setMetadataId(1)
-                        .setValue(Bytes.canonical(3)))).build());
+                .setPayload(ByteString.copyFrom(frame)).addAllMetadata(toPort3)).build());
         StreamMessageResponse err = backup.inbox.poll(5, TimeUnit.SECONDS);
         assertTrue(err != null && err.hasError(), "expected a stream error, got " + err);
         assertEquals(Status.Code.PERMISSION_DENIED.value(), err.getError().getCanonicalCode());
@@ -359,7 +348,7 @@ class P4RuntimeServerTest {
         c.pushPipeline();
         c.write(P4Rt.insert(route("10.0.0.0", 8, 2)));
         c.stub.setForwardingPipelineConfig(SetForwardingPipelineConfigRequest.newBuilder().setDeviceId(DEVICE)
-                .setElectionId(c.election).setAction(SetForwardingPipelineConfigRequest.Action.RECONCILE_AND_COMMIT)
+                .setElectionId(c.election()).setAction(SetForwardingPipelineConfigRequest.Action.RECONCILE_AND_COMMIT)
                 .setConfig(ForwardingPipelineConfig.newBuilder().setP4Info(p4info)
                         .setP4DeviceConfig(ByteString.copyFromUtf8(program))).build());
         assertEquals(1, c.read(Entity.newBuilder().setTableEntry(TableEntry.newBuilder()

@@ -178,7 +178,8 @@ class RouterPipelineTest {
     void packetOutGoesWhereItsMetadataSaysWithoutTheHeader() {
         byte[] payload = packet("10.1.2.3", 80, 64);
         List<Output> out = sw.packetOut(ByteString.copyFrom(payload), List.of(PacketMetadata.newBuilder()
-                .setMetadataId(1).setValue(Bytes.canonical(3)).build()));
+                .setMetadataId(1).setValue(Bytes.canonical(3)).build(), PacketMetadata.newBuilder()
+                .setMetadataId(2).setValue(Bytes.canonical(0)).build()));
         assertEquals(1, out.size());
         assertEquals(3, out.get(0).port());
         assertArrayEquals(payload, out.get(0).data());

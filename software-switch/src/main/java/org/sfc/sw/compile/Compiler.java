@@ -699,7 +699,7 @@ public final class Compiler {
         }
         if (t.entries() != null) {
             def.constEntries = t.entriesConst();
-            def.hasEntries = true;
+            def.hasEntries = !t.entries().isEmpty();
             for (TableEntry e : t.entries()) {
                 def.insert(constEntry(e, def, scope));
             }

@@ -28,6 +28,12 @@ public final class ActionProfileDef {
     public final List<TableDef> tables = new ArrayList<>();
     public final Map<Integer, Member> members = new LinkedHashMap<>();
     public final Map<Integer, Group> groups = new LinkedHashMap<>();
+    /**
+     * Table entries programmed in one shot: their members and groups are made here with ids counting down from
+     * the top of the id space, and none may be written by hand while there are any (the spec forbids mixing).
+     */
+    public int oneShotEntries;
+    public int nextOneShotId = Integer.MAX_VALUE;
 
     public ActionProfileDef(String name, org.sfc.sw.ast.Ast.Annotations annotations, int size, boolean withSelector,
                             String algorithm, int outputWidth, int maxGroupSize) {

@@ -21,6 +21,10 @@ public final class TableEntryRt {
     public final MeterState meter = new MeterState();
     /** The control plane's view of this entry (the P4Runtime message), returned by reads. */
     public Object controlPlaneData;
+    /** P4Runtime's controller_metadata cookie, kept and read back as written. */
+    public long controllerMetadata;
+    /** A one-shot action set as the controller wrote it (P4Runtime's TableAction), read back as such; else null. */
+    public Object oneShot;
     public long insertionOrder;
 
     public TableEntryRt(long[] value, long[] mask, long[] high, int priority, int prefixLength) {

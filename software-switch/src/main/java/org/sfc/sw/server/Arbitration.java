@@ -1,25 +1,34 @@
 package org.sfc.sw.server;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.grpc.Status.Code;
 import io.grpc.stub.StreamObserver;
 import p4.v1.P4RuntimeOuterClass.MasterArbitrationUpdate;
+import p4.v1.P4RuntimeOuterClass.Role;
 import p4.v1.P4RuntimeOuterClass.StreamMessageResponse;
 import p4.v1.P4RuntimeOuterClass.Uint128;
 
 /**
- * Client arbitration of the P4Runtime spec for the default role: each stream that sent an arbitration
- * update holds an election id; the highest is the primary. Clients are told whether they are primary
- * (status OK) or backup (ALREADY_EXISTS), and all are told again when the primary changes. Only the
- * primary may write, set the pipeline or send packets, and only it receives packet-ins.
+ * Client arbitration as the P4Runtime spec (1.4) rules it, per role: the default role (no role, or an empty name)
+ * and named roles each elect their own primary, with full pipeline access (no role-config scheme is agreed with
+ * this switch, so a role.config is refused). A controller becomes primary when its election id is at least the
+ * highest this role has ever seen; when the primary leaves or steps down, nobody is promoted until a controller
+ * sends such an id again. A controller that leaves its election id unset is a backup that may only read.
+ * Notifications: OK to the primary, ALREADY_EXISTS to backups while there is a primary, NOT_FOUND while there is
+ * none. Only a role's primary may write, set the pipeline or send packets; packet-ins go to every role's primary.
  */
 public final class Arbitration {
-    /** A connected stream: its election id and a thread-safe way to send to it. */
+    /** A connected stream: its role and election id once it has arbitrated, and a thread-safe way to send to it. */
     public static final class Client {
         final StreamObserver<StreamMessageResponse> out;
+        /** Null until the first arbitration update. */
+        volatile String role;
+        /** Null when the controller left it unset. */
         volatile Uint128 electionId;
 
         Client(StreamObserver<StreamMessageResponse> out) {
@@ -35,9 +44,15 @@ public final class Arbitration {
         }
     }
 
+    /** One role's election: its primary (if any) and the highest election id it has ever accepted. */
+    private static final class Election {
+        Client primary;
+        Uint128 highest;
+    }
+
     private final long deviceId;
     private final Map<StreamObserver<StreamMessageResponse>, Client> clients = new ConcurrentHashMap<>();
-    private Client primary;
+    private final Map<String, Election> elections = new HashMap<>();
 
     public Arbitration(long deviceId) {
         this.deviceId = deviceId;
@@ -47,83 +62,122 @@ public final class Arbitration {
         return clients.computeIfAbsent(out, Client::new);
     }
 
+    /** The role a message names: its name, "" for the default role. */
+    public static String roleOf(boolean hasRole, Role role) {
+        return hasRole ? role.getName() : "";
+    }
+
     /** Handles an arbitration update; returns null when accepted, else the error to close the stream with. */
     public synchronized P4RtException arbitrate(Client c, MasterArbitrationUpdate u) {
+        String role = roleOf(u.hasRole(), u.getRole());
+        boolean first = c.role == null;
         if (u.getDeviceId() != deviceId) {
-            return P4RtException.notFound("this switch is device " + deviceId + ", not " + u.getDeviceId());
+            String msg = "this switch is device " + deviceId + ", not " + u.getDeviceId();
+            return first ? P4RtException.notFound(msg) : new P4RtException(Code.FAILED_PRECONDITION, msg);
+        }
+        if (!first && !role.equals(c.role)) {
+            return new P4RtException(Code.FAILED_PRECONDITION, "this stream has role '" + c.role + "', not '" + role
+                    + "'; open a new stream to take another role");
         }
         if (u.hasRole() && u.getRole().getId() != 0) {
-            return new P4RtException(io.grpc.Status.Code.UNIMPLEMENTED, "only the default role is supported");
+            return P4RtException.invalid("role ids are deprecated; name the role (role.name)");
         }
-        for (Client other : clients.values()) {
-            if (other != c && u.getElectionId().equals(other.electionId)) {
-                return P4RtException.invalid("election id " + text(u.getElectionId())
-                        + " is already used by another controller");
+        if (u.hasRole() && u.getRole().hasConfig()) {
+            return P4RtException.invalid("no role configuration scheme is agreed with this switch: leave role.config"
+                    + " unset (full pipeline access)");
+        }
+        Uint128 id = u.hasElectionId() ? u.getElectionId() : null;
+        if (id != null) {
+            for (Client other : clients.values()) {
+                if (other != c && role.equals(other.role) && id.equals(other.electionId)) {
+                    return P4RtException.invalid("election id " + text(id) + " is already used by another controller"
+                            + " of role '" + role + "'");
+                }
             }
         }
-        c.electionId = u.getElectionId();
-        Client before = primary;
-        recompute();
-        if (before != primary) {
-            notifyAll(null);
+        c.role = role;
+        c.electionId = id;
+        Election e = elections.computeIfAbsent(role, r -> new Election());
+        if (id != null && (e.highest == null || compare(id, e.highest) >= 0)) {
+            e.primary = c;
+            e.highest = id;
+            notifyRole(role);
+        } else if (e.primary == c) {
+            e.primary = null; // it stepped down
+            notifyRole(role);
         } else {
-            tell(c);
+            tell(c, e);
         }
         return null;
     }
 
     public synchronized void disconnect(StreamObserver<StreamMessageResponse> out) {
         Client c = clients.remove(out);
-        if (c != null && c == primary) {
-            recompute();
-            notifyAll(c);
-        }
-    }
-
-    private void recompute() {
-        Client best = null;
-        for (Client c : clients.values()) {
-            if (c.electionId != null && (best == null || compare(c.electionId, best.electionId) > 0)) {
-                best = c;
-            }
-        }
-        primary = best;
-    }
-
-    private void notifyAll(Client skip) {
-        for (Client c : clients.values()) {
-            if (c != skip && c.electionId != null) {
-                tell(c);
+        if (c != null && c.role != null) {
+            Election e = elections.get(c.role);
+            if (e.primary == c) {
+                e.primary = null;
+                notifyRole(c.role);
             }
         }
     }
 
-    private void tell(Client c) {
-        Uint128 highest = primary == null ? c.electionId : primary.electionId;
-        com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
-                .setCode(c == primary ? io.grpc.Status.Code.OK.value() : io.grpc.Status.Code.ALREADY_EXISTS.value())
-                .setMessage(c == primary ? "you are the primary" : "you are a backup; the primary has election id "
-                        + text(highest))
-                .build();
-        c.send(StreamMessageResponse.newBuilder().setArbitration(MasterArbitrationUpdate.newBuilder()
-                .setDeviceId(deviceId).setElectionId(highest).setStatus(status)).build());
+    private void notifyRole(String role) {
+        Election e = elections.get(role);
+        for (Client c : clients.values()) {
+            if (role.equals(c.role)) {
+                tell(c, e);
+            }
+        }
     }
 
-    /** Checks that {@code electionId} is the current primary's; PERMISSION_DENIED otherwise. */
-    public synchronized void requirePrimary(Uint128 electionId, String operation) {
-        if (primary == null || !primary.electionId.equals(electionId)) {
-            throw new P4RtException(io.grpc.Status.Code.PERMISSION_DENIED, operation + " refused: election id "
-                    + text(electionId) + " is not the primary's"
-                    + (primary == null ? " (no controller has arbitrated)" : " (" + text(primary.electionId) + ")"));
+    private void tell(Client c, Election e) {
+        Code code = c == e.primary ? Code.OK : e.primary != null ? Code.ALREADY_EXISTS : Code.NOT_FOUND;
+        String message = switch (code) {
+            case OK -> "you are the primary";
+            case ALREADY_EXISTS -> "you are a backup; the primary has election id " + text(e.highest);
+            default -> "you are a backup; there is no primary"
+                    + (e.highest == null ? "" : " (an election id of at least " + text(e.highest) + " takes over)");
+        };
+        MasterArbitrationUpdate.Builder u = MasterArbitrationUpdate.newBuilder().setDeviceId(deviceId)
+                .setStatus(com.google.rpc.Status.newBuilder().setCode(code.value()).setMessage(message));
+        if (!c.role.isEmpty()) {
+            u.setRole(Role.newBuilder().setName(c.role));
+        }
+        if (e.highest != null) {
+            u.setElectionId(e.highest);
+        }
+        c.send(StreamMessageResponse.newBuilder().setArbitration(u).build());
+    }
+
+    /**
+     * Checks that {@code electionId} is the current primary's for {@code role} ("" = the default role);
+     * PERMISSION_DENIED otherwise.
+     */
+    public synchronized void requirePrimary(String role, boolean hasElectionId, Uint128 electionId, String operation) {
+        Election e = elections.get(role);
+        Client primary = e == null ? null : e.primary;
+        if (primary == null || !hasElectionId || !primary.electionId.equals(electionId)) {
+            String who = role.isEmpty() ? "" : " of role '" + role + "'";
+            throw new P4RtException(Code.PERMISSION_DENIED, operation + " refused: "
+                    + (hasElectionId ? "election id " + text(electionId) : "no election id") + " is not the primary's"
+                    + who + (primary == null ? " (there is no primary" + who + ")" : ""));
         }
     }
 
     public synchronized boolean isPrimary(Client c) {
-        return c == primary;
+        return c.role != null && elections.get(c.role).primary == c;
     }
 
-    public synchronized Client primary() {
-        return primary;
+    /** The primary of every role that has one. */
+    public synchronized List<Client> primaries() {
+        List<Client> out = new ArrayList<>();
+        for (Election e : elections.values()) {
+            if (e.primary != null) {
+                out.add(e.primary);
+            }
+        }
+        return out;
     }
 
     public synchronized List<Client> clients() {

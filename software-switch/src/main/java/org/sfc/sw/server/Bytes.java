@@ -4,7 +4,8 @@ import com.google.protobuf.ByteString;
 
 /**
  * P4Runtime binary strings: big-endian unsigned integers. Reads accept any length as long as the value fits
- * the field's bit width; writes produce the spec's canonical form (shortest string, one zero byte for 0).
+ * the field's bit width (an empty string, or a value too wide, is OUT_OF_RANGE: P4Runtime 1.3+); writes produce
+ * the spec's canonical form (shortest string, one zero byte for 0).
  */
 public final class Bytes {
     private Bytes() {}
@@ -12,21 +13,21 @@ public final class Bytes {
     public static long toLong(ByteString b, int width, String what) {
         int n = b.size();
         if (n == 0) {
-            throw P4RtException.invalid(what + ": empty value");
+            throw P4RtException.outOfRange(what + ": empty value (0 is one zero byte)");
         }
         int first = 0;
         while (first < n - 1 && b.byteAt(first) == 0) {
             first++;
         }
         if (n - first > 8) {
-            throw P4RtException.invalid(what + ": value 0x" + hex(b) + " does not fit in " + width + " bits");
+            throw P4RtException.outOfRange(what + ": value 0x" + hex(b) + " does not fit in " + width + " bits");
         }
         long v = 0;
         for (int i = first; i < n; i++) {
             v = (v << 8) | (b.byteAt(i) & 0xFF);
         }
         if (width < 64 && (v >>> width) != 0) {
-            throw P4RtException.invalid(what + ": value 0x" + hex(b) + " does not fit in " + width + " bits");
+            throw P4RtException.outOfRange(what + ": value 0x" + hex(b) + " does not fit in " + width + " bits");
         }
         return v;
     }

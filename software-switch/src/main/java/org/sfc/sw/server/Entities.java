@@ -53,6 +53,7 @@ public final class Entities {
             case METER_ENTRY -> meter(type, entity.getMeterEntry());
             case DIRECT_METER_ENTRY -> directMeter(type, entity.getDirectMeterEntry());
             case REGISTER_ENTRY -> register(type, entity.getRegisterEntry());
+            case ENTITY_NOT_SET -> throw P4RtException.invalid("the update has an empty entity");
             default -> throw new P4RtException(Status.Code.UNIMPLEMENTED,
                     "entity " + entity.getEntityCase() + " is not supported by the software switch");
         };
@@ -86,11 +87,15 @@ public final class Entities {
                     throw new P4RtException(Status.Code.RESOURCE_EXHAUSTED, "table " + t.name + " is full ("
                             + t.size + " entries)");
                 }
-                setAction(t, parsed, e);
+                Runnable undoAction = setAction(t, parsed, e);
                 configureDirect(t, parsed, e);
                 parsed.controlPlaneData = e.getMetadata();
+                parsed.controllerMetadata = e.getControllerMetadata();
                 t.insert(parsed);
-                return () -> t.remove(parsed);
+                return () -> {
+                    t.remove(parsed);
+                    undoAction.run();
+                };
             }
             case MODIFY -> {
                 if (existing == null) {
@@ -100,14 +105,31 @@ public final class Entities {
                 int oldMember = existing.memberId;
                 int oldGroup = existing.groupId;
                 Object oldData = existing.controlPlaneData;
-                setAction(t, existing, e);
+                long oldCookie = existing.controllerMetadata;
+                Object oldOneShot = existing.oneShot;
+                long oldPackets = existing.packets;
+                long oldBytes = existing.bytes;
+                Runnable undoMeter = meterUndo(existing.meter);
+                Runnable undoRelease = releaseOneShot(t, existing);
+                Runnable undoAction = setAction(t, existing, e);
                 configureDirect(t, existing, e);
+                if (t.directMeter != null && !e.hasMeterConfig()) {
+                    existing.meter.unconfigure(); // MODIFY without meter_config: back to the default (spec)
+                }
                 existing.controlPlaneData = e.getMetadata();
+                existing.controllerMetadata = e.getControllerMetadata();
                 return () -> {
+                    undoAction.run();
+                    undoRelease.run();
                     existing.action = oldAction;
                     existing.memberId = oldMember;
                     existing.groupId = oldGroup;
                     existing.controlPlaneData = oldData;
+                    existing.controllerMetadata = oldCookie;
+                    existing.oneShot = oldOneShot;
+                    existing.packets = oldPackets;
+                    existing.bytes = oldBytes;
+                    undoMeter.run();
                 };
             }
             default -> {
@@ -115,7 +137,11 @@ public final class Entities {
                     throw P4RtException.notFound("table " + t.name + " has no such entry to delete");
                 }
                 t.remove(existing);
-                return () -> t.insert(existing);
+                Runnable undoRelease = releaseOneShot(t, existing);
+                return () -> {
+                    undoRelease.run();
+                    t.insert(existing);
+                };
             }
         }
     }
@@ -262,11 +288,13 @@ public final class Entities {
         }
     }
 
-    private void setAction(TableDef t, TableEntryRt rt, TableEntry e) {
+    /** Sets an entry's action; returns what undoes the members and group a one shot made (else nothing). */
+    private Runnable setAction(TableDef t, TableEntryRt rt, TableEntry e) {
         if (!e.hasAction()) {
             throw P4RtException.invalid("an entry of " + t.name + " needs an action");
         }
         TableAction a = e.getAction();
+        rt.oneShot = null;
         switch (a.getTypeCase()) {
             case ACTION -> {
                 if (t.profile != null) {
@@ -305,9 +333,95 @@ public final class Entities {
                 rt.memberId = -1;
                 rt.groupId = a.getActionProfileGroupId();
             }
-            default -> throw new P4RtException(Status.Code.UNIMPLEMENTED,
-                    "table action " + a.getTypeCase() + " is not supported");
+            case ACTION_PROFILE_ACTION_SET -> {
+                return oneShot(t, rt, a);
+            }
+            default -> throw P4RtException.invalid("an entry of " + t.name + " needs an action");
         }
+        if (a.getTypeCase() != TableAction.TypeCase.ACTION && t.profile.oneShotEntries > 0) {
+            throw P4RtException.invalid(t.profile.name + " is programmed with one shots: its tables' entries cannot"
+                    + " also name members or groups");
+        }
+        return () -> { };
+    }
+
+    /**
+     * One-shot programming (a MUST of the spec): the entry's action set becomes members and a group of the table's
+     * selector under ids of the switch's choosing, as if written one by one; reads give back the action set.
+     */
+    private Runnable oneShot(TableDef t, TableEntryRt rt, TableAction a) {
+        ActionProfileDef prof = profileOf(t);
+        if (!prof.withSelector) {
+            throw P4RtException.invalid("action profile " + prof.name + " has no selector: one-shot action sets"
+                    + " program selectors");
+        }
+        if (prof.oneShotEntries == 0 && (!prof.members.isEmpty() || !prof.groups.isEmpty())) {
+            throw P4RtException.invalid(prof.name + " is programmed with members and groups: its tables' entries"
+                    + " cannot also be one shots");
+        }
+        List<ActionProfileAction> actions = a.getActionProfileActionSet().getActionProfileActionsList();
+        if (actions.isEmpty()) {
+            throw P4RtException.invalid("a one-shot action set needs at least one action");
+        }
+        long weights = 0;
+        List<ActionProfileDef.GroupMember> groupMembers = new ArrayList<>();
+        List<ActionProfileDef.Member> made = new ArrayList<>();
+        for (ActionProfileAction x : actions) {
+            if (x.getWeight() <= 0) {
+                throw P4RtException.invalid("weight " + x.getWeight() + " in a one-shot action set: weights are"
+                        + " positive");
+            }
+            if (!x.getWatchPort().isEmpty() || x.getWatch() != 0) {
+                throw new P4RtException(Status.Code.UNIMPLEMENTED, "watch ports are not supported");
+            }
+            ActionCall call = actionCall(x.getAction(), t);
+            if (t.actionRef(call.action().id).defaultOnly()) {
+                throw new P4RtException(Status.Code.PERMISSION_DENIED, "action " + call.action().name
+                        + " is @defaultonly in " + t.name);
+            }
+            weights += x.getWeight();
+            made.add(new ActionProfileDef.Member(prof.nextOneShotId - made.size(), call));
+        }
+        if (prof.maxGroupSize > 0 && weights > prof.maxGroupSize) {
+            throw P4RtException.invalid("the one-shot weights add up to " + weights + ", more than "
+                    + prof.name + "'s max_group_size " + prof.maxGroupSize);
+        }
+        if (prof.members.size() + made.size() > prof.size) {
+            throw new P4RtException(Status.Code.RESOURCE_EXHAUSTED, prof.name + " is full (" + prof.size + " members)");
+        }
+        for (int i = 0; i < made.size(); i++) {
+            prof.members.put(made.get(i).id(), made.get(i));
+            groupMembers.add(new ActionProfileDef.GroupMember(made.get(i).id(), actions.get(i).getWeight()));
+        }
+        int groupId = prof.nextOneShotId - made.size();
+        prof.groups.put(groupId, new ActionProfileDef.Group(groupId, List.copyOf(groupMembers), 0));
+        prof.nextOneShotId -= made.size() + 1;
+        prof.oneShotEntries++;
+        rt.action = null;
+        rt.memberId = -1;
+        rt.groupId = groupId;
+        rt.oneShot = a;
+        return () -> {
+            prof.oneShotEntries--;
+            prof.groups.remove(groupId);
+            made.forEach(m -> prof.members.remove(m.id()));
+        };
+    }
+
+    /** Frees what a one-shot entry made (on its MODIFY or DELETE); returns what makes it again. */
+    private static Runnable releaseOneShot(TableDef t, TableEntryRt rt) {
+        if (rt.oneShot == null) {
+            return () -> { };
+        }
+        ActionProfileDef prof = t.profile;
+        ActionProfileDef.Group g = prof.groups.remove(rt.groupId);
+        List<ActionProfileDef.Member> ms = g.members().stream().map(m -> prof.members.remove(m.memberId())).toList();
+        prof.oneShotEntries--;
+        return () -> {
+            prof.oneShotEntries++;
+            prof.groups.put(g.id(), g);
+            ms.forEach(m -> prof.members.put(m.id(), m));
+        };
     }
 
     private static ActionProfileDef profileOf(TableDef t) {
@@ -389,8 +503,16 @@ public final class Entities {
         return false;
     }
 
+    private static void requireNoOneShots(ActionProfileDef prof) {
+        if (prof.oneShotEntries > 0) {
+            throw P4RtException.invalid(prof.name + " is programmed with one shots: its members and groups are the"
+                    + " switch's (the spec forbids mixing the two styles)");
+        }
+    }
+
     private Runnable member(Update.Type type, ActionProfileMember m) {
         ActionProfileDef prof = profile(m.getActionProfileId());
+        requireNoOneShots(prof);
         ActionProfileDef.Member old = prof.members.get(m.getMemberId());
         if (type == Update.Type.DELETE) {
             if (old == null) {
@@ -423,6 +545,7 @@ public final class Entities {
         if (!prof.withSelector) {
             throw P4RtException.invalid(prof.name + " is not an action selector and has no groups");
         }
+        requireNoOneShots(prof);
         ActionProfileDef.Group old = prof.groups.get(g.getGroupId());
         if (type == Update.Type.DELETE) {
             if (old == null) {
@@ -443,13 +566,23 @@ public final class Entities {
         if (type == Update.Type.MODIFY && old == null) {
             throw P4RtException.notFound(prof.name + " has no group " + g.getGroupId());
         }
-        int maxSize = g.getMaxSize() > 0 ? g.getMaxSize() : (old != null ? old.maxSize() : 0);
-        if (prof.maxGroupSize > 0 && maxSize > prof.maxGroupSize) {
-            throw new P4RtException(Status.Code.RESOURCE_EXHAUSTED, "group max_size " + maxSize + " exceeds "
-                    + prof.name + "'s max_group_size " + prof.maxGroupSize);
+        // max_size (spec, "Rules on setting max_size"): with a max_group_size in P4Info it is 1..max_group_size;
+        // without one, 0 means "as large as the target allows". It is fixed when the group is inserted.
+        int maxSize = g.getMaxSize();
+        if (prof.maxGroupSize > 0 && (maxSize <= 0 || maxSize > prof.maxGroupSize)) {
+            throw P4RtException.invalid("group max_size " + maxSize + " must be 1.." + prof.maxGroupSize
+                    + " (" + prof.name + "'s max_group_size)");
+        }
+        if (maxSize < 0) {
+            throw P4RtException.invalid("group max_size " + maxSize + " is negative");
+        }
+        if (old != null && old.maxSize() != maxSize) {
+            throw P4RtException.invalid("group " + g.getGroupId() + " has max_size " + old.maxSize()
+                    + "; a MODIFY cannot change it to " + maxSize);
         }
         List<ActionProfileDef.GroupMember> members = new ArrayList<>();
         Set<Integer> seen = new HashSet<>();
+        long weights = 0;
         for (ActionProfileGroup.Member gm : g.getMembersList()) {
             if (!prof.members.containsKey(gm.getMemberId())) {
                 throw P4RtException.notFound(prof.name + " has no member " + gm.getMemberId());
@@ -457,15 +590,20 @@ public final class Entities {
             if (!seen.add(gm.getMemberId())) {
                 throw P4RtException.invalid("member " + gm.getMemberId() + " appears twice in group " + g.getGroupId());
             }
-            int weight = gm.getWeight() == 0 ? 1 : gm.getWeight();
-            if (weight < 0) {
-                throw P4RtException.invalid("member weights must be positive");
+            if (gm.getWeight() <= 0) {
+                throw P4RtException.invalid("member " + gm.getMemberId() + " has weight " + gm.getWeight()
+                        + ": weights are positive");
             }
-            members.add(new ActionProfileDef.GroupMember(gm.getMemberId(), weight));
+            if (!gm.getWatchPort().isEmpty() || gm.getWatch() != 0) {
+                throw new P4RtException(Status.Code.UNIMPLEMENTED, "watch ports are not supported");
+            }
+            weights += gm.getWeight();
+            members.add(new ActionProfileDef.GroupMember(gm.getMemberId(), gm.getWeight()));
         }
-        if (maxSize > 0 && members.size() > maxSize) {
-            throw new P4RtException(Status.Code.RESOURCE_EXHAUSTED, "group " + g.getGroupId() + " has "
-                    + members.size() + " members, more than its max_size " + maxSize);
+        long limit = maxSize > 0 ? maxSize : prof.size;
+        if (weights > limit) { // sum_of_weights, the default selector_size_semantics
+            throw new P4RtException(Status.Code.RESOURCE_EXHAUSTED, "group " + g.getGroupId() + "'s weights add up"
+                    + " to " + weights + ", more than its " + (maxSize > 0 ? "max_size " : "selector's size ") + limit);
         }
         prof.groups.put(g.getGroupId(), new ActionProfileDef.Group(g.getGroupId(), List.copyOf(members), maxSize));
         return old == null ? () -> prof.groups.remove(g.getGroupId()) : () -> prof.groups.put(old.id(), old);
@@ -493,7 +631,8 @@ public final class Entities {
                     throw P4RtException.invalid("multicast group id 0 means 'no multicast' and cannot be configured");
                 }
                 Replication.MulticastGroup old = r.multicastGroups.get(id);
-                Replication.MulticastGroup next = new Replication.MulticastGroup(id, replicas(m.getReplicasList()));
+                Replication.MulticastGroup next = new Replication.MulticastGroup(id, replicas(m.getReplicasList()),
+                        m.getMetadata());
                 return upsert(type, old, () -> r.multicastGroups.put(id, next), () -> r.multicastGroups.remove(id),
                         () -> r.multicastGroups.put(id, old), "multicast group " + id);
             }
@@ -532,13 +671,20 @@ public final class Entities {
         List<Replication.Replica> out = new ArrayList<>();
         Set<Long> seen = new HashSet<>();
         for (Replica x : rs) {
-            if (!seen.add(((long) x.getEgressPort() << 32) | x.getInstance())) {
-                throw P4RtException.invalid("replica (port " + x.getEgressPort() + ", instance " + x.getInstance()
+            boolean asBytes = x.getPortKindCase() == Replica.PortKindCase.PORT;
+            int port = asBytes ? (int) Bytes.toLong(x.getPort(), 32, "replica port") : x.getEgressPort();
+            if (!seen.add(((long) port << 32) | x.getInstance())) {
+                throw P4RtException.invalid("replica (port " + port + ", instance " + x.getInstance()
                         + ") is listed twice");
             }
-            out.add(new Replication.Replica(x.getEgressPort(), x.getInstance()));
+            out.add(new Replication.Replica(port, x.getInstance(), asBytes));
         }
         return List.copyOf(out);
+    }
+
+    private static Replica toProto(Replication.Replica r) {
+        Replica.Builder b = Replica.newBuilder().setInstance(r.instance());
+        return (r.portAsBytes() ? b.setPort(Bytes.canonical(r.egressPort())) : b.setEgressPort(r.egressPort())).build();
     }
 
     private static void requireModify(Update.Type type, String what) {
@@ -554,6 +700,9 @@ public final class Entities {
             throw P4RtException.notFound("no counter with id " + c.getCounterId());
         }
         List<Integer> cells = indexes(c.hasIndex(), c.getIndex().getIndex(), def.size, def.name);
+        if (!c.hasData()) {
+            return () -> { }; // no data: the counter is not changed (spec)
+        }
         long[] oldP = def.packets.clone();
         long[] oldB = def.bytes.clone();
         for (int i : cells) {
@@ -574,9 +723,11 @@ public final class Entities {
             }
             return all;
         }
-        if (index < 0 || index >= size) {
-            throw new P4RtException(Status.Code.OUT_OF_RANGE, "index " + index + " is outside " + name
-                    + " (size " + size + ")");
+        if (index < 0) {
+            throw P4RtException.invalid("index " + index + " of " + name + " is negative");
+        }
+        if (index >= size) {
+            throw P4RtException.outOfRange("index " + index + " is outside " + name + " (size " + size + ")");
         }
         return List.of((int) index);
     }
@@ -600,6 +751,9 @@ public final class Entities {
             throw P4RtException.invalid("table " + t.name + " has no direct counter");
         }
         TableEntryRt e = existingEntry(d.getTableEntry());
+        if (!d.hasData()) {
+            return () -> { }; // no data: the counter is not changed (spec)
+        }
         long op = e.packets;
         long ob = e.bytes;
         e.packets = d.getData().getPacketCount();
@@ -690,6 +844,9 @@ public final class Entities {
             case ACTION_PROFILE_MEMBER -> {
                 ActionProfileMember q = query.getActionProfileMember();
                 for (ActionProfileDef prof : profilesFor(q.getActionProfileId())) {
+                    if (prof.oneShotEntries > 0) {
+                        continue; // the switch's own, behind one-shot entries (read back as action sets)
+                    }
                     for (ActionProfileDef.Member m : prof.members.values()) {
                         if (q.getMemberId() == 0 || q.getMemberId() == m.id()) {
                             out.add(Entity.newBuilder().setActionProfileMember(ActionProfileMember.newBuilder()
@@ -702,6 +859,9 @@ public final class Entities {
             case ACTION_PROFILE_GROUP -> {
                 ActionProfileGroup q = query.getActionProfileGroup();
                 for (ActionProfileDef prof : profilesFor(q.getActionProfileId())) {
+                    if (prof.oneShotEntries > 0) {
+                        continue; // the switch's own, behind one-shot entries (read back as action sets)
+                    }
                     for (ActionProfileDef.Group g : prof.groups.values()) {
                         if (q.getGroupId() == 0 || q.getGroupId() == g.id()) {
                             ActionProfileGroup.Builder b = ActionProfileGroup.newBuilder().setActionProfileId(prof.id)
@@ -788,6 +948,7 @@ public final class Entities {
                     }
                 }
             }
+            case ENTITY_NOT_SET -> throw P4RtException.invalid("the read request has an empty entity");
             default -> throw new P4RtException(Status.Code.UNIMPLEMENTED,
                     "reading " + query.getEntityCase() + " is not supported");
         }
@@ -811,8 +972,7 @@ public final class Entities {
                     .sorted(java.util.Comparator.comparingInt(Replication.CloneSession::id)).forEach(c -> {
                         CloneSessionEntry.Builder b = CloneSessionEntry.newBuilder().setSessionId(c.id())
                                 .setClassOfService(c.classOfService()).setPacketLengthBytes(c.packetLengthBytes());
-                        c.replicas().forEach(x -> b.addReplicas(Replica.newBuilder().setEgressPort(x.egressPort())
-                                .setInstance(x.instance())));
+                        c.replicas().forEach(x -> b.addReplicas(toProto(x)));
                         out.add(Entity.newBuilder().setPacketReplicationEngineEntry(
                                 PacketReplicationEngineEntry.newBuilder().setCloneSessionEntry(b)).build());
                     });
@@ -821,9 +981,9 @@ public final class Entities {
             int id = q.getMulticastGroupEntry().getMulticastGroupId();
             r.multicastGroups.values().stream().filter(g -> id == 0 || g.id() == id)
                     .sorted(java.util.Comparator.comparingInt(Replication.MulticastGroup::id)).forEach(g -> {
-                        MulticastGroupEntry.Builder b = MulticastGroupEntry.newBuilder().setMulticastGroupId(g.id());
-                        g.replicas().forEach(x -> b.addReplicas(Replica.newBuilder().setEgressPort(x.egressPort())
-                                .setInstance(x.instance())));
+                        MulticastGroupEntry.Builder b = MulticastGroupEntry.newBuilder().setMulticastGroupId(g.id())
+                                .setMetadata(g.metadata());
+                        g.replicas().forEach(x -> b.addReplicas(toProto(x)));
                         out.add(Entity.newBuilder().setPacketReplicationEngineEntry(
                                 PacketReplicationEngineEntry.newBuilder().setMulticastGroupEntry(b)).build());
                     });
@@ -909,7 +1069,9 @@ public final class Entities {
         if (t.needsPriority()) {
             b.setPriority(e.priority);
         }
-        if (e.action != null) {
+        if (e.oneShot instanceof TableAction oneShot) {
+            b.setAction(oneShot);
+        } else if (e.action != null) {
             b.setAction(TableAction.newBuilder().setAction(toProto(e.action)));
         } else if (e.memberId >= 0) {
             b.setAction(TableAction.newBuilder().setActionProfileMemberId(e.memberId));
@@ -919,6 +1081,7 @@ public final class Entities {
         if (e.controlPlaneData instanceof ByteString meta && !meta.isEmpty()) {
             b.setMetadata(meta);
         }
+        b.setControllerMetadata(e.controllerMetadata).setIsConst(t.constEntries);
         if (withCounters && t.directCounter != null) {
             b.setCounterData(CounterData.newBuilder().setPacketCount(e.packets).setByteCount(e.bytes));
         }

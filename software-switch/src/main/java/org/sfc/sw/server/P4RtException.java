@@ -19,6 +19,10 @@ public class P4RtException extends RuntimeException {
         return new P4RtException(Status.Code.INVALID_ARGUMENT, message);
     }
 
+    public static P4RtException outOfRange(String message) {
+        return new P4RtException(Status.Code.OUT_OF_RANGE, message);
+    }
+
     public static P4RtException notFound(String message) {
         return new P4RtException(Status.Code.NOT_FOUND, message);
     }

@@ -19,7 +19,8 @@ import p4.v1.P4RuntimeOuterClass.*;
 /** The P4Runtime gRPC service over a {@link SoftwareSwitch}. */
 public final class P4RuntimeService extends P4RuntimeGrpc.P4RuntimeImplBase {
     private static final Logger LOG = LoggerFactory.getLogger(P4RuntimeService.class);
-    public static final String API_VERSION = "1.3.0";
+    /** The P4Runtime release whose protos this switch is built from (p4runtime-proto). */
+    public static final String API_VERSION = "1.4.1";
     private static final int READ_CHUNK = 1000;
 
     private final SoftwareSwitch sw;
@@ -32,10 +33,11 @@ public final class P4RuntimeService extends P4RuntimeGrpc.P4RuntimeImplBase {
     }
 
     private void deliverPacketIn(SoftwareSwitch.PacketIn p) {
-        Arbitration.Client primary = arbitration.primary();
-        if (primary != null) {
-            primary.send(StreamMessageResponse.newBuilder().setPacket(PacketIn.newBuilder()
-                    .setPayload(p.payload()).addAllMetadata(p.metadata())).build());
+        List<Arbitration.Client> primaries = arbitration.primaries();
+        if (!primaries.isEmpty()) {
+            StreamMessageResponse m = StreamMessageResponse.newBuilder().setPacket(PacketIn.newBuilder()
+                    .setPayload(p.payload()).addAllMetadata(p.metadata())).build();
+            primaries.forEach(c -> c.send(m));
         }
     }
 
@@ -53,7 +55,7 @@ public final class P4RuntimeService extends P4RuntimeGrpc.P4RuntimeImplBase {
     public void write(WriteRequest request, StreamObserver<WriteResponse> out) {
         try {
             checkDevice(request.getDeviceId());
-            arbitration.requirePrimary(request.getElectionId(), "Write");
+            arbitration.requirePrimary(request.getRole(), request.hasElectionId(), request.getElectionId(), "Write");
             List<SoftwareSwitch.UpdateResult> results = sw.write(request.getUpdatesList(), request.getAtomicity());
             long failed = results.stream().filter(r -> !r.ok()).count();
             if (failed == 0) {
@@ -100,7 +102,8 @@ public final class P4RuntimeService extends P4RuntimeGrpc.P4RuntimeImplBase {
                                             StreamObserver<SetForwardingPipelineConfigResponse> out) {
         try {
             checkDevice(request.getDeviceId());
-            arbitration.requirePrimary(request.getElectionId(), "SetForwardingPipelineConfig");
+            arbitration.requirePrimary(request.getRole(), request.hasElectionId(), request.getElectionId(),
+                    "SetForwardingPipelineConfig");
             SoftwareSwitch.ConfigAction action = switch (request.getAction()) {
                 case VERIFY -> SoftwareSwitch.ConfigAction.VERIFY;
                 case VERIFY_AND_SAVE -> SoftwareSwitch.ConfigAction.VERIFY_AND_SAVE;
@@ -109,6 +112,9 @@ public final class P4RuntimeService extends P4RuntimeGrpc.P4RuntimeImplBase {
                 case RECONCILE_AND_COMMIT -> SoftwareSwitch.ConfigAction.RECONCILE_AND_COMMIT;
                 default -> throw P4RtException.invalid("pipeline config action must be set (e.g. VERIFY_AND_COMMIT)");
             };
+            if (action == SoftwareSwitch.ConfigAction.COMMIT && request.hasConfig()) {
+                throw P4RtException.invalid("COMMIT takes no config: it commits the one saved with VERIFY_AND_SAVE");
+            }
             ForwardingPipelineConfig c = request.getConfig();
             sw.setPipeline(action, c.getP4Info(), c.getP4DeviceConfig(), c.getCookie().getCookie());
             out.onNext(SetForwardingPipelineConfigResponse.getDefaultInstance());
@@ -124,8 +130,10 @@ public final class P4RuntimeService extends P4RuntimeGrpc.P4RuntimeImplBase {
         try {
             checkDevice(request.getDeviceId());
             Pipeline p = sw.pipeline();
-            if (p == null) {
-                throw new P4RtException(Status.Code.FAILED_PRECONDITION, "no forwarding pipeline is set");
+            if (p == null) { // no pipeline yet: OK, with the config unset (spec)
+                out.onNext(GetForwardingPipelineConfigResponse.getDefaultInstance());
+                out.onCompleted();
+                return;
             }
             ForwardingPipelineConfig.Builder c = ForwardingPipelineConfig.newBuilder()
                     .setCookie(ForwardingPipelineConfig.Cookie.newBuilder().setCookie(p.cookie));
