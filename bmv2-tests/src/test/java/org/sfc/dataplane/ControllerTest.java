@@ -222,8 +222,7 @@ abstract class ControllerTest {
         java.util.concurrent.BlockingQueue<byte[]> port6 = target.capture(6);
         byte[] probe = org.sfc.sw.testing.Packets.tcp(0x0601, Sfc.SWITCH_MAC, "192.0.2.250", "10.0.0.6", 9, 8080, 64, 0,
                 "hb".getBytes());
-        client.packetOut(ByteString.copyFrom(probe), List.of(p4.v1.P4RuntimeOuterClass.PacketMetadata.newBuilder()
-                .setMetadataId(1).setValue(ByteString.copyFrom(new byte[] {6})).build()));
+        client.packetOut(ByteString.copyFrom(probe), org.sfc.controller.PacketOuts.toPort(target.pipeline().p4info(), 6));
         byte[] out = port6.poll(5, java.util.concurrent.TimeUnit.SECONDS);
         assertTrue(out != null && java.util.Arrays.equals(probe, out), "the probe left by port 6 unchanged");
 

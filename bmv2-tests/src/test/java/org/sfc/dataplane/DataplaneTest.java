@@ -15,6 +15,7 @@ import java.util.Set;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.sfc.controller.PacketOuts;
 import org.sfc.sw.runtime.V1ModelPipeline.Output;
 import org.sfc.sw.server.Bytes;
 import org.sfc.sw.testing.P4Rt;
@@ -348,8 +349,7 @@ class DataplaneTest {
         sfc.insert(probes);
         // Heartbeat out through the server port with packet-out, back on port 2 (the server looped it).
         byte[] probe = Packets.tcp(SERVER_MAC, Sfc.SWITCH_MAC, "192.0.2.250", W1, 9, 80, 64, 0, "hb".getBytes());
-        sfc.client.packetOut(com.google.protobuf.ByteString.copyFrom(probe), List.of(
-                PacketMetadata.newBuilder().setMetadataId(1).setValue(Bytes.canonical(SERVER)).build()));
+        sfc.client.packetOut(com.google.protobuf.ByteString.copyFrom(probe), PacketOuts.toPort(sfc.p4info, SERVER));
         byte[] out = atServer.poll(5, TimeUnit.SECONDS);
         assertTrue(out != null, "the packet-out left on the server's port");
         assertEquals(Sfc.hex(probe), Sfc.hex(out), "packet-out leaves unchanged");

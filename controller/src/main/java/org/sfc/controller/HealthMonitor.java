@@ -21,7 +21,6 @@ import org.sfc.compiler.TableCompiler;
 import com.google.protobuf.ByteString;
 
 import p4.v1.P4RuntimeOuterClass.PacketIn;
-import p4.v1.P4RuntimeOuterClass.PacketMetadata;
 
 /**
  * Heartbeats through every device (seed ¶160-162, ¶226): probes go out by packet-out straight to a device's
@@ -378,9 +377,12 @@ public final class HealthMonitor implements AutoCloseable {
     }
 
     private void packetOut(int port, Frame f) {
+        TableCompiler.Result compiled = provisioner.compiled();
+        if (compiled == null) {
+            return; // nothing applied yet: nothing to probe
+        }
         try {
-            client.packetOut(ByteString.copyFrom(f.bytes()), List.of(PacketMetadata.newBuilder().setMetadataId(1)
-                    .setValue(ByteString.copyFrom(new byte[] {(byte) (port >> 8), (byte) port})).build()));
+            client.packetOut(ByteString.copyFrom(f.bytes()), PacketOuts.toPort(compiled.state().schema().p4info(), port));
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "cannot send a probe: " + e.getMessage());
         }

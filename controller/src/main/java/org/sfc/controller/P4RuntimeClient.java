@@ -26,6 +26,9 @@ import p4.v1.P4RuntimeOuterClass.*;
  * are returned, wildcard reads, and packet-out/in.
  */
 public final class P4RuntimeClient implements AutoCloseable {
+    /** Room for the per-update errors of the largest batch we send (5,000 updates), with margin. */
+    static final int MAX_TRAILERS = 16 * 1024 * 1024;
+
     /** One failed update of a write: its position in the request, the gRPC code and the switch's message. */
     public record UpdateError(int index, Status.Code code, String message) {}
 
@@ -123,7 +126,10 @@ public final class P4RuntimeClient implements AutoCloseable {
     }
 
     private static ManagedChannel channel(String host, int port, java.nio.file.Path tlsCa) {
-        NettyChannelBuilder b = NettyChannelBuilder.forAddress(host, port).maxInboundMessageSize(256 * 1024 * 1024);
+        // A refused batch reports one p4.v1.Error per update in the trailers: 5,000 of them are far beyond gRPC's
+        // default 8 KiB of metadata, which would cut the stream (RST_STREAM) and lose every per-update error.
+        NettyChannelBuilder b = NettyChannelBuilder.forAddress(host, port).maxInboundMessageSize(256 * 1024 * 1024)
+                .maxInboundMetadataSize(MAX_TRAILERS);
         if (tlsCa == null) {
             return b.usePlaintext().build();
         }

@@ -304,11 +304,14 @@ public final class TableCompiler {
         }
         List<Entity> all = new ArrayList<>();
         int profile = s.profileId("next_hop_selector");
+        // A group's max_size is fixed when it is inserted (a MODIFY may not change it, P4Runtime spec): the
+        // selector's max_group_size, so a group can grow or shrink in place.
+        int groupMaxSize = s.profile("next_hop_selector").getMaxGroupSize();
         members.forEach((key, action) -> all.add(Entity.newBuilder().setActionProfileMember(ActionProfileMember
                 .newBuilder().setActionProfileId(profile).setMemberId(memberId(key)).setAction(action)).build()));
         groups.forEach((key, memberKeys) -> {
             ActionProfileGroup.Builder g = ActionProfileGroup.newBuilder().setActionProfileId(profile)
-                    .setGroupId(ids.id("group", key, 1, 65535)).setMaxSize(memberKeys.size());
+                    .setGroupId(ids.id("group", key, 1, 65535)).setMaxSize(groupMaxSize);
             memberKeys.forEach(m -> g.addMembers(ActionProfileGroup.Member.newBuilder().setMemberId(memberId(m))
                     .setWeight(1)));
             all.add(Entity.newBuilder().setActionProfileGroup(g).build());

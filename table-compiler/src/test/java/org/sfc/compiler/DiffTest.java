@@ -52,6 +52,19 @@ class DiffTest {
     }
 
     @Test
+    void groupsTakeTheSelectorsMaxGroupSizeSoAMembershipChangeIsAValidModify() throws Exception {
+        // P4Runtime: a group's max_size is fixed at INSERT; a MODIFY that changes it is INVALID_ARGUMENT.
+        TableCompiler.Result r = TableCompiler.compile(CatalogLoader.load(java.nio.file.Path.of("../examples/figure-17f.yaml")),
+                schema, Ids.empty());
+        List<Integer> sizes = r.state().entities().stream().filter(e -> e.hasActionProfileGroup())
+                .map(e -> e.getActionProfileGroup().getMaxSize()).toList();
+        assertEquals(false, sizes.isEmpty(), "figure 17F has a load-balanced group");
+        int max = schema.profile("next_hop_selector").getMaxGroupSize();
+        assertEquals(true, max > 0);
+        sizes.forEach(size -> assertEquals(max, size));
+    }
+
+    @Test
     void noChangeWritesNothing() {
         assertEquals(List.of(), diff(BASE, BASE));
     }
