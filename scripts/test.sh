@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of the project: unit and integration tests of all Maven modules (summary line
 # 'java: N passed, N failed, N skipped', counted from the Surefire reports, with the reasons for skips), then
-# the PTF packet scenarios against the software switch in a network namespace (ptf-scenarios/run.sh), whose
-# summary 'ptf: N passed, N failed' is the last line. Exits non-zero if anything failed.
+# the PTF packet scenarios in a network namespace (ptf-scenarios/run.sh) against the software switch and, where
+# p4c and simple_switch_grpc are installed, against BMv2 too; the summary of both, 'ptf: N passed, N failed',
+# is the last line. Exits non-zero if anything failed.
 #   scripts/test.sh [MAVEN ARGS...]      e.g. scripts/test.sh -pl table-compiler   (PTF only when no args)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -34,12 +35,31 @@ PY
 
 ptf_status=0
 if [ $# -eq 0 ]; then
-  if [ "$(id -u)" -eq 0 ]; then
-    ptf-scenarios/run.sh
-    ptf_status=$?
-  else
+  if [ "$(id -u)" -ne 0 ]; then
     echo "ptf-scenarios: not run: they need root to create a network namespace (sudo scripts/test.sh)"
     echo "ptf: 0 passed, 0 failed"
+  else
+    targets=(software)
+    if command -v p4c >/dev/null && command -v simple_switch_grpc >/dev/null; then
+      targets+=(bmv2)
+    else
+      echo "ptf-scenarios: BMv2 skipped: p4c and simple_switch_grpc not on PATH"
+    fi
+    passed=0 failed=0
+    for t in "${targets[@]}"; do
+      echo "ptf-scenarios: target $t"
+      log=$(mktemp)
+      ptf-scenarios/run.sh --target "$t" 2>&1 | tee "$log"
+      [ "${PIPESTATUS[0]}" -eq 0 ] || ptf_status=1
+      out=$(tail -1 "$log"); rm -f "$log"
+      if [[ "$out" =~ ^ptf:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
+        echo "ptf ($t): ${BASH_REMATCH[1]} passed, ${BASH_REMATCH[2]} failed"
+        passed=$((passed + BASH_REMATCH[1])) failed=$((failed + BASH_REMATCH[2]))
+      else
+        echo "ptf ($t): no summary (the run could not start)"; failed=$((failed + 1)); ptf_status=1
+      fi
+    done
+    echo "ptf: $passed passed, $failed failed"
   fi
 fi
 [ "$java_status" -eq 0 ] && [ "$ptf_status" -eq 0 ]
