@@ -256,7 +256,7 @@ expression
     | expression op='|' expression                               # binaryExpr
     | expression op='&&' expression                              # binaryExpr
     | expression op='||' expression                              # binaryExpr
-    | <assoc=right> expression '?' expression ':' expression     # ternaryExpr
+    | expression '?' expression ':' expression                   # ternaryExpr
     ;
 
 // ---------------------------------------------------------------- lexer

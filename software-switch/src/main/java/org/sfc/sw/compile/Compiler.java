@@ -191,6 +191,13 @@ public final class Compiler {
         Sym sym = scope.lookup(n.name());
         if (sym instanceof Sym.TypeName tn) {
             if (tn.type() instanceof P4Type.ExternT ext) {
+                int params = ext.decl().typeParams().size();
+                if (!n.typeArgs().isEmpty() && n.typeArgs().size() != params) {
+                    throw error(n.pos(), "extern " + n.name() + " has " + params + " type parameter(s) but is given "
+                            + n.typeArgs().size() + (params == 0 && (n.name().equals("counter") || n.name().equals("meter")
+                            || n.name().equals("register")) ? "; v1model's typed " + n.name() + " needs "
+                            + "#define V1MODEL_VERSION 20200408 before #include <v1model.p4>" : ""));
+                }
                 List<P4Type> args = new ArrayList<>();
                 for (TypeRef a : n.typeArgs()) {
                     args.add(resolveType(a, scope));
@@ -723,9 +730,14 @@ public final class Compiler {
         ActionProfileDef prof;
         if (p.value() instanceof Call call && call.callee() instanceof NameRef n
                 && scope.lookup(n.name()) instanceof Sym.TypeName tn && tn.type() instanceof P4Type.ExternT ext) {
+            if (p.annotations().find("name").isEmpty()) { // as p4c: P4Runtime has no name for it
+                throw error(p.pos(), "table " + table.name + ": its implementation " + n.name() + "(...) has no name, "
+                        + "and P4Runtime needs one; declare an instance (" + n.name() + "(...) my_profile;) and write "
+                        + "implementation = my_profile");
+            }
             Instantiation anon = new Instantiation(p.pos(), p.annotations(), new NamedType(p.pos(), n.name(), List.of()),
                     call.args(), table.name.substring(table.name.lastIndexOf('.') + 1) + "_" + n.name());
-            prof = (ActionProfileDef) newExternInstance(ext, table.name + "_" + n.name(), anon, scope);
+            prof = (ActionProfileDef) newExternInstance(ext, qualifiedName(scope, n.name(), p.annotations()), anon, scope);
         } else {
             prof = instanceOf(p, scope, ActionProfileDef.class, "an action_profile or action_selector");
         }

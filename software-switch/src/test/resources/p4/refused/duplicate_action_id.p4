@@ -1,0 +1,21 @@
+// An @id may name one object only.
+#include <core.p4>
+#include <v1model.p4>
+header h_t { bit<8> a; bit<8> b; }
+struct H { h_t h; }
+struct M { bit<8> x; }
+parser P(packet_in p, out H h, inout M m, inout standard_metadata_t s) { state start { p.extract(h.h); transition accept; } }
+control VC(inout H h, inout M m) { apply { } }
+control E(inout H h, inout M m, inout standard_metadata_t s) { apply { } }
+control CC(inout H h, inout M m) { apply { } }
+control D(packet_out p, in H h) { apply { p.emit(h.h); } }
+control I(inout H h, inout M m, inout standard_metadata_t s) {
+    @id(0x01000001) action a1() { h.h.a = 1; }
+    @id(0x01000001) action a2() { h.h.a = 2; }
+    table t {
+        key = { h.h.a : exact; }
+        actions = { a1; a2; }
+    }
+    apply { t.apply(); }
+}
+V1Switch(P(), VC(), I(), E(), CC(), D()) main;
