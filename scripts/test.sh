@@ -9,7 +9,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 # Reports of an earlier run (of a test since removed, say) must not be counted again.
 rm -rf ./*/target/surefire-reports
-mvn -B -e verify "$@" 2>&1 | grep -vE '^\[INFO\] (Download|Copying|skip|Building jar|No sources|Using|Changes|Compiling|Recompiling|Nothing)'
+mvn -B -e --fail-at-end verify "$@" 2>&1 | grep -vE '^\[INFO\] (Download|Copying|skip|Building jar|No sources|Using|Changes|Compiling|Recompiling|Nothing)'
 java_status=${PIPESTATUS[0]}
 python3 - <<'PY'
 # Counted per <testcase>: Surefire leaves a class's totals at 0 when JUnit runs it once per target
