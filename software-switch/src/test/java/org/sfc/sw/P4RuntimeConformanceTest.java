@@ -383,6 +383,9 @@ class P4RuntimeConformanceTest {
                             .setWeight(0))).build();
             assertEquals(Status.Code.INVALID_ARGUMENT, updateCode(() -> c.write(P4Rt.update(Update.Type.MODIFY,
                     entity(e.toBuilder().setAction(zero).build())))));
+            assertEquals(e, c.read(entity(e.toBuilder().clearAction().build())).get(0).getTableEntry(),
+                    "a refused MODIFY leaves the entry as it was");
+            assertEquals(1, sw.receive(1, frame(0x99, 7, 0x0800)).size(), "and it still forwards");
             c.write(P4Rt.update(Update.Type.DELETE, entity(e)));
             c.write(member(1, 2)); // no one-shot entries left: the other style is allowed again
         }

@@ -88,7 +88,12 @@ public final class Entities {
                             + t.size + " entries)");
                 }
                 Runnable undoAction = setAction(t, parsed, e);
-                configureDirect(t, parsed, e);
+                try {
+                    configureDirect(t, parsed, e);
+                } catch (RuntimeException refused) {
+                    undoAction.run(); // the members and group a one shot made go again
+                    throw refused;
+                }
                 parsed.controlPlaneData = e.getMetadata();
                 parsed.controllerMetadata = e.getControllerMetadata();
                 t.insert(parsed);
@@ -110,17 +115,7 @@ public final class Entities {
                 long oldPackets = existing.packets;
                 long oldBytes = existing.bytes;
                 Runnable undoMeter = meterUndo(existing.meter);
-                Runnable undoRelease = releaseOneShot(t, existing);
-                Runnable undoAction = setAction(t, existing, e);
-                configureDirect(t, existing, e);
-                if (t.directMeter != null && !e.hasMeterConfig()) {
-                    existing.meter.unconfigure(); // MODIFY without meter_config: back to the default (spec)
-                }
-                existing.controlPlaneData = e.getMetadata();
-                existing.controllerMetadata = e.getControllerMetadata();
-                return () -> {
-                    undoAction.run();
-                    undoRelease.run();
+                Runnable restore = () -> {
                     existing.action = oldAction;
                     existing.memberId = oldMember;
                     existing.groupId = oldGroup;
@@ -131,6 +126,33 @@ public final class Entities {
                     existing.bytes = oldBytes;
                     undoMeter.run();
                 };
+                // A refused MODIFY leaves the entry as it was (what a one shot made included).
+                Runnable undoRelease = releaseOneShot(t, existing);
+                Runnable undoAction;
+                try {
+                    undoAction = setAction(t, existing, e);
+                } catch (RuntimeException refused) {
+                    undoRelease.run();
+                    restore.run();
+                    throw refused;
+                }
+                Runnable undo = () -> {
+                    undoAction.run();
+                    undoRelease.run();
+                    restore.run();
+                };
+                try {
+                    configureDirect(t, existing, e);
+                } catch (RuntimeException refused) {
+                    undo.run();
+                    throw refused;
+                }
+                if (t.directMeter != null && !e.hasMeterConfig()) {
+                    existing.meter.unconfigure(); // MODIFY without meter_config: back to the default (spec)
+                }
+                existing.controlPlaneData = e.getMetadata();
+                existing.controllerMetadata = e.getControllerMetadata();
+                return undo;
             }
             default -> {
                 if (existing == null) {
