@@ -304,6 +304,39 @@ class P4RuntimeConformanceTest {
         }
 
         @Test
+        void metersCountWhatTheyMarkPerColorAndTheCountsResetOnlyToZero() throws Exception {
+            TestController c = primary();
+            MeterConfig oneThenRed = MeterConfig.newBuilder().setCir(1).setCburst(1).setPir(1).setPburst(1).build();
+            c.write(P4Rt.insert(l2(0x0a, 3).toBuilder().setMeterConfig(oneThenRed).build()));
+            for (int i = 0; i < 3; i++) {
+                sw.receive(1, frame(0x0a, 0x01, 0x0800));
+            }
+            TableEntry query = l2(0x0a, 3).toBuilder().clearAction()
+                    .setMeterCounterData(MeterCounterData.getDefaultInstance()).build();
+            MeterCounterData direct = c.read(entity(query)).get(0).getTableEntry().getMeterCounterData();
+            assertEquals(1, direct.getGreen().getPacketCount());
+            assertEquals(2, direct.getRed().getPacketCount());
+            assertEquals(128, direct.getRed().getByteCount());
+            assertFalse(c.read(entity(query.toBuilder().clearMeterCounterData().build())).get(0).getTableEntry()
+                    .hasMeterCounterData(), "not asked, not sent");
+            // The indexed meter of port 1 marked all three green (no config).
+            MeterEntry cell = MeterEntry.newBuilder().setMeterId(rt.id("meter", "port_meter"))
+                    .setIndex(Index.newBuilder().setIndex(1)).build();
+            assertEquals(3, c.read(Entity.newBuilder().setMeterEntry(cell.toBuilder()
+                    .setCounterData(MeterCounterData.getDefaultInstance())).build()).get(0).getMeterEntry()
+                    .getCounterData().getGreen().getPacketCount());
+            MeterCounterData nonZero = MeterCounterData.newBuilder().setRed(CounterData.newBuilder().setPacketCount(5))
+                    .build();
+            assertEquals(Status.Code.INVALID_ARGUMENT, updateCode(() -> c.write(P4Rt.update(Update.Type.MODIFY,
+                    Entity.newBuilder().setMeterEntry(cell.toBuilder().setCounterData(nonZero)).build()))));
+            c.write(P4Rt.update(Update.Type.MODIFY, Entity.newBuilder().setMeterEntry(cell.toBuilder()
+                    .setCounterData(MeterCounterData.getDefaultInstance())).build()));
+            assertEquals(0, c.read(Entity.newBuilder().setMeterEntry(cell.toBuilder()
+                    .setCounterData(MeterCounterData.getDefaultInstance())).build()).get(0).getMeterEntry()
+                    .getCounterData().getGreen().getPacketCount());
+        }
+
+        @Test
         void constEntriesSayTheyAreConstAndUnconfiguredMeterCellsHaveNoConfig() throws Exception {
             TestController c = primary();
             List<Entity> fixed = c.read(entity(TableEntry.newBuilder().setTableId(rt.table("fixed").getPreamble()

@@ -1583,8 +1583,9 @@ final class CodeGen {
                 P4Type ot = out.type();
                 return voidCall(f -> {
                     long i = idx.eval(f);
-                    int color = i >= 0 && i < meter.size && meter.cells[(int) i].configured()
-                            ? meter.cells[(int) i].execute(bytes ? f.packetLengthBytes : 1, System.nanoTime())
+                    int color = i >= 0 && i < meter.size
+                            ? meter.cells[(int) i].execute(bytes ? f.packetLengthBytes : 1, f.packetLengthBytes,
+                                    System.nanoTime())
                             : MeterState.GREEN;
                     f.s[slot] = normalize(color, ot);
                 }, pos);
@@ -1598,8 +1599,8 @@ final class CodeGen {
                 P4Type ot = out.type();
                 return voidCall(f -> {
                     TableEntryRt e = f.currentEntry;
-                    int color = e == null || !e.meter.configured() ? MeterState.GREEN
-                            : e.meter.execute(bytes ? f.packetLengthBytes : 1, System.nanoTime());
+                    int color = e == null ? MeterState.GREEN
+                            : e.meter.execute(bytes ? f.packetLengthBytes : 1, f.packetLengthBytes, System.nanoTime());
                     f.s[slot] = normalize(color, ot);
                 }, pos);
             }

@@ -3,7 +3,8 @@ package org.sfc.sw.runtime;
 /**
  * A two-rate three-color marker (RFC 2698) as BMv2 implements it: committed and peak token buckets, rates in
  * units (packets or bytes) per second, bursts in units. A meter with no configuration marks everything green.
- * Colors: 0 green, 1 yellow, 2 red.
+ * Colors: 0 green, 1 yellow, 2 red. It also counts the packets (and bytes) it marked, per color: P4Runtime 1.4's
+ * meter counter data.
  */
 public final class MeterState {
     public static final int GREEN = 0;
@@ -18,6 +19,8 @@ public final class MeterState {
     private double committedTokens;
     private double peakTokens;
     private long lastNanos;
+    private final long[] packets = new long[3];
+    private final long[] bytes = new long[3];
 
     public synchronized void configure(long cir, long cburst, long pir, long pburst, long nowNanos) {
         this.configured = true;
@@ -54,8 +57,15 @@ public final class MeterState {
         return pburst;
     }
 
-    /** Marks {@code units} arriving at {@code nowNanos}. */
-    public synchronized int execute(long units, long nowNanos) {
+    /** Marks a packet of {@code packetBytes} bytes, {@code units} in the meter's unit, arriving at {@code nowNanos}. */
+    public synchronized int execute(long units, int packetBytes, long nowNanos) {
+        int color = mark(units, nowNanos);
+        packets[color]++;
+        bytes[color] += packetBytes;
+        return color;
+    }
+
+    private int mark(long units, long nowNanos) {
         if (!configured) {
             return GREEN;
         }
@@ -73,5 +83,34 @@ public final class MeterState {
         peakTokens -= units;
         committedTokens -= units;
         return GREEN;
+    }
+
+    /** Packets marked {@code color} so far. */
+    public synchronized long packets(int color) {
+        return packets[color];
+    }
+
+    /** Bytes of the packets marked {@code color} so far. */
+    public synchronized long bytes(int color) {
+        return bytes[color];
+    }
+
+    /** Zeroes the per-color counts (a write of meter counter data). */
+    public synchronized void resetCounts() {
+        java.util.Arrays.fill(packets, 0);
+        java.util.Arrays.fill(bytes, 0);
+    }
+
+    /** The counts, to be put back by {@link #restoreCounts} (an undone write). */
+    public synchronized long[] counts() {
+        long[] c = new long[6];
+        System.arraycopy(packets, 0, c, 0, 3);
+        System.arraycopy(bytes, 0, c, 3, 3);
+        return c;
+    }
+
+    public synchronized void restoreCounts(long[] c) {
+        System.arraycopy(c, 0, packets, 0, 3);
+        System.arraycopy(c, 3, bytes, 0, 3);
     }
 }

@@ -454,6 +454,12 @@ public final class Entities {
     }
 
     private void configureDirect(TableDef t, TableEntryRt rt, TableEntry e) {
+        if (e.hasMeterCounterData()) {
+            if (t.directMeter == null) {
+                throw P4RtException.invalid("table " + t.name + " has no direct meter");
+            }
+            resetMeterCounts(rt.meter, e.getMeterCounterData()); // a MODIFY's undo restores the meter's counts
+        }
         if (e.hasCounterData()) {
             if (t.directCounter == null) {
                 throw P4RtException.invalid("table " + t.name + " has no direct counter");
@@ -798,12 +804,14 @@ public final class Entities {
     }
 
     private static Runnable meterUndo(MeterState m) {
+        long[] counts = m.counts();
         boolean was = m.configured();
         long cir = m.cir();
         long cb = m.cburst();
         long pir = m.pir();
         long pb = m.pburst();
         return () -> {
+            m.restoreCounts(counts);
             if (was) {
                 m.configure(cir, cb, pir, pb, System.nanoTime());
             } else {
@@ -822,8 +830,34 @@ public final class Entities {
         for (int i : indexes(me.hasIndex(), me.getIndex().getIndex(), def.size, def.name)) {
             undo.add(meterUndo(def.cells[i]));
             configureMeter(def.cells[i], me.getConfig());
+            if (me.hasCounterData()) {
+                undo.add(resetMeterCounts(def.cells[i], me.getCounterData()));
+            }
         }
         return () -> undo.forEach(Runnable::run);
+    }
+
+    /**
+     * P4Runtime 1.4: writing meter counter data resets the per-color counts; only zeros may be written
+     * (INVALID_ARGUMENT otherwise). Returns what puts the counts back.
+     */
+    private static Runnable resetMeterCounts(MeterState m, MeterCounterData data) {
+        for (CounterData c : List.of(data.getGreen(), data.getYellow(), data.getRed())) {
+            if (c.getPacketCount() != 0 || c.getByteCount() != 0) {
+                throw P4RtException.invalid("meter counter data can only be reset: write zeros");
+            }
+        }
+        long[] old = m.counts();
+        m.resetCounts();
+        return () -> m.restoreCounts(old);
+    }
+
+    private static MeterCounterData meterCounts(MeterState m) {
+        MeterCounterData.Builder b = MeterCounterData.newBuilder();
+        b.setGreen(CounterData.newBuilder().setPacketCount(m.packets(MeterState.GREEN)).setByteCount(m.bytes(MeterState.GREEN)));
+        b.setYellow(CounterData.newBuilder().setPacketCount(m.packets(MeterState.YELLOW)).setByteCount(m.bytes(MeterState.YELLOW)));
+        b.setRed(CounterData.newBuilder().setPacketCount(m.packets(MeterState.RED)).setByteCount(m.bytes(MeterState.RED)));
+        return b.build();
     }
 
     private Runnable directMeter(Update.Type type, DirectMeterEntry d) {
@@ -835,6 +869,13 @@ public final class Entities {
         TableEntryRt e = existingEntry(d.getTableEntry());
         Runnable undo = meterUndo(e.meter);
         configureMeter(e.meter, d.getConfig());
+        if (d.hasCounterData()) {
+            Runnable undoCounts = resetMeterCounts(e.meter, d.getCounterData());
+            return () -> {
+                undoCounts.run();
+                undo.run();
+            };
+        }
         return undo;
     }
 
@@ -936,6 +977,9 @@ public final class Entities {
                         if (m.cells[i].configured()) { // an unconfigured cell reads back without a config (spec)
                             b.setConfig(meterConfig(m.cells[i]));
                         }
+                        if (q.hasCounterData()) {
+                            b.setCounterData(meterCounts(m.cells[i]));
+                        }
                         out.add(Entity.newBuilder().setMeterEntry(b).build());
                     }
                 }
@@ -943,7 +987,8 @@ public final class Entities {
             case DIRECT_METER_ENTRY -> {
                 TableEntry te = query.getDirectMeterEntry().getTableEntry();
                 List<Entity> entries = new ArrayList<>();
-                readTableEntries(te, entries, false, true);
+                readTableEntries(te.toBuilder().setMeterCounterData(MeterCounterData.getDefaultInstance()).build(),
+                        entries, false, true);
                 for (Entity e : entries) {
                     TableEntry t = e.getTableEntry();
                     if (p.tables.get(t.getTableId()).directMeter != null) {
@@ -952,6 +997,9 @@ public final class Entities {
                                 .setTableEntry(t.toBuilder().clearCounterData().clearMeterConfig());
                         if (t.hasMeterConfig()) {
                             b.setConfig(t.getMeterConfig());
+                        }
+                        if (query.getDirectMeterEntry().hasCounterData()) {
+                            b.setCounterData(t.getMeterCounterData());
                         }
                         out.add(Entity.newBuilder().setDirectMeterEntry(b).build());
                     }
@@ -1026,12 +1074,14 @@ public final class Entities {
             if (q.getMatchCount() > 0 || q.getPriority() != 0) {
                 TableEntryRt e = t.find(matchOf(t, q).key());
                 if (e != null) {
-                    out.add(Entity.newBuilder().setTableEntry(toProto(t, e, withCounters, withMeters)).build());
+                    out.add(Entity.newBuilder().setTableEntry(toProto(t, e, withCounters, withMeters,
+                            q.hasMeterCounterData())).build());
                 }
                 continue;
             }
             for (TableEntryRt e : t.snapshot()) {
-                out.add(Entity.newBuilder().setTableEntry(toProto(t, e, withCounters, withMeters)).build());
+                out.add(Entity.newBuilder().setTableEntry(toProto(t, e, withCounters, withMeters,
+                        q.hasMeterCounterData())).build());
             }
         }
     }
@@ -1047,7 +1097,8 @@ public final class Entities {
     }
 
     /** An installed entry in the canonical P4Runtime form (wildcard fields omitted, canonical bytes). */
-    public TableEntry toProto(TableDef t, TableEntryRt e, boolean withCounters, boolean withMeters) {
+    public TableEntry toProto(TableDef t, TableEntryRt e, boolean withCounters, boolean withMeters,
+                              boolean withMeterCounts) {
         TableEntry.Builder b = TableEntry.newBuilder().setTableId(t.id);
         for (int i = 0; i < t.keys.size(); i++) {
             TableDef.KeyField k = t.keys.get(i);
@@ -1106,6 +1157,9 @@ public final class Entities {
         b.setControllerMetadata(e.controllerMetadata).setIsConst(t.constEntries);
         if (withCounters && t.directCounter != null) {
             b.setCounterData(CounterData.newBuilder().setPacketCount(e.packets).setByteCount(e.bytes));
+        }
+        if (withMeterCounts && t.directMeter != null) {
+            b.setMeterCounterData(meterCounts(e.meter));
         }
         if (withMeters && t.directMeter != null && e.meter.configured()) {
             b.setMeterConfig(meterConfig(e.meter));
