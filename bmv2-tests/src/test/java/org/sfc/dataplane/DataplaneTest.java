@@ -260,7 +260,7 @@ class DataplaneTest {
         int b = sfc.member(sfc.rt.call("set_next_hop", FW_B, FW_B_MAC, Sfc.SWITCH_MAC, 4));
         int prof = sfc.rt.id("profile", "next_hop_selector");
         sfc.write(P4Rt.update(Update.Type.INSERT, Entity.newBuilder().setActionProfileGroup(ActionProfileGroup.newBuilder()
-                .setActionProfileId(prof).setGroupId(100)
+                .setActionProfileId(prof).setGroupId(100).setMaxSize(2)
                 .addMembers(ActionProfileGroup.Member.newBuilder().setMemberId(a).setWeight(1))
                 .addMembers(ActionProfileGroup.Member.newBuilder().setMemberId(b).setWeight(1))).build()));
         sfc.write(P4Rt.insert(TableEntry.newBuilder().setTableId(sfc.rt.table("next_hop").getPreamble().getId())

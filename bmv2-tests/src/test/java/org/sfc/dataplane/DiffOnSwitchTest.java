@@ -45,7 +45,10 @@ class DiffOnSwitchTest {
                 Entity.newBuilder().setTableEntry(TableEntry.getDefaultInstance()).build(),
                 Entity.newBuilder().setActionProfileMember(ActionProfileMember.getDefaultInstance()).build(),
                 Entity.newBuilder().setActionProfileGroup(ActionProfileGroup.getDefaultInstance()).build(),
-                Entity.newBuilder().setPacketReplicationEngineEntry(PacketReplicationEngineEntry.getDefaultInstance()).build())) {
+                Entity.newBuilder().setPacketReplicationEngineEntry(PacketReplicationEngineEntry.newBuilder()
+                        .setCloneSessionEntry(CloneSessionEntry.getDefaultInstance())).build(),
+                Entity.newBuilder().setPacketReplicationEngineEntry(PacketReplicationEngineEntry.newBuilder()
+                        .setMulticastGroupEntry(MulticastGroupEntry.getDefaultInstance())).build())) {
             for (Entity e : sfc.read(q)) {
                 Entity clean = e.hasTableEntry()
                         ? Entity.newBuilder().setTableEntry(e.getTableEntry().toBuilder().clearCounterData()).build() : e;

@@ -101,28 +101,41 @@ public final class P4RuntimeClient implements AutoCloseable {
         return connect(host, port, deviceId, electionId, timeoutMillis, null);
     }
 
-    /** As {@link #connect(String, int, long, long, long)}, over TLS trusting the CA certificate(s) in {@code tlsCa}. */
+    /**
+     * As {@link #connect(String, int, long, long, long)}, over TLS trusting the CA certificate(s) in {@code tlsCa}.
+     * A switch that still counts a stream of ours that went away (a controller restarted at once, before the switch
+     * noticed) refuses the same election id as already taken: that is retried until the timeout.
+     */
     public static P4RuntimeClient connect(String host, int port, long deviceId, long electionId, long timeoutMillis,
                                           java.nio.file.Path tlsCa) {
-        P4RuntimeClient c = new P4RuntimeClient(host, port, deviceId, electionId, tlsCa);
-        c.stream.onNext(StreamMessageRequest.newBuilder().setArbitration(MasterArbitrationUpdate.newBuilder()
-                .setDeviceId(deviceId).setElectionId(c.electionId)).build());
-        try {
-            StreamMessageResponse m = c.arbitration.poll(timeoutMillis, TimeUnit.MILLISECONDS);
-            if (m == null || !m.hasArbitration()) {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (true) {
+            P4RuntimeClient c = new P4RuntimeClient(host, port, deviceId, electionId, tlsCa);
+            c.stream.onNext(StreamMessageRequest.newBuilder().setArbitration(MasterArbitrationUpdate.newBuilder()
+                    .setDeviceId(deviceId).setElectionId(c.electionId)).build());
+            try {
+                long left = Math.max(1, deadline - System.currentTimeMillis());
+                StreamMessageResponse m = c.arbitration.poll(left, TimeUnit.MILLISECONDS);
+                if (m != null && m.hasArbitration()) {
+                    return c;
+                }
                 Throwable cause = c.streamError;
                 c.close();
+                Status status = cause == null ? null : Status.fromThrowable(cause);
+                if (status != null && status.getCode() == Status.Code.INVALID_ARGUMENT
+                        && System.currentTimeMillis() + 200 < deadline) {
+                    Thread.sleep(200); // election id taken, by a stream of ours the switch has not seen close yet
+                    continue;
+                }
                 throw new IllegalStateException("no P4Runtime switch answered at " + host + ":" + port
-                        + (cause != null ? " (" + Status.fromThrowable(cause).getCode() + ": "
-                        + Status.fromThrowable(cause).getDescription() + ")" : " within " + timeoutMillis + " ms")
-                        + "; is it running, and is the address right?", cause);
+                        + (status != null ? " (" + status.getCode() + ": " + status.getDescription() + ")"
+                        : " within " + timeoutMillis + " ms") + "; is it running, and is the address right?", cause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                c.close();
+                throw new IllegalStateException("interrupted while connecting", e);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            c.close();
-            throw new IllegalStateException("interrupted while connecting", e);
         }
-        return c;
     }
 
     private static ManagedChannel channel(String host, int port, java.nio.file.Path tlsCa) {

@@ -179,7 +179,10 @@ public final class SoftwareSwitch {
         return List.of(
                 Entity.newBuilder().setActionProfileMember(p4.v1.P4RuntimeOuterClass.ActionProfileMember.getDefaultInstance()).build(),
                 Entity.newBuilder().setActionProfileGroup(p4.v1.P4RuntimeOuterClass.ActionProfileGroup.getDefaultInstance()).build(),
-                Entity.newBuilder().setPacketReplicationEngineEntry(p4.v1.P4RuntimeOuterClass.PacketReplicationEngineEntry.getDefaultInstance()).build(),
+                Entity.newBuilder().setPacketReplicationEngineEntry(p4.v1.P4RuntimeOuterClass.PacketReplicationEngineEntry
+                        .newBuilder().setCloneSessionEntry(p4.v1.P4RuntimeOuterClass.CloneSessionEntry.getDefaultInstance())).build(),
+                Entity.newBuilder().setPacketReplicationEngineEntry(p4.v1.P4RuntimeOuterClass.PacketReplicationEngineEntry
+                        .newBuilder().setMulticastGroupEntry(p4.v1.P4RuntimeOuterClass.MulticastGroupEntry.getDefaultInstance())).build(),
                 Entity.newBuilder().setTableEntry(p4.v1.P4RuntimeOuterClass.TableEntry.getDefaultInstance()).build(),
                 Entity.newBuilder().setCounterEntry(p4.v1.P4RuntimeOuterClass.CounterEntry.getDefaultInstance()).build(),
                 Entity.newBuilder().setMeterEntry(p4.v1.P4RuntimeOuterClass.MeterEntry.getDefaultInstance()).build(),

@@ -187,9 +187,14 @@ class P4RuntimeServerTest {
                 .setActionProfileId(prof)).build()).get(0).getActionProfileMember());
         assertEquals(group, c.read(Entity.newBuilder().setActionProfileGroup(ActionProfileGroup.getDefaultInstance())
                 .build()).get(0).getActionProfileGroup());
-        List<Entity> pre = c.read(Entity.newBuilder().setPacketReplicationEngineEntry(
-                PacketReplicationEngineEntry.getDefaultInstance()).build());
+        List<Entity> pre = new ArrayList<>(c.read(Entity.newBuilder().setPacketReplicationEngineEntry(
+                PacketReplicationEngineEntry.newBuilder().setCloneSessionEntry(CloneSessionEntry.getDefaultInstance()))
+                .build()));
+        pre.addAll(c.read(Entity.newBuilder().setPacketReplicationEngineEntry(PacketReplicationEngineEntry.newBuilder()
+                .setMulticastGroupEntry(MulticastGroupEntry.getDefaultInstance())).build()));
         assertEquals(List.of(clone, mcast), pre.stream().map(Entity::getPacketReplicationEngineEntry).toList());
+        assertEquals(Status.Code.INVALID_ARGUMENT, code(() -> c.read(Entity.newBuilder().setPacketReplicationEngineEntry(
+                PacketReplicationEngineEntry.getDefaultInstance()).build())), "a read must say which kind (as BMv2)");
         assertEquals(777, Bytes.toLong(c.read(Entity.newBuilder().setRegisterEntry(RegisterEntry.newBuilder()
                 .setRegisterId(rt.id("register", "last_len")).setIndex(Index.newBuilder().setIndex(3))).build())
                 .get(0).getRegisterEntry().getData().getBitstring(), 32, "r"));

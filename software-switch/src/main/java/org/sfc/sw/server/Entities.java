@@ -1033,6 +1033,10 @@ public final class Entities {
     }
 
     private void readReplication(PacketReplicationEngineEntry q, List<Entity> out) {
+        if (q.getTypeCase() == PacketReplicationEngineEntry.TypeCase.TYPE_NOT_SET) { // as BMv2 answers
+            throw P4RtException.invalid("a packet replication engine read names what it reads: a clone_session_entry"
+                    + " or a multicast_group_entry");
+        }
         Replication r = p.replication;
         boolean clones = q.getTypeCase() != PacketReplicationEngineEntry.TypeCase.MULTICAST_GROUP_ENTRY;
         boolean groups = q.getTypeCase() != PacketReplicationEngineEntry.TypeCase.CLONE_SESSION_ENTRY;
