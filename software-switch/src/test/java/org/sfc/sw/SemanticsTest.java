@@ -281,6 +281,22 @@ class SemanticsTest {
     }
 
     @Test
+    void variadicMacrosTakeTheRemainingArgumentsWithTheirCommas() {
+        // cpp's __VA_ARGS__: how a macro passes a list such as { a, b, c } (braces do not group macro arguments).
+        String decls = """
+                #define ADD(x, y) ((x) + (y))
+                #define ADD3(x, y, z) ((x) + (y) + (z))
+                #define SET(f, v) hdr.h.f = v
+                #define SUM(first, ...) ADD3(first, __VA_ARGS__)
+                """;
+        assertEquals("122a123480000001" + "78", // a = 5 + 6 + 7, b = 5 + 37
+                Packets.hex(run(decls, "SET(a, SUM(8w5, 8w6, 8w7)); SET(b, ADD(hdr.h.b, (bit<8>) 37));", IN)));
+        FrontendException e = assertThrows(FrontendException.class,
+                () -> run("#define V(a, b, ...) a\n", "V(1);", IN));
+        assertTrue(e.getMessage().contains("macro V takes at least 2 arguments, got 1"), e.getMessage());
+    }
+
+    @Test
     void preprocessorDefinesConditionalsAndRelativeIncludes(@TempDir Path dir) throws Exception {
         Files.createDirectories(dir.resolve("inc"));
         Files.writeString(dir.resolve("inc/consts.p4"), """

@@ -232,6 +232,9 @@ public final class Preprocessor {
         return m.group();
     }
 
+    /** The name a variadic macro's {@code ...} is used by in its body. */
+    private static final String VARIADIC = "__VA_ARGS__";
+
     private void define(String rest, String where) {
         Matcher m = IDENT.matcher(rest);
         if (!m.lookingAt()) {
@@ -246,8 +249,12 @@ public final class Preprocessor {
                 throw new FrontendException(where + ": #define " + name + "( is missing ')'");
             }
             List<String> params = new ArrayList<>();
-            for (String p : body.substring(1, close).split(",")) {
-                if (!p.isBlank()) {
+            String[] declared = body.substring(1, close).split(",");
+            for (int k = 0; k < declared.length; k++) {
+                String p = declared[k];
+                if (p.trim().equals("...") && k == declared.length - 1) {
+                    params.add(VARIADIC); // cpp: the remaining arguments, commas and all
+                } else if (!p.isBlank()) {
                     if (!p.trim().matches("[A-Za-z_]\\w*")) {
                         throw new FrontendException(where + ": unsupported macro parameter '" + p.trim() + "' in " + name);
                     }
@@ -376,13 +383,21 @@ public final class Preprocessor {
                     if (args.size() == 1 && args.get(0).isBlank() && params.isEmpty()) {
                         args.clear();
                     }
-                    if (args.size() != params.size()) {
-                        throw new FrontendException(where + ": macro " + word + " takes " + params.size()
+                    boolean variadic = !params.isEmpty() && params.get(params.size() - 1).equals(VARIADIC);
+                    if (variadic && args.size() >= params.size()) {
+                        List<String> rest = args.subList(params.size() - 1, args.size());
+                        String joined = String.join(",", rest);
+                        rest.clear();
+                        args.add(joined);
+                    }
+                    if (variadic ? args.size() < params.size() - 1 : args.size() != params.size()) {
+                        throw new FrontendException(where + ": macro " + word + " takes "
+                                + (variadic ? "at least " + (params.size() - 1) : params.size())
                                 + " arguments, got " + args.size());
                     }
                     Map<String, String> bind = new HashMap<>();
                     for (int k = 0; k < params.size(); k++) {
-                        bind.put(params.get(k), expand(args.get(k).trim(), expanding));
+                        bind.put(params.get(k), k < args.size() ? expand(args.get(k).trim(), expanding) : "");
                     }
                     expanding.add(word);
                     sb.append(expand(substitute(macros.get(word), bind), expanding));
