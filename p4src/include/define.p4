@@ -7,6 +7,7 @@
 typedef bit<9>  port_t;        // port numbers (v1model and TNA both use 9 bits)
 typedef bit<20> service_id_t;  // one id per service address; table sizes, not this width, limit how many fit
 typedef bit<16> nh_id_t;       // next hop: a device, a group of identical devices, or the uplink router
+typedef bit<8>  nh_bucket_t;   // a group's buckets: up to 256, so up to 256 members share one evenly
 typedef bit<16> device_id_t;   // per-device accounting (sent to / received back from)
 typedef bit<6>  step_t;        // the step tag, carried in the IPv4 DSCP field
 typedef bit<16> session_t;     // clone session of the packet distributor (0: no copy)

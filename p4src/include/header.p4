@@ -104,6 +104,8 @@ struct local_metadata_t {
     bool         nh_pooled;        // the next hop names a pooled device and a side: device_attach gives the port
     device_id_t  nh_device;
     bit<1>       nh_side;          // 0: into the device's outside, 1: into its inside
+    bool         nh_grouped;       // the next hop is a group: next_hop_bucket picks the member
+    nh_bucket_t  nh_bucket;
     port_t       att_outside_port; // what device_attach found (both sides; the side picks one)
     bit<48>      att_outside_mac;
     port_t       att_inside_port;
@@ -118,6 +120,7 @@ struct local_metadata_t {
     bit<32>      flow_ip_hi;
     bit<16>      flow_port_lo;
     bit<16>      flow_port_hi;
+    bit<16>      flow_hash;        // crc16 of the above: a group member is chosen by its low bits
     bit<8>       color;
     bool         is_copy;          // egress: this packet is a distributor copy
     bit<16>      copy_rid;         // egress: the copy's replica instance = the copy target's device id

@@ -25,11 +25,8 @@
 #ifndef NEXT_HOP_SIZE
 #define NEXT_HOP_SIZE      4096
 #endif
-#ifndef NEXT_HOP_MEMBERS
-#define NEXT_HOP_MEMBERS   8192
-#endif
-#ifndef NEXT_HOP_GROUP_MAX
-#define NEXT_HOP_GROUP_MAX 64
+#ifndef NEXT_HOP_BUCKETS
+#define NEXT_HOP_BUCKETS   8192
 #endif
 #ifndef COPY_TARGET_SIZE
 #define COPY_TARGET_SIZE   1024

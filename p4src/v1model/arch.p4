@@ -16,6 +16,7 @@
 #define SFC_METER(name, size) meter<bit<32>>(size, MeterType.packets) name
 #define SFC_EXECUTE_METER(name, index, color) name.execute_meter((bit<32>) (index), color)
 #define SFC_METER_RED V1MODEL_METER_COLOR_RED
-#define SFC_SELECTOR(name, size) action_selector(HashAlgorithm.crc16, size, 32w16) name
+// The flow's hash: the whole crc16 of the listed fields (the controls list them; a group uses the low bits).
+#define SFC_FLOW_HASH(result, ...) hash(result, HashAlgorithm.crc16, 16w0, { __VA_ARGS__ }, 32w65536)
 
 #endif

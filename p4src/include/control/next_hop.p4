@@ -1,14 +1,18 @@
 /*
- * NextHop: where a next hop id leads. An entry points to one member (a device, the uplink router) or to a
- * group of identical devices; the action selector picks a group member from a hash of flow-symmetric
- * inputs (the smaller and the larger of the two addresses and of the two ports), so both directions of a
- * flow reach the same instance of a stateful device. Members set the egress port and MACs and, for a
- * NAT-mode server, the destination address. Failing over to a spare rewrites one member or group, however
- * many services use the device.
- * Written by: the table compiler (members and groups first, then entries); the health monitor on failover.
+ * NextHop: where a next hop id leads. An entry sends to one device or the uplink router, or names a group of
+ * identical devices; a group's entries in next_hop_bucket say which member each bucket of a flow-symmetric
+ * hash goes to (the hash is of the smaller and the larger of the two addresses and of the two ports), so both
+ * directions of a flow reach the same instance of a stateful device. The controller gives each member an
+ * even share of a group's buckets and, when one fails, hands only that member's buckets to the others: the
+ * flows on healthy members stay where they are. Member actions set the egress port and MACs and, for a
+ * NAT-mode server, the destination address.
+ *
+ * Why buckets and not an action selector: p4c's BMv2 back end cannot give a table with an action profile a
+ * default action, and warns for every such table; a plain exact table has the default action we need (drop,
+ * counted) and is the same on every target.
+ * Written by: the table compiler; the health monitor on failover (the entries of the device that failed).
  */
 control NextHop(inout headers_t hdr, inout local_metadata_t meta) {
-    @id(0x11000001) @max_group_size(NEXT_HOP_GROUP_MAX) SFC_SELECTOR(next_hop_selector, NEXT_HOP_MEMBERS);
     @id(0x12000002) SFC_COUNTER(device_tx, MAX_DEVICES);
 
     @id(0x0100000f)
@@ -34,19 +38,42 @@ control NextHop(inout headers_t hdr, inout local_metadata_t meta) {
         meta.l4_rewritten = true;
     }
 
+    // The group's bucket count minus one (a power of two minus one): which of the hash's buckets this flow is in.
+    @id(0x01000015)
+    action set_next_hop_group(nh_bucket_t bucket_mask) {
+        meta.nh_grouped = true;
+        meta.nh_bucket = (nh_bucket_t) meta.flow_hash & bucket_mask;
+    }
+
+    @id(0x01000016)
+    action no_next_hop() {
+        meta.drop = true;
+        meta.drop_reason = DROP_NO_NEXT_HOP;
+    }
+
     @id(0x02000007)
     table next_hop {
         key = {
-            meta.nh_id        : exact @name("nh_id");
-            meta.flow_ip_lo   : selector;
-            meta.flow_ip_hi   : selector;
-            hdr.ipv4.protocol : selector;
-            meta.flow_port_lo : selector;
-            meta.flow_port_hi : selector;
+            meta.nh_id : exact @name("nh_id");
         }
-        actions = { set_next_hop; set_next_hop_nat; set_next_hop_pooled; }
-        implementation = next_hop_selector;
+        actions = { set_next_hop; set_next_hop_nat; set_next_hop_pooled; set_next_hop_group; @defaultonly no_next_hop; }
+        const default_action = no_next_hop();
         size = NEXT_HOP_SIZE;
+    }
+
+    /*
+     * A group's members: one entry per bucket (a group of k members has the smallest power of two of buckets
+     * that shares them evenly enough, see the table compiler). A bucket without an entry drops.
+     */
+    @id(0x0200000a)
+    table next_hop_bucket {
+        key = {
+            meta.nh_id     : exact @name("nh_id");
+            meta.nh_bucket : exact @name("bucket");
+        }
+        actions = { set_next_hop; set_next_hop_nat; set_next_hop_pooled; @defaultonly no_next_hop; }
+        const default_action = no_next_hop();
+        size = NEXT_HOP_BUCKETS;
     }
 
     @id(0x13000008) SFC_DIRECT_COUNTER(device_attach_counter);
@@ -98,11 +125,12 @@ control NextHop(inout headers_t hdr, inout local_metadata_t meta) {
             meta.flow_port_lo = meta.l4_dst_port;
             meta.flow_port_hi = meta.l4_src_port;
         }
-        // A table with an action selector cannot declare a default action (p4c): handle the miss here.
-        if (!next_hop.apply().hit) {
-            meta.drop = true;
-            meta.drop_reason = DROP_NO_NEXT_HOP;
-        } else if (meta.nh_pooled) {
+        SFC_FLOW_HASH(meta.flow_hash, meta.flow_ip_lo, meta.flow_ip_hi, hdr.ipv4.protocol, meta.flow_port_lo, meta.flow_port_hi);
+        next_hop.apply();
+        if (meta.nh_grouped) {
+            next_hop_bucket.apply();
+        }
+        if (meta.nh_pooled) {
             if (device_attach.apply().hit) {
                 if (meta.nh_side == 0) {
                     meta.eg_port = meta.att_outside_port;

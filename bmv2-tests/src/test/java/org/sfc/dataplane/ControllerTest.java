@@ -316,8 +316,8 @@ abstract class ControllerTest {
         assertEquals(List.of(4, 6, 8), walk("203.0.113.1"), "w1 now through the spare fw-3");
 
         Provisioner.Report bypass = p.fail("ips-1", "monitor");
-        // w1's steps around ips-1 (3 rewritten, 3 gone) and ips-1's next hop and member, now unused.
-        assertEquals(8, bypass.writes(), "only w1's steps and ips-1's next hop change: " + bypass.batches());
+        // w1's steps around ips-1 (3 rewritten, 3 gone) and ips-1's next hop, now unused.
+        assertEquals(7, bypass.writes(), "only w1's steps and ips-1's next hop change: " + bypass.batches());
         assertEquals(List.of(4, 8), walk("203.0.113.1"), "w1 skips ips-1");
 
         p.fail("av-1", "monitor");

@@ -8,6 +8,7 @@ import org.sfc.dataplane.target.TargetKind;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +40,7 @@ class DataplaneTest {
     static final String W1 = "203.0.113.10", U1 = "198.51.100.7";
     static final int SVC = 7;
     static final int DROP_PARSER = 1, DROP_UNKNOWN_PORT = 2, DROP_NOT_A_SERVICE = 3, DROP_ACL = 4, DROP_METER = 5,
-            DROP_NO_STEP = 6, DROP_BY_STEP = 7;
+            DROP_NO_STEP = 6, DROP_BY_STEP = 7, DROP_NO_NEXT_HOP = 8;
 
     @AutoClose
     Sfc sfc;
@@ -254,18 +255,15 @@ class DataplaneTest {
     // 7. Next hops ----------------------------------------------------------------------------------------------
 
     @Test
-    void item7GroupMemberIsFlowSymmetricAndFailoverIsOneWrite() {
+    void item7GroupMemberIsFlowSymmetricAndFailoverMovesOnlyTheFailedMembersBuckets() {
         // Service 14: uplink -> firewall group {FW_A, FW_B} -> server; replies back through the same firewall.
-        int a = sfc.member(sfc.rt.call("set_next_hop", FW_A, FW_A_MAC, Sfc.SWITCH_MAC, 3));
-        int b = sfc.member(sfc.rt.call("set_next_hop", FW_B, FW_B_MAC, Sfc.SWITCH_MAC, 4));
-        int prof = sfc.rt.id("profile", "next_hop_selector");
-        sfc.write(P4Rt.update(Update.Type.INSERT, Entity.newBuilder().setActionProfileGroup(ActionProfileGroup.newBuilder()
-                .setActionProfileId(prof).setGroupId(100).setMaxSize(2)
-                .addMembers(ActionProfileGroup.Member.newBuilder().setMemberId(a).setWeight(1))
-                .addMembers(ActionProfileGroup.Member.newBuilder().setMemberId(b).setWeight(1))).build()));
-        sfc.write(P4Rt.insert(TableEntry.newBuilder().setTableId(sfc.rt.table("next_hop").getPreamble().getId())
-                .addMatch(sfc.rt.exact("next_hop", "nh_id", 50))
-                .setAction(TableAction.newBuilder().setActionProfileGroupId(100)).build()));
+        Action toA = sfc.rt.call("set_next_hop", FW_A, FW_A_MAC, Sfc.SWITCH_MAC, 3);
+        Action toB = sfc.rt.call("set_next_hop", FW_B, FW_B_MAC, Sfc.SWITCH_MAC, 4);
+        List<Action> buckets = new ArrayList<>();
+        for (int bucket = 0; bucket < 16; bucket++) {
+            buckets.add(bucket % 2 == 0 ? toA : toB);
+        }
+        sfc.groupNextHop(50, buckets);
         sfc.insert(sfc.serviceByDst(W1, 6, 25, 25, 14, Sfc.FWD, 1), sfc.serviceBySrc(W1, 6, 25, 25, 14, Sfc.REPLY, 1),
                 sfc.step(14, Sfc.FWD, 0, UPLINK, sfc.toNextHop(50, 0)),
                 sfc.step(14, Sfc.REPLY, Sfc.STEP_FROM_PORT, SERVER, sfc.toNextHop(50, 0)));
@@ -277,17 +275,48 @@ class DataplaneTest {
             int back = sfc.send(SERVER, Packets.tcp(Sfc.SWITCH_MAC, SERVER_MAC, W1, client, 25, 30000 + c, 64, 0,
                     new byte[0])).get(0).port();
             assertEquals(fwd, back, "both directions of flow " + c + " through the same firewall");
+            assertEquals(flowBucket(client, W1, 30000 + c, 25, 16) % 2 == 0 ? FW_A : FW_B, fwd,
+                    "flow " + c + ": the bucket is the low bits of crc16 over the sorted addresses and ports");
             used.add(fwd);
         }
         assertEquals(Set.of(FW_A, FW_B), used, "the group shares the load");
-        // FW_B fails: its member now points at FW_A (a spare would be the same write). One write moves every flow.
-        sfc.write(P4Rt.update(Update.Type.MODIFY, Entity.newBuilder().setActionProfileMember(ActionProfileMember
-                .newBuilder().setActionProfileId(prof).setMemberId(b)
-                .setAction(sfc.rt.call("set_next_hop", FW_A, FW_A_MAC, Sfc.SWITCH_MAC, 3))).build()));
+        // FW_B fails: its buckets now send to FW_A. The flows on FW_A stay where they are; FW_B's move.
+        List<TableEntry> moved = new ArrayList<>();
+        for (int bucket = 1; bucket < 16; bucket += 2) {
+            moved.add(sfc.bucket(50, bucket, toA));
+        }
+        sfc.write(moved.stream().map(e -> P4Rt.update(Update.Type.MODIFY, Entity.newBuilder().setTableEntry(e).build()))
+                .toList());
         for (int c = 0; c < 40; c++) {
             assertEquals(List.of(FW_A), Sfc.ports(sfc.send(UPLINK, Packets.tcp(Sfc.SWITCH_MAC, ROUTER,
-                    "198.51.100." + (c + 1), W1, 30000 + c, 25, 60, 0, new byte[0]))));
+                    "198.51.100." + (c + 1), W1, 30000 + c, 25, 60, 0, new byte[0]))), "flow " + c);
         }
+        // A bucket without an entry drops the packet (counted), as a next hop without an entry does: flow 0's
+        // bucket goes, and with it exactly the flows in that bucket.
+        int gone = flowBucket("198.51.100.1", W1, 30000, 25, 16);
+        sfc.write(List.of(P4Rt.update(Update.Type.DELETE, Entity.newBuilder().setTableEntry(sfc.bucket(50, gone, toA))
+                .build())));
+        long before = sfc.dropped(DROP_NO_NEXT_HOP);
+        int dropped = 0;
+        for (int c = 0; c < 40; c++) {
+            String client = "198.51.100." + (c + 1);
+            boolean inGone = flowBucket(client, W1, 30000 + c, 25, 16) == gone;
+            List<Output> out = sfc.send(UPLINK, Packets.tcp(Sfc.SWITCH_MAC, ROUTER, client, W1, 30000 + c, 25, 60,
+                    0, new byte[0]));
+            assertEquals(inGone ? List.of() : List.of(FW_A), Sfc.ports(out), "flow " + c);
+            dropped += inGone ? 1 : 0;
+        }
+        assertEquals(before + dropped, sfc.dropped(DROP_NO_NEXT_HOP));
+    }
+
+    /** The bucket p4src's NextHop puts a TCP flow in: crc16 (CRC-16/ARC) of lo ip, hi ip, proto, lo port, hi port. */
+    static int flowBucket(String ipA, String ipB, int portA, int portB, int buckets) {
+        long a = Packets.ip(ipA);
+        long b = Packets.ip(ipB);
+        java.nio.ByteBuffer key = java.nio.ByteBuffer.allocate(13).putInt((int) Math.min(a, b))
+                .putInt((int) Math.max(a, b)).put((byte) 6).putShort((short) Math.min(portA, portB))
+                .putShort((short) Math.max(portA, portB));
+        return (int) (org.sfc.sw.exec.Hashes.crc16(key.array(), 13) & (buckets - 1));
     }
 
     // 8. Meters and counters -------------------------------------------------------------------------------------

@@ -34,7 +34,6 @@ final class Sfc implements AutoCloseable {
     final P4RuntimeClient client;
     final P4Info p4info;
     final P4Rt rt;
-    private int nextMember = 1;
 
     /** On the software switch. */
     Sfc() throws Exception {
@@ -136,18 +135,22 @@ final class Sfc implements AutoCloseable {
         nextHopMember(nh, rt.call("set_next_hop_nat", port, dmac, SWITCH_MAC, deviceId, Packets.ip(deviceIp)));
     }
 
-    int member(Action a) {
-        int id = nextMember++;
-        write(P4Rt.update(Update.Type.INSERT, Entity.newBuilder().setActionProfileMember(ActionProfileMember.newBuilder()
-                .setActionProfileId(rt.id("profile", "next_hop_selector")).setMemberId(id).setAction(a)).build()));
-        return id;
+    private void nextHopMember(int nh, Action a) {
+        insert(rt.entry("next_hop", a, 0, rt.exact("next_hop", "nh_id", nh)));
     }
 
-    private void nextHopMember(int nh, Action a) {
-        int id = member(a);
-        write(P4Rt.insert(TableEntry.newBuilder().setTableId(rt.table("next_hop").getPreamble().getId())
-                .addMatch(rt.exact("next_hop", "nh_id", nh))
-                .setAction(TableAction.newBuilder().setActionProfileMemberId(id)).build()));
+    /** A group next hop: bucket b (of a power of two) sends as {@code buckets.get(b)} does. */
+    void groupNextHop(int nh, List<Action> buckets) {
+        insert(rt.entry("next_hop", rt.call("set_next_hop_group", buckets.size() - 1), 0,
+                rt.exact("next_hop", "nh_id", nh)));
+        for (int b = 0; b < buckets.size(); b++) {
+            insert(bucket(nh, b, buckets.get(b)));
+        }
+    }
+
+    TableEntry bucket(int nh, int bucket, Action a) {
+        return rt.entry("next_hop_bucket", a, 0, rt.exact("next_hop_bucket", "nh_id", nh),
+                rt.exact("next_hop_bucket", "bucket", bucket));
     }
 
     void copySession(int session, int port, int targetDevice, long targetMac) {

@@ -8,11 +8,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.sfc.sw.ast.Ast;
 import org.sfc.sw.compile.CompiledProgram;
 import org.sfc.sw.compile.Compiler;
 import org.sfc.sw.p4info.P4InfoBuilder;
+import org.sfc.sw.testing.P4c;
 
 import p4.config.v1.P4InfoOuterClass.P4Info;
 
@@ -30,6 +32,14 @@ class SfcProgramTest {
         assertEquals(generated, Files.readString(P4INFO),
                 "p4src/v1model/sfc.p4info.txtpb is stale: regenerate it with "
                         + "./sfc switch p4info -p p4src/v1model/sfc.p4 -o p4src/v1model/sfc.p4info.txtpb");
+    }
+
+    @Test
+    void p4cCompilesItWithoutAWarning() throws Exception {
+        Assumptions.assumeTrue(P4c.unavailable() == null, P4c.unavailable());
+        P4c.Result r = P4c.compile(Sfc.PROGRAM);
+        assertEquals(0, r.exitCode(), r.log());
+        assertEquals(List.of(), r.diagnostics(), "p4c's warnings and errors");
     }
 
     @Test

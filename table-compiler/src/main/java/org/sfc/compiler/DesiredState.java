@@ -7,8 +7,8 @@ import p4.config.v1.P4InfoOuterClass;
 import p4.v1.P4RuntimeOuterClass.*;
 
 /**
- * The entities a catalog compiles to, in fragments: one for what services share (action profile members and
- * groups, next hops, clone sessions and copy targets, port roles) and one per service (its meter, sequence
+ * The entities a catalog compiles to, in fragments: one for what services share (next hops and group buckets,
+ * clone sessions and copy targets, port roles) and one per service (its meter, sequence
  * steps, classifiers and ACL rules). An unchanged service's fragment is carried over from the previous
  * version as the same object, so a diff skips it without looking inside. {@link #entities()} lists
  * everything in a write order that never leaves a dangling reference: the shared fragment, then every

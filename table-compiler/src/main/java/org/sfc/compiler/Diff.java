@@ -12,7 +12,8 @@ import p4.v1.P4RuntimeOuterClass.*;
 /**
  * The smallest set of writes that turns the entities of one version into the next, in batches that never
  * leave a dangling reference: inserts and modifies go from what is referenced to what references it
- * (members, groups, next hops and the rest, sequence steps, classifiers), deletes the other way round.
+ * (action profile members and groups where a program has them, next hops and the rest, sequence steps,
+ * classifiers), deletes the other way round.
  * An entity whose identity (table and match, member id, session id, meter cell) is unchanged but whose
  * action or configuration changed is one MODIFY.
  */

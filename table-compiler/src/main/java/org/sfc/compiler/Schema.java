@@ -71,15 +71,6 @@ public final class Schema {
         return meter(name).getPreamble().getId();
     }
 
-    public P4InfoOuterClass.ActionProfile profile(String name) {
-        return info.getActionProfilesList().stream().filter(p -> named(p.getPreamble(), name)).findFirst()
-                .orElseThrow(() -> missing("action profile " + name));
-    }
-
-    public int profileId(String name) {
-        return profile(name).getPreamble().getId();
-    }
-
     public P4InfoOuterClass.MatchField field(String table, String field) {
         return fields.computeIfAbsent(table, t -> new java.util.concurrent.ConcurrentHashMap<>())
                 .computeIfAbsent(field, k -> table(table).getMatchFieldsList().stream()

@@ -30,8 +30,9 @@ import p4.v1.P4RuntimeOuterClass.*;
  *   <li>{@code copy-to} on a step copies packets going into that device and replies coming out of it.</li>
  *   <li>The last device's replies are classified by source: a nat-mode server's address and a translated
  *       port are turned back into the service address there.</li>
- *   <li>A step may name a pool (the member chosen for the service) or a group: its next hop is then an action
- *       profile group over the members, and a packet may come back from any member's port.</li>
+ *   <li>A step may name a pool (the member chosen for the service) or a group: its next hop then hashes the
+ *       flow into the group's buckets (next_hop_bucket, see {@link GroupBuckets}), and a packet may come back
+ *       from any member's port.</li>
  *   <li>Source-keyed services (ISP mode, a proxy's outbound requests) are classified by client address and,
  *       after their last step, leave by their {@code exit} uplink; replies to the clients come back there
  *       (step 0) and go through the sequence in reverse.</li>
@@ -62,8 +63,11 @@ public final class TableCompiler {
         }
     }
 
-    /** A step's target as the compiler sees it: one device, or the members of a group (load shared). */
-    private record Hop(String name, List<Device> devices, boolean group) {
+    /**
+     * A step's target as the compiler sees it: one device, or the members of a group (load shared): those in
+     * service ({@code devices}) and all it has ({@code configured}, what its buckets are dealt from).
+     */
+    private record Hop(String name, List<Device> devices, List<Device> configured, boolean group) {
         Device first() {
             return devices.get(0);
         }
@@ -72,7 +76,9 @@ public final class TableCompiler {
     private final Catalog c;
     private final Schema s;
     private final Ids.Allocator ids;
+    // What sending to one device (or the uplink) does, by member key; next hops and group buckets use them.
     private final Map<String, Action> members = new LinkedHashMap<>();
+    // A group's next hop key -> the member key of each of its buckets.
     private final Map<String, List<String>> groups = new LinkedHashMap<>();
     private final Map<String, TableAction> nextHops = new LinkedHashMap<>();
     private final Map<String, List<Device>> cloneSessions = new TreeMap<>();
@@ -303,22 +309,15 @@ public final class TableCompiler {
             classifiers.clear();
         }
         List<Entity> all = new ArrayList<>();
-        int profile = s.profileId("next_hop_selector");
-        // A group's max_size is fixed when it is inserted (a MODIFY may not change it, P4Runtime spec): the
-        // selector's max_group_size, so a group can grow or shrink in place.
-        int groupMaxSize = s.profile("next_hop_selector").getMaxGroupSize();
-        members.forEach((key, action) -> all.add(Entity.newBuilder().setActionProfileMember(ActionProfileMember
-                .newBuilder().setActionProfileId(profile).setMemberId(memberId(key)).setAction(action)).build()));
-        groups.forEach((key, memberKeys) -> {
-            ActionProfileGroup.Builder g = ActionProfileGroup.newBuilder().setActionProfileId(profile)
-                    .setGroupId(ids.id("group", key, 1, 65535)).setMaxSize(groupMaxSize);
-            memberKeys.forEach(m -> g.addMembers(ActionProfileGroup.Member.newBuilder().setMemberId(memberId(m))
-                    .setWeight(1)));
-            all.add(Entity.newBuilder().setActionProfileGroup(g).build());
-        });
         nextHops.forEach((key, action) -> all.add(entry(TableEntry.newBuilder()
                 .setTableId(s.table("next_hop").getPreamble().getId())
-                .addMatch(s.exact("next_hop", "nh_id", ids.id("next-hop", key, 1, 65535))).setAction(action).build())));
+                .addMatch(s.exact("next_hop", "nh_id", nextHopId(key))).setAction(action).build())));
+        groups.forEach((key, buckets) -> {
+            for (int b = 0; b < buckets.size(); b++) {
+                all.add(entry(tableEntry("next_hop_bucket", 0, members.get(buckets.get(b)),
+                        s.exact("next_hop_bucket", "nh_id", nextHopId(key)), s.exact("next_hop_bucket", "bucket", b))));
+            }
+        });
         cloneSessions.forEach((key, targets) -> {
             CloneSessionEntry.Builder cs = CloneSessionEntry.newBuilder().setSessionId(ids.id("clone-session", key, 1, 65535));
             for (Device d : targets) {
@@ -341,7 +340,7 @@ public final class TableCompiler {
     }
 
     /**
-     * Every table, the next-hop selector and the meter array must hold what the catalog needs (sizes from the
+     * Every table and the meter array must hold what the catalog needs (sizes from the
      * target's P4Info, so a bigger target takes a bigger catalog without a code change).
      */
     private void checkCapacity(List<DesiredState.Fragment> fragments) {
@@ -349,7 +348,6 @@ public final class TableCompiler {
         int[] tableIds = s.p4info().getTablesList().stream().mapToInt(t -> t.getPreamble().getId()).toArray();
         int[] counts = new int[tableIds.length];
         int sequence = s.table("sequence").getPreamble().getId();
-        int memberCount = 0;
         for (DesiredState.Fragment f : fragments) {
             for (int i = 0; i < tableIds.length; i++) {
                 if (tableIds[i] == sequence) {
@@ -366,8 +364,6 @@ public final class TableCompiler {
                     if (i < tableIds.length) {
                         counts[i]++;
                     }
-                } else if (e.hasActionProfileMember()) {
-                    memberCount++;
                 }
             }
         }
@@ -384,18 +380,14 @@ public final class TableCompiler {
                         + " but the target holds " + t.getSize() + "; remove services or use a target with a bigger table");
             }
         }
-        long selectorSize = s.profile("next_hop_selector").getSize();
-        if (memberCount > selectorSize) {
-            problems.add(file + "the catalog needs " + memberCount + " next-hop members but the target's selector holds "
-                    + selectorSize);
-        }
-        int maxGroup = s.profile("next_hop_selector").getMaxGroupSize();
-        groups.forEach((key, m) -> {
-            if (maxGroup > 0 && m.size() > maxGroup) {
-                problems.add(file + key.replace(':', ' ') + " has " + m.size() + " members but the target's groups hold "
-                        + maxGroup + "; split it");
+        int maxGroup = 1 << bucketWidth();
+        for (Map.Entry<String, Group> g : c.groups().entrySet()) {
+            int size = g.getValue().members().size();
+            if (size > maxGroup) {
+                problems.add(file + "group " + g.getKey() + " has " + size + " members but the target's next_hop_bucket "
+                        + "shares a group among at most " + maxGroup + "; split it");
             }
-        });
+        }
         long meters = s.meter("service_meter").getSize();
         for (Service svc : c.services().values()) {
             int id = serviceId(svc.name());
@@ -443,15 +435,19 @@ public final class TableCompiler {
         return b.build();
     }
 
-    private int memberId(String key) {
+    private int nextHopId(String key) {
         return ids.id("next-hop", key, 1, 65535);
     }
 
-    /** A next hop that is one member; member and next hop share the id. */
+    private int bucketWidth() {
+        return s.field("next_hop_bucket", "bucket").getBitwidth();
+    }
+
+    /** A next hop that is one member: the member's action. */
     private int nextHop(String key, Action member) {
         members.putIfAbsent(key, member);
-        nextHops.putIfAbsent(key, TableAction.newBuilder().setActionProfileMemberId(memberId(key)).build());
-        return ids.id("next-hop", key, 1, 65535);
+        nextHops.putIfAbsent(key, tableAction(members.get(key)));
+        return nextHopId(key);
     }
 
     /** The member sending into {@code d} in {@code direction} (outside forward, inside reply); its key. */
@@ -529,13 +525,16 @@ public final class TableCompiler {
             String key = deviceMember(h.first(), direction);
             return nextHop(key, members.get(key));
         }
-        List<String> memberKeys = h.devices().stream().map(d -> deviceMember(d, direction)).toList();
-        List<String> otherWay = h.devices().stream().map(d -> deviceMember(d, 1 - direction)).toList();
+        List<String> memberKeys = h.configured().stream().map(d -> deviceMember(d, direction)).toList();
+        List<String> otherWay = h.configured().stream().map(d -> deviceMember(d, 1 - direction)).toList();
+        Set<String> failed = new java.util.HashSet<>(memberKeys);
+        h.devices().forEach(d -> failed.remove(deviceMember(d, direction)));
         // One group serves both directions when its members' members are the same (one-port l2 devices).
         String key = "group:" + h.name() + (memberKeys.equals(otherWay) ? "" : direction == FWD ? ":fwd" : ":reply");
-        groups.putIfAbsent(key, memberKeys);
-        nextHops.putIfAbsent(key, TableAction.newBuilder().setActionProfileGroupId(ids.id("group", key, 1, 65535)).build());
-        return ids.id("next-hop", key, 1, 65535);
+        List<String> buckets = GroupBuckets.assign(memberKeys, failed, bucketWidth());
+        groups.putIfAbsent(key, buckets);
+        nextHops.putIfAbsent(key, tableAction(s.action("set_next_hop_group", "bucket_mask", buckets.size() - 1)));
+        return nextHopId(key);
     }
 
     private int uplinkNextHop(Uplink u) {
@@ -591,14 +590,15 @@ public final class TableCompiler {
     private List<Hop> hops(Service svc) {
         List<Hop> out = new ArrayList<>();
         for (Step st : svc.sequence()) {
-            List<Device> devices = c.devicesOf(st.target(), svc.name());
+            List<Device> configured = c.devicesOf(st.target(), svc.name());
+            List<Device> devices = configured;
             boolean group = c.groups().containsKey(st.target());
             if (group) { // failed members leave the group (while some remain)
                 List<Device> healthy = devices.stream().filter(x -> !states.bypassed().contains(x.id())
                         && !states.dropped().contains(x.id())).toList();
                 devices = healthy.isEmpty() ? devices : healthy;
             }
-            out.add(new Hop(st.target(), devices, group));
+            out.add(new Hop(st.target(), devices, configured, group));
         }
         return out;
     }

@@ -41,10 +41,27 @@ class CapacityTest {
     }
 
     @Test
-    void tooManyNextHopMembers() throws Exception {
+    void tooManyNextHops() throws Exception {
         // fw-1, fw-2, app-1 and the uplink router.
-        assertEquals(List.of("c.yaml: the catalog needs 4 next-hop members but the target's selector holds 3"),
-                problems(b -> b.getActionProfilesBuilder(0).setSize(3)));
+        assertEquals(List.of("c.yaml: the catalog needs 4 entries in table next_hop but the target holds 3; "
+                + "remove services or use a target with a bigger table"), problems(b -> resizeTable(b, "next_hop", 3)));
+    }
+
+    @Test
+    void aGroupLargerThanTheBucketsCanShare() throws Exception {
+        String catalog = DiffTest.BASE.replace("services:", """
+                groups:
+                  fws: {members: [fw-1, fw-2]}
+                services:""").replace("sequence: [fw-1, app-1]", "sequence: [fws, app-1]");
+        P4Info.Builder b = GoldenTest.schema().p4info().toBuilder();
+        b.getTablesBuilderList().stream().filter(t -> t.getPreamble().getAlias().equals("next_hop_bucket"))
+                .forEach(t -> t.getMatchFieldsBuilderList().stream().filter(f -> f.getName().equals("bucket"))
+                        .forEach(f -> f.setBitwidth(0)));
+        Schema oneBucket = new Schema(b.build());
+        assertEquals(List.of("c.yaml: group fws has 2 members but the target's next_hop_bucket shares a group among "
+                + "at most 1; split it"), assertThrows(CatalogException.class,
+                () -> TableCompiler.compile(CatalogLoader.loadText("c.yaml", catalog), oneBucket, Ids.empty()))
+                .problems());
     }
 
     @Test

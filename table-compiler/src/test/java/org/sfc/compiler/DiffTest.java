@@ -52,16 +52,36 @@ class DiffTest {
     }
 
     @Test
-    void groupsTakeTheSelectorsMaxGroupSizeSoAMembershipChangeIsAValidModify() throws Exception {
-        // P4Runtime: a group's max_size is fixed at INSERT; a MODIFY that changes it is INVALID_ARGUMENT.
-        TableCompiler.Result r = TableCompiler.compile(CatalogLoader.load(java.nio.file.Path.of("../examples/figure-17f.yaml")),
-                schema, Ids.empty());
-        List<Integer> sizes = r.state().entities().stream().filter(e -> e.hasActionProfileGroup())
-                .map(e -> e.getActionProfileGroup().getMaxSize()).toList();
-        assertEquals(false, sizes.isEmpty(), "figure 17F has a load-balanced group");
-        int max = schema.profile("next_hop_selector").getMaxGroupSize();
-        assertEquals(true, max > 0);
-        sizes.forEach(size -> assertEquals(max, size));
+    void aGroupMembersFailureMovesOnlyItsOwnBucketsSpreadOverTheOthers() throws Exception {
+        // Figure 17F: the IPS farm {ips-1, ips-2, ips-3} shares the load; ips-2 fails (policy drop).
+        org.sfc.catalog.Catalog c = CatalogLoader.load(java.nio.file.Path.of("../examples/figure-17f.yaml"));
+        TableCompiler.Result healthy = TableCompiler.compile(c, schema, Ids.empty());
+        TableCompiler.Result failed = TableCompiler.compile(c, schema, healthy, DeviceStates.NONE.drop("ips-2"));
+        List<String> buckets = new ArrayList<>();
+        for (Diff.Batch batch : Diff.between(healthy.state(), failed.state())) {
+            for (Update u : batch.updates()) {
+                String line = (u.getType() == Update.Type.DELETE ? healthy : failed).state().describe(u.getEntity());
+                if (line.startsWith("sequence ")) { // what comes back from ips-2 (port 6) no longer has a step
+                    assertEquals(true, u.getType() == Update.Type.DELETE && line.contains(" slot=6 "), line);
+                    continue;
+                }
+                assertEquals(Update.Type.MODIFY, u.getType(), "only the failed member's buckets change: " + line);
+                assertEquals(true, line.startsWith("next_hop_bucket "), line);
+                buckets.add(line);
+            }
+        }
+        long wasIps2 = healthy.state().entities().stream().map(e -> healthy.state().describe(e))
+                .filter(l -> l.startsWith("next_hop_bucket ") && l.contains("device_id=" + deviceId(healthy, "ips-2")))
+                .count();
+        assertEquals(wasIps2, buckets.size(), "each of ips-2's buckets, no other: " + buckets);
+        long toIps1 = buckets.stream().filter(l -> l.contains("device_id=" + deviceId(healthy, "ips-1"))).count();
+        long toIps3 = buckets.stream().filter(l -> l.contains("device_id=" + deviceId(healthy, "ips-3"))).count();
+        assertEquals(buckets.size(), toIps1 + toIps3, "to the healthy members only: " + buckets);
+        assertEquals(true, Math.abs(toIps1 - toIps3) <= 1, "dealt out evenly: " + toIps1 + " / " + toIps3);
+    }
+
+    private static int deviceId(TableCompiler.Result r, String device) {
+        return r.ids().asMap().get("device").get(device);
     }
 
     @Test
@@ -99,19 +119,16 @@ class DiffTest {
         assertEquals(List.of(
                 "# delete classifiers and ACLs",
                 "# delete sequence steps",
-                "# delete next hops, copies, ports and meters",
-                "# delete action profile members"), d.stream().filter(l -> l.startsWith("#")).toList());
-        assertEquals(8, d.size() - 4, "2 classifiers, 4 steps, fw-2's next hop and its member (one-port: one next hop)");
+                "# delete next hops, copies, ports and meters"), d.stream().filter(l -> l.startsWith("#")).toList());
+        assertEquals(7, d.size() - 3, "2 classifiers, 4 steps, fw-2's next hop (one-port: one next hop)");
         assertEquals(0, d.stream().filter(l -> l.startsWith("INSERT") || l.startsWith("MODIFY")).count());
     }
 
     @Test
     void swappingADeviceAddsItsNextHopRepointsTheStepsAndDropsTheOldOne() {
         assertEquals(List.of(
-                "# insert/modify action profile members",
-                "INSERT member 4 -> set_next_hop(port=3, dmac=00:00:00:00:00:f2, smac=02:00:00:00:fe:01, device_id=3)",
                 "# insert/modify next hops, copies, ports and meters",
-                "INSERT next_hop nh_id=4 -> member 4",
+                "INSERT next_hop nh_id=4 -> set_next_hop(port=3, dmac=00:00:00:00:00:f2, smac=02:00:00:00:fe:01, device_id=3)",
                 "# insert/modify sequence steps",
                 "MODIFY sequence service_id=1 direction=0 step=0 slot=1 -> to_next_hop(nh_id=4, dscp=1)",
                 "INSERT sequence service_id=1 direction=0 step=1 slot=3 -> to_next_hop(nh_id=2, dscp=10)",
@@ -121,9 +138,7 @@ class DiffTest {
                 "DELETE sequence service_id=1 direction=0 step=1 slot=2 -> to_next_hop(nh_id=2, dscp=10)",
                 "DELETE sequence service_id=1 direction=1 step=3 slot=2 -> to_next_hop(nh_id=3, dscp=10)",
                 "# delete next hops, copies, ports and meters",
-                "DELETE next_hop nh_id=1 -> member 1",
-                "# delete action profile members",
-                "DELETE member 1 -> set_next_hop(port=2, dmac=00:00:00:00:00:f1, smac=02:00:00:00:fe:01, device_id=2)"),
+                "DELETE next_hop nh_id=1 -> set_next_hop(port=2, dmac=00:00:00:00:00:f1, smac=02:00:00:00:fe:01, device_id=2)"),
                 diff(BASE, BASE.replace("sequence: [fw-1, app-1]", "sequence: [fw-2, app-1]")));
     }
 
@@ -182,10 +197,10 @@ class DiffTest {
         List<String> d = diff(v1, v2);
         assertEquals(List.of(), d.stream().filter(l -> l.contains("classify") || l.contains("port_role")
                 || l.contains("service_id=2 ")).toList(), "no classifier, port or W2 (id 2) entry changes: " + d);
-        // fw-2062's two next hops and members are new, fw-2061's go. Both are of the pool firewalls-2060, whose
-        // devices answer for the same slots: each of the three services only re-targets its 2 steps that send into
-        // the firewall (the steps keyed on the firewall's return slots stay as they are).
-        assertEquals(4, d.stream().filter(l -> l.matches("(INSERT|DELETE) member .*")).count(), d.toString());
+        // fw-2062's two next hops are new, fw-2061's go. Both are of the pool firewalls-2060, whose devices answer
+        // for the same slots: each of the three services only re-targets its 2 steps that send into the firewall
+        // (the steps keyed on the firewall's return slots stay as they are).
+        assertEquals(4, d.stream().filter(l -> l.matches("(INSERT|DELETE) next_hop .*")).count(), d.toString());
         assertEquals(3 * 2, d.stream().filter(l -> l.matches("MODIFY sequence .*")).count(), d.toString());
         assertEquals(3 * 2, d.stream().filter(l -> l.matches("(INSERT|MODIFY|DELETE) sequence .*")).count(), d.toString());
     }

@@ -30,7 +30,7 @@ import p4.v1.P4RuntimeOuterClass.WriteRequest;
  * Packets per second of our own program (p4src/v1model/sfc.p4) in the software switch, in process on one thread:
  * 1,000 services compiled from a catalog (each with a rate limit and two ACL rules, through a two-port firewall
  * and a server), 64-byte TCP requests from the uplink to 256 different services (parse, port role, ACL,
- * classification with its meter and counters, sequence step, next-hop selector, DSCP rewrite, device counter,
+ * classification with its meter and counters, sequence step, next hop (flow hash), DSCP rewrite, device counter,
  * checksum, deparse), and the same requests coming back from the firewall (the second step).
  * Run: scripts/bench.sh -m bmv2-tests SfcPipelineBench
  */
