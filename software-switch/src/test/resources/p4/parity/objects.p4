@@ -59,8 +59,13 @@ control Ig(inout headers_t h, inout meta_t m, inout standard_metadata_t s) {
         mark_to_drop(s);
     }
 
-    action set_type(bit<16> type) {
+    // Only called by set_type, never in a table: not in the P4Info (p4c inlines it).
+    action write_type(bit<16> type) {
         h.eth.type = type;
+    }
+
+    action set_type(bit<16> type) {
+        write_type(type);
     }
 
     @brief("layer-2 forwarding")

@@ -1,12 +1,14 @@
 package org.sfc.sw;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.sfc.sw.compile.Compiler;
@@ -36,5 +38,13 @@ class P4InfoParityTest {
         P4Info ours = P4InfoBuilder.build(Compiler.compileFile(program, List.of()));
         // Compared as text: a failure shows the first object that differs.
         assertEquals(P4InfoBuilder.toText(reference.p4info()), P4InfoBuilder.toText(ours), program.toString());
+    }
+
+    @Test
+    void anActionOnlyOtherActionsCallIsNotInTheP4Info() throws Exception {
+        P4Info ours = P4InfoBuilder.build(Compiler.compileFile(Path.of("src/test/resources/p4/parity/objects.p4"),
+                List.of()));
+        List<String> actions = ours.getActionsList().stream().map(a -> a.getPreamble().getAlias()).toList();
+        assertTrue(actions.contains("set_type") && !actions.contains("write_type"), actions.toString());
     }
 }

@@ -222,9 +222,15 @@ public final class P4InfoBuilder {
             }
             b.addTables(tb);
         }
+        // Only what a table can run is the control plane's: an action that other actions only call (p4c inlines
+        // it) has no place in the P4Info, as in p4c's.
+        Set<Integer> inTables = new HashSet<>();
+        for (TableDef t : p.tables()) {
+            t.actions.forEach(r -> inTables.add(r.action().id));
+        }
         Set<Integer> seenActions = new HashSet<>();
         for (ActionDef a : p.actions()) {
-            if (!seenActions.add(a.id)) {
+            if (!inTables.contains(a.id) || !seenActions.add(a.id)) {
                 continue;
             }
             P4InfoOuterClass.Action.Builder ab = P4InfoOuterClass.Action.newBuilder().setPreamble(preamble(a.id, a.name, a.annotations));
