@@ -96,6 +96,7 @@ struct local_metadata_t {
     bit<16>      l4_len;           // for the TCP/UDP pseudo-header checksum
     bit<2>       port_role;
     bit<1>       tag_mode;
+    device_id_t  rx_device;        // the device a packet came back from (port_role), for device_rx
     bool         is_service;
     service_id_t service_id;
     bit<1>       direction;
@@ -106,21 +107,17 @@ struct local_metadata_t {
     bit<1>       nh_side;          // 0: into the device's outside, 1: into its inside
     bool         nh_grouped;       // the next hop is a group: next_hop_bucket picks the member
     nh_bucket_t  nh_bucket;
-    port_t       att_outside_port; // what device_attach found (both sides; the side picks one)
-    bit<48>      att_outside_mac;
-    port_t       att_inside_port;
-    bit<48>      att_inside_mac;
-    device_id_t  att_device;       // the device actually there (a spare standing in), for device_tx
+    device_id_t  tx_device;        // the device the packet is sent to, for device_tx (when count_tx)
+    bool         count_tx;
     session_t    copy_session;
     bool         to_cpu;
     bool         drop;
     bit<8>       drop_reason;
     bool         l4_rewritten;     // an address or port changed: TCP/UDP checksums must be recomputed
-    bit<32>      flow_ip_lo;       // flow-symmetric hash inputs (same for both directions of a flow)
-    bit<32>      flow_ip_hi;
-    bit<16>      flow_port_lo;
-    bit<16>      flow_port_hi;
-    bit<16>      flow_hash;        // crc16 of the above: a group member is chosen by its low bits
+    bool         dport_translated; // the step translated the destination port (meta.l4_dst_port has it)
+    bit<32>      flow_ip_x;        // the flow's hash inputs, the same in both directions (Classify)
+    bit<16>      flow_port_x;
+    bit<16>      flow_hash;        // CRC-16 of them: a group member is chosen by its low bits (NextHop)
     bit<8>       color;
     bool         is_copy;          // egress: this packet is a distributor copy
     bit<16>      copy_rid;         // egress: the copy's replica instance = the copy target's device id
@@ -132,5 +129,13 @@ struct local_metadata_t {
     @field_list(1)
     bit<16>      unnat_port;
 }
+
+// Every field of local_metadata_t, zero (a shell whose architecture does not zero metadata starts from this).
+#define SFC_LOCAL_METADATA_INIT { \
+    ig_port = 0, slot = 0, eg_port = 0, l4_src_port = 0, l4_dst_port = 0, l4_len = 0, port_role = 0, \
+    tag_mode = 0, rx_device = 0, is_service = false, service_id = 0, direction = 0, step = 0, nh_id = 0, nh_pooled = false, \
+    nh_device = 0, nh_side = 0, nh_grouped = false, nh_bucket = 0, tx_device = 0, count_tx = false, copy_session = 0, \
+    to_cpu = false, drop = false, drop_reason = 0, l4_rewritten = false, dport_translated = false, flow_ip_x = 0, flow_port_x = 0, flow_hash = 0, color = 0, \
+    is_copy = false, copy_rid = 0, unnat = false, unnat_ip = 0, unnat_port = 0 }
 
 #endif

@@ -37,5 +37,8 @@
 #ifndef MAX_DEVICES
 #define MAX_DEVICES        4096
 #endif
+#ifndef DEVICE_ATTACH_SIZE
+#define DEVICE_ATTACH_SIZE 8192   // two sides of every device
+#endif
 
 #endif

@@ -10,10 +10,12 @@ control Acl(inout headers_t hdr, inout local_metadata_t meta) {
 
     @id(0x01000007)
     action permit() {
+        SFC_DIRECT_COUNT(acl_counter);
     }
 
     @id(0x01000008)
     action deny() {
+        SFC_DIRECT_COUNT(acl_counter);
         meta.drop = true;
         meta.drop_reason = DROP_ACL;
     }

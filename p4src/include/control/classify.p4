@@ -14,28 +14,37 @@ control Classify(inout headers_t hdr, inout local_metadata_t meta) {
     @id(0x13000003) SFC_DIRECT_COUNTER(classify_src_counter);
     @id(0x13000004) SFC_DIRECT_COUNTER(classify_dst_counter);
     @id(0x14000001) SFC_METER(service_meter, MAX_SERVICES);
+    SFC_FLOW_HASHER(flow_hasher)
 
-    @id(0x01000005)
-    action set_service(service_id_t service_id, bit<1> direction) {
+    // What both tables' actions do; each table has actions of its own, because an action counts into the
+    // direct counter of the table it is in (TNA: every hit action of a counted table calls count()).
+    @id(0x01000018) // never in the P4Info (no table runs it), but every action has its id
+    action mark_service(service_id_t service_id, bit<1> direction) {
         meta.is_service = true;
         meta.service_id = service_id;
         meta.direction = direction;
     }
 
+    @id(0x01000005)
+    action set_service(service_id_t service_id, bit<1> direction) {
+        SFC_DIRECT_COUNT(classify_dst_counter);
+        mark_service(service_id, direction);
+    }
+
+    // A reply, or a request of a source-keyed service.
+    @id(0x01000017)
+    action set_service_by_src(service_id_t service_id, bit<1> direction) {
+        SFC_DIRECT_COUNT(classify_src_counter);
+        mark_service(service_id, direction);
+    }
+
     // A reply from a NAT-mode server (source S1:TP1) becomes a reply from the service address (W1:P1).
     @id(0x01000006)
     action set_service_unnat(service_id_t service_id, bit<1> direction, bit<32> service_ip, bit<16> service_port) {
-        meta.is_service = true;
-        meta.service_id = service_id;
-        meta.direction = direction;
+        SFC_DIRECT_COUNT(classify_src_counter);
+        mark_service(service_id, direction);
         hdr.ipv4.src_addr = service_ip;
-        if (hdr.tcp.isValid()) {
-            hdr.tcp.src_port = service_port;
-        }
-        if (hdr.udp.isValid()) {
-            hdr.udp.src_port = service_port;
-        }
-        meta.l4_src_port = service_port;
+        meta.l4_src_port = service_port; // into the TCP/UDP header after the table (see apply)
         meta.l4_rewritten = true;
         meta.unnat = true;
         meta.unnat_ip = service_ip;
@@ -49,7 +58,7 @@ control Classify(inout headers_t hdr, inout local_metadata_t meta) {
             hdr.ipv4.protocol : exact @name("ip_proto");
             meta.l4_src_port  : range @name("l4_sport");
         }
-        actions = { set_service; set_service_unnat; @defaultonly NoAction; }
+        actions = { set_service_by_src; set_service_unnat; @defaultonly NoAction; }
         const default_action = NoAction();
         counters = classify_src_counter;
         size = CLASSIFY_SIZE;
@@ -72,6 +81,21 @@ control Classify(inout headers_t hdr, inout local_metadata_t meta) {
         if (!classify_src.apply().hit) {
             classify_dst.apply();
         }
+        // An action cannot test a header's validity on Tofino: the port goes into the header here.
+        if (meta.unnat) {
+            if (hdr.tcp.isValid()) {
+                hdr.tcp.src_port = meta.l4_src_port;
+            }
+            if (hdr.udp.isValid()) {
+                hdr.udp.src_port = meta.l4_src_port;
+            }
+        }
+        // The flow's hash, taken once a reply is un-NATed, before a step translates the port, for NextHop's
+        // groups. XOR is symmetric (a ^ b == b ^ a): both directions of a flow give the same hash inputs, so no
+        // sorting. The CRC-16 over them is computed apart (after the meter): on Tofino an action cannot use a
+        // value it computes.
+        meta.flow_ip_x = hdr.ipv4.src_addr ^ hdr.ipv4.dst_addr;
+        meta.flow_port_x = meta.l4_src_port ^ meta.l4_dst_port;
         if (meta.is_service) {
             SFC_EXECUTE_METER(service_meter, meta.service_id, meta.color);
             if (meta.color == SFC_METER_RED) {
@@ -82,5 +106,6 @@ control Classify(inout headers_t hdr, inout local_metadata_t meta) {
             meta.drop = true;
             meta.drop_reason = DROP_NOT_A_SERVICE;
         }
+        SFC_FLOW_HASH(flow_hasher, meta.flow_hash, meta.flow_ip_x, hdr.ipv4.protocol, meta.flow_port_x);
     }
 }

@@ -12,6 +12,7 @@ control CopyTarget(inout headers_t hdr, inout local_metadata_t meta) {
 
     @id(0x01000011)
     action set_copy_target(bit<48> dmac, bit<48> smac) {
+        SFC_DIRECT_COUNT(copy_target_counter);
         hdr.ethernet.dst_addr = dmac;
         hdr.ethernet.src_addr = smac;
     }

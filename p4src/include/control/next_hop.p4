@@ -1,7 +1,7 @@
 /*
  * NextHop: where a next hop id leads. An entry sends to one device or the uplink router, or names a group of
  * identical devices; a group's entries in next_hop_bucket say which member each bucket of a flow-symmetric
- * hash goes to (the hash is of the smaller and the larger of the two addresses and of the two ports), so both
+ * hash goes to (a CRC-16 of addresses, ports and protocol, made symmetric, see Classify), so both
  * directions of a flow reach the same instance of a stateful device. The controller gives each member an
  * even share of a group's buckets and, when one fails, hands only that member's buckets to the others: the
  * flows on healthy members stay where they are. Member actions set the egress port and MACs and, for a
@@ -20,7 +20,8 @@ control NextHop(inout headers_t hdr, inout local_metadata_t meta) {
         meta.eg_port = port;
         hdr.ethernet.dst_addr = dmac;
         hdr.ethernet.src_addr = smac;
-        SFC_COUNT(device_tx, device_id);
+        meta.tx_device = device_id;
+        meta.count_tx = true;
     }
 
     @id(0x01000012)
@@ -78,14 +79,14 @@ control NextHop(inout headers_t hdr, inout local_metadata_t meta) {
 
     @id(0x13000008) SFC_DIRECT_COUNTER(device_attach_counter);
 
+    // Where a pooled device's side is: the port and MAC of the device there (itself, or a spare standing in).
     @id(0x01000013)
-    action attach(port_t outside_port, bit<48> outside_mac, port_t inside_port, bit<48> inside_mac,
-                  device_id_t device_id) {
-        meta.att_outside_port = outside_port;
-        meta.att_outside_mac = outside_mac;
-        meta.att_inside_port = inside_port;
-        meta.att_inside_mac = inside_mac;
-        meta.att_device = device_id;
+    action attach(port_t port, bit<48> mac, device_id_t device_id) {
+        SFC_DIRECT_COUNT(device_attach_counter);
+        meta.eg_port = port;
+        hdr.ethernet.dst_addr = mac;
+        meta.tx_device = device_id;
+        meta.count_tx = true;
     }
 
     @id(0x01000014)
@@ -95,52 +96,35 @@ control NextHop(inout headers_t hdr, inout local_metadata_t meta) {
     }
 
     /*
-     * Where a pooled device is attached: its own ports, or those of the spare standing in for it (one entry per
-     * pooled device; a one-port device gives the same port for both sides).
-     * Written by: the table compiler; the health monitor on failover (one MODIFY).
+     * Where a pooled device is attached: its own ports, or those of the spare standing in for it (an entry per
+     * pooled device and side; a one-port device gives the same port for both sides). Keyed by the side, so
+     * the action leaves nothing to choose after the table (on Tofino, a stage saved).
+     * Written by: the table compiler; the health monitor on failover (a MODIFY per side).
      */
     @id(0x02000009)
     table device_attach {
         key = {
             meta.nh_device : exact @name("device");
+            meta.nh_side   : exact @name("side");
         }
         actions = { attach; @defaultonly no_attachment; }
         const default_action = no_attachment();
         counters = device_attach_counter;
-        size = MAX_DEVICES;
+        size = DEVICE_ATTACH_SIZE;
     }
 
     apply {
-        if (hdr.ipv4.src_addr < hdr.ipv4.dst_addr) {
-            meta.flow_ip_lo = hdr.ipv4.src_addr;
-            meta.flow_ip_hi = hdr.ipv4.dst_addr;
-        } else {
-            meta.flow_ip_lo = hdr.ipv4.dst_addr;
-            meta.flow_ip_hi = hdr.ipv4.src_addr;
-        }
-        if (meta.l4_src_port < meta.l4_dst_port) {
-            meta.flow_port_lo = meta.l4_src_port;
-            meta.flow_port_hi = meta.l4_dst_port;
-        } else {
-            meta.flow_port_lo = meta.l4_dst_port;
-            meta.flow_port_hi = meta.l4_src_port;
-        }
-        SFC_FLOW_HASH(meta.flow_hash, meta.flow_ip_lo, meta.flow_ip_hi, hdr.ipv4.protocol, meta.flow_port_lo, meta.flow_port_hi);
         next_hop.apply();
         if (meta.nh_grouped) {
             next_hop_bucket.apply();
         }
         if (meta.nh_pooled) {
-            if (device_attach.apply().hit) {
-                if (meta.nh_side == 0) {
-                    meta.eg_port = meta.att_outside_port;
-                    hdr.ethernet.dst_addr = meta.att_outside_mac;
-                } else {
-                    meta.eg_port = meta.att_inside_port;
-                    hdr.ethernet.dst_addr = meta.att_inside_mac;
-                }
-                SFC_COUNT(device_tx, meta.att_device);
-            }
+            device_attach.apply();
+        }
+        // Counted here, not in the actions: on Tofino every action of a table must address an indexed counter
+        // alike, and a group or a pooled device has no device id in its next_hop entry.
+        if (meta.count_tx) {
+            SFC_COUNT(device_tx, meta.tx_device);
         }
     }
 }

@@ -15,16 +15,18 @@ control PortRole(inout headers_t hdr, inout local_metadata_t meta) {
 
     @id(0x01000002)
     action set_uplink(port_t slot) {
+        SFC_DIRECT_COUNT(port_role_counter);
         meta.port_role = ROLE_UPLINK;
         meta.slot = slot;
     }
 
     @id(0x01000003)
     action set_device(device_id_t device_id, bit<1> tag_mode, port_t slot) {
+        SFC_DIRECT_COUNT(port_role_counter);
         meta.port_role = ROLE_DEVICE;
         meta.tag_mode = tag_mode;
         meta.slot = slot;
-        SFC_COUNT(device_rx, device_id);
+        meta.rx_device = device_id;
     }
 
     @id(0x01000004)
@@ -46,5 +48,19 @@ control PortRole(inout headers_t hdr, inout local_metadata_t meta) {
 
     apply {
         port_role.apply();
+        // The packet's step in its sequence: known from the port (Sequence matches it). Here, early, so that on
+        // Tofino it does not take a stage of its own before the sequence table.
+        if (meta.port_role == ROLE_UPLINK) {
+            meta.step = 0;
+        } else if (meta.tag_mode == TAG_DSCP) {
+            meta.step = hdr.ipv4.dscp;
+        } else {
+            meta.step = STEP_FROM_PORT;
+        }
+        // Counted here, not in set_device: on Tofino every action of a table must address an indexed counter
+        // alike, and set_uplink has no device.
+        if (meta.port_role == ROLE_DEVICE) {
+            SFC_COUNT(device_rx, meta.rx_device);
+        }
     }
 }

@@ -10,6 +10,7 @@ control Punt(inout headers_t hdr, inout local_metadata_t meta) {
 
     @id(0x01000001)
     action punt_to_cpu() {
+        SFC_DIRECT_COUNT(punt_counter);
         meta.to_cpu = true;
     }
 

@@ -1,7 +1,7 @@
 /*
  * Sequence: the packet sequencer. The step of a packet is 0 when it comes from the uplink (whatever DSCP
  * the client wrote: a client cannot skip a step), the DSCP tag when it comes back from a device that keeps
- * it, or STEP_FROM_PORT from a port-tagged device. The sequence table is keyed on service, direction,
+ * it, or STEP_FROM_PORT from a port-tagged device (PortRole works it out). The sequence table is keyed on service, direction,
  * step and slot (the device side a port stands for, see PortRole), so a packet only advances when it comes
  * back from the device that was expected;
  * anything else is dropped and counted.
@@ -17,6 +17,7 @@ control Sequence(inout headers_t hdr, inout local_metadata_t meta) {
 
     @id(0x01000009)
     action to_next_hop(nh_id_t nh_id, step_t dscp) {
+        SFC_DIRECT_COUNT(sequence_counter); // once: the other forwarding actions call this one
         meta.nh_id = nh_id;
         hdr.ipv4.dscp = dscp;
     }
@@ -30,13 +31,8 @@ control Sequence(inout headers_t hdr, inout local_metadata_t meta) {
     @id(0x0100000b)
     action to_next_hop_translate(nh_id_t nh_id, step_t dscp, bit<16> l4_dst_port) {
         to_next_hop(nh_id, dscp);
-        if (hdr.tcp.isValid()) {
-            hdr.tcp.dst_port = l4_dst_port;
-        }
-        if (hdr.udp.isValid()) {
-            hdr.udp.dst_port = l4_dst_port;
-        }
-        meta.l4_dst_port = l4_dst_port;
+        meta.l4_dst_port = l4_dst_port; // into the TCP/UDP header after the table (see apply)
+        meta.dport_translated = true;
         meta.l4_rewritten = true;
     }
 
@@ -48,6 +44,7 @@ control Sequence(inout headers_t hdr, inout local_metadata_t meta) {
 
     @id(0x0100000d)
     action drop_step() {
+        SFC_DIRECT_COUNT(sequence_counter);
         meta.drop = true;
         meta.drop_reason = DROP_BY_STEP;
     }
@@ -80,13 +77,15 @@ control Sequence(inout headers_t hdr, inout local_metadata_t meta) {
     }
 
     apply {
-        if (meta.port_role == ROLE_UPLINK) {
-            meta.step = 0;
-        } else if (meta.tag_mode == TAG_DSCP) {
-            meta.step = hdr.ipv4.dscp;
-        } else {
-            meta.step = STEP_FROM_PORT;
-        }
         sequence.apply();
+        // An action cannot test a header's validity on Tofino: the port goes into the header here.
+        if (meta.dport_translated) {
+            if (hdr.tcp.isValid()) {
+                hdr.tcp.dst_port = meta.l4_dst_port;
+            }
+            if (hdr.udp.isValid()) {
+                hdr.udp.dst_port = meta.l4_dst_port;
+            }
+        }
     }
 }

@@ -312,7 +312,7 @@ abstract class ControllerTest {
         assertEquals(List.of(7, 8), walk("203.0.113.2"), "w2: av-1, server");
 
         Provisioner.Report spare = p.fail("fw-1", "monitor");
-        assertEquals(1, spare.writes(), "fw-3 is of fw-1's pool: only where fw-1 is attached: " + spare.batches());
+        assertEquals(2, spare.writes(), "fw-3 is of fw-1's pool: only where fw-1 is attached (a side each): " + spare.batches());
         assertEquals(List.of(4, 6, 8), walk("203.0.113.1"), "w1 now through the spare fw-3");
 
         Provisioner.Report bypass = p.fail("ips-1", "monitor");
@@ -330,7 +330,7 @@ abstract class ControllerTest {
         assertEquals(p.deviceStates(), again.deviceStates());
         assertEquals(0, again.reconcile("test").writes());
 
-        assertEquals(1, again.restore("fw-1", "monitor").writes(), "failback is as cheap");
+        assertEquals(2, again.restore("fw-1", "monitor").writes(), "failback is as cheap");
         again.restore("ips-1", "monitor");
         again.restore("av-1", "monitor");
         assertEquals(List.of(2, 6, 8), walk("203.0.113.1"));
@@ -343,7 +343,7 @@ abstract class ControllerTest {
         Provisioner p = controller();
         p.apply("health.yaml", CATALOG, "alice", null);
         Provisioner.Report drain = p.drain("fw-1", "fw-3", "bob");
-        assertEquals(1, drain.writes(), "where fw-1 is attached (fw-3 is of its pool): " + drain.batches());
+        assertEquals(2, drain.writes(), "where fw-1 is attached, a side each (fw-3 is of its pool): " + drain.batches());
         assertEquals(List.of(4, 6, 8), walk("203.0.113.1"), "w1 through fw-3");
         assertEquals(List.of(7, 8), walk("203.0.113.2"), "w2 as it was");
         assertEquals("drained to fw-3", p.deviceStates().describe("fw-1"));
@@ -351,7 +351,7 @@ abstract class ControllerTest {
                 assertThrows(IllegalArgumentException.class, () -> p.drain("fw-1", "fw-3", "bob")).getMessage());
         assertEquals("device app-1 carries traffic already; drain to a spare that carries none (see sfc device list)",
                 assertThrows(IllegalArgumentException.class, () -> p.drain("av-1", "app-1", "bob")).getMessage());
-        assertEquals(1, p.restore("fw-1", "bob").writes());
+        assertEquals(2, p.restore("fw-1", "bob").writes(), "fw-1 back where it is attached, a side each");
         assertEquals(List.of(2, 6, 8), walk("203.0.113.1"));
     }
 

@@ -138,7 +138,7 @@ class DataplaneTest {
     void item3SourceKeyedServiceChoosesTheChainByTheClient() {
         // ISP mode (seed Fig. 23): the subscriber's own address picks its chain, whatever it connects to.
         // Every source port: the range field is omitted (P4Runtime: a don't-care range must not be sent).
-        sfc.insert(sfc.rt.entry("classify_src", sfc.rt.call("set_service", 9, Sfc.FWD), 1,
+        sfc.insert(sfc.rt.entry("classify_src", sfc.rt.call("set_service_by_src", 9, Sfc.FWD), 1,
                 sfc.rt.exact("classify_src", "ipv4_src", Packets.ip("198.51.100.99")),
                 sfc.rt.exact("classify_src", "ip_proto", 6)));
         sfc.nextHop(3, FW_A, FW_A_MAC, 3);
@@ -276,7 +276,7 @@ class DataplaneTest {
                     new byte[0])).get(0).port();
             assertEquals(fwd, back, "both directions of flow " + c + " through the same firewall");
             assertEquals(flowBucket(client, W1, 30000 + c, 25, 16) % 2 == 0 ? FW_A : FW_B, fwd,
-                    "flow " + c + ": the bucket is the low bits of crc16 over the sorted addresses and ports");
+                    "flow " + c + ": the bucket is the low bits of crc16 over the XOR of the addresses, and of the ports");
             used.add(fwd);
         }
         assertEquals(Set.of(FW_A, FW_B), used, "the group shares the load");
@@ -309,14 +309,11 @@ class DataplaneTest {
         assertEquals(before + dropped, sfc.dropped(DROP_NO_NEXT_HOP));
     }
 
-    /** The bucket p4src's NextHop puts a TCP flow in: crc16 (CRC-16/ARC) of lo ip, hi ip, proto, lo port, hi port. */
+    /** The bucket p4src puts a TCP flow in: crc16 (CRC-16/ARC) of src ^ dst address, protocol, src ^ dst port. */
     static int flowBucket(String ipA, String ipB, int portA, int portB, int buckets) {
-        long a = Packets.ip(ipA);
-        long b = Packets.ip(ipB);
-        java.nio.ByteBuffer key = java.nio.ByteBuffer.allocate(13).putInt((int) Math.min(a, b))
-                .putInt((int) Math.max(a, b)).put((byte) 6).putShort((short) Math.min(portA, portB))
-                .putShort((short) Math.max(portA, portB));
-        return (int) (org.sfc.sw.exec.Hashes.crc16(key.array(), 13) & (buckets - 1));
+        java.nio.ByteBuffer key = java.nio.ByteBuffer.allocate(7).putInt((int) (Packets.ip(ipA) ^ Packets.ip(ipB)))
+                .put((byte) 6).putShort((short) (portA ^ portB));
+        return (int) (org.sfc.sw.exec.Hashes.crc16(key.array(), 7) & (buckets - 1));
     }
 
     // 8. Meters and counters -------------------------------------------------------------------------------------

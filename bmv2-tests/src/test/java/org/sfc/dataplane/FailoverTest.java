@@ -25,8 +25,8 @@ import org.sfc.sw.testing.Packets;
 import p4.v1.P4RuntimeOuterClass.Update;
 
 /**
- * Seed Fig. 15B on the switch: a pool firewall fails; compiled with "replaced by the spare", the diff is one
- * MODIFY (where the failed firewall is attached: device_attach) that moves every service that used it — the spare,
+ * Seed Fig. 15B on the switch: a pool firewall fails; compiled with "replaced by the spare", the diff is two
+ * MODIFYs (where the failed firewall's sides are attached: device_attach) that move every service that used it — the spare,
  * of the same pool, already answers for the pool's slots — and requests and replies flow through the spare.
  */
 @ParameterizedClass(name = "on the {0}")
@@ -58,8 +58,9 @@ class FailoverTest {
         var next = TableCompiler.compile(r.catalog(), r.state().schema(), r, DeviceStates.NONE.replace(failed, "fw-3"));
         List<Update> writes = Diff.between(r.state(), next.state()).stream().flatMap(b -> b.updates().stream()).toList();
         assertTrue(writes.stream().allMatch(u -> u.getType() == Update.Type.MODIFY), "only MODIFYs: " + writes);
-        assertEquals(1, writes.size(), "one entry whatever the number of services: " + writes);
-        assertTrue(writes.get(0).getEntity().getTableEntry().getTableId() == sfc.rt.table("device_attach").getPreamble().getId(),
+        assertEquals(2, writes.size(), "an entry per side, whatever the number of services: " + writes);
+        int attach = sfc.rt.table("device_attach").getPreamble().getId();
+        assertTrue(writes.stream().allMatch(u -> u.getEntity().getTableEntry().getTableId() == attach),
                 "where the failed firewall is attached: " + writes);
         sfc.write(writes);
 

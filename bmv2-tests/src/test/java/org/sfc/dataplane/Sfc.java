@@ -100,7 +100,7 @@ final class Sfc implements AutoCloseable {
     }
 
     TableEntry serviceBySrc(String ip, int proto, int lo, int hi, int service, int direction, int priority) {
-        return rt.entry("classify_src", rt.call("set_service", service, direction), priority,
+        return rt.entry("classify_src", rt.call("set_service_by_src", service, direction), priority,
                 rt.exact("classify_src", "ipv4_src", Packets.ip(ip)), rt.exact("classify_src", "ip_proto", proto),
                 rt.range("classify_src", "l4_sport", lo, hi));
     }

@@ -334,7 +334,7 @@ class CliTest {
         Run drain = sfc(withSwitch("device", "drain", "fw-1", "--to", "fw-3"));
         assertEquals(0, drain.code(), drain.err());
         // fw-1 and fw-3 are of one pool: only where fw-1 is attached changes (device_attach).
-        assertTrue(drain.out().startsWith("fw-1 drained to fw-3 on 127.0.0.1:" + server.port() + "/1: 1 write in"), drain.out());
+        assertTrue(drain.out().startsWith("fw-1 drained to fw-3 on 127.0.0.1:" + server.port() + "/1: 2 writes in"), drain.out());
         Run list = sfc("device", "list", "-c", fig15b, "--db", dir.resolve("sfc.db").toString(),
                 "--target", "127.0.0.1:" + server.port());
         assertTrue(list.out().lines().anyMatch(l -> l.matches("fw-1 +firewall +2/3 +l2 +dscp +acme-firewalls +spare "

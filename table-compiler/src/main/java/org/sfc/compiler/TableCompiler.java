@@ -111,7 +111,7 @@ public final class TableCompiler {
      * The devices reached through device_attach: members and spares of a pool (in exactly one pool, not NAT-mode,
      * all of the pool alike in ports). Every device of such a pool answers for the pool's slots — the port numbers
      * of its first member — so a spare's returning packets already match the steps of the member it stands in for,
-     * and a failover to it is one device_attach entry. (The wrong-port check for them: from the right side of a
+     * and a failover to it is two device_attach entries, a side each. (The wrong-port check for them: from the right side of a
      * device of the right pool.)
      */
     private static Map<String, Device> poolSlots(Catalog c) {
@@ -580,10 +580,12 @@ public final class TableCompiler {
         for (String id : new TreeMap<>(poolSlot).keySet()) {
             Device d = c.devices().get(id);
             Device at = standingIn(d);
-            ports.add(entry(tableEntry("device_attach", 0, s.action("attach", "outside_port", at.outside().port(),
-                    "outside_mac", at.outside().mac().value(), "inside_port", at.inside().port(), "inside_mac",
-                    at.inside().mac().value(), "device_id", deviceId(at.id())), s.exact("device_attach", "device",
-                    deviceId(id)))));
+            for (int side = 0; side < 2; side++) {
+                var port = side == 0 ? at.outside() : at.inside();
+                ports.add(entry(tableEntry("device_attach", 0, s.action("attach", "port", port.port(), "mac",
+                        port.mac().value(), "device_id", deviceId(at.id())), s.exact("device_attach", "device",
+                        deviceId(id)), s.exact("device_attach", "side", side))));
+            }
         }
     }
 
@@ -774,7 +776,7 @@ public final class TableCompiler {
         Action reply = rewrite
                 ? s.action("set_service_unnat", "service_id", id, "direction", REPLY, "service_ip", a.ip().value(),
                         "service_port", a.port())
-                : s.action("set_service", "service_id", id, "direction", REPLY);
+                : s.action("set_service_by_src", "service_id", id, "direction", REPLY);
         for (long replyIp : replyIps) {
             classifiers.add(entry(tableEntry("classify_src", FIXED_PORT_PRIORITY, reply,
                     s.exact("classify_src", "ipv4_src", replyIp), s.exact("classify_src", "ip_proto", proto),
@@ -784,13 +786,13 @@ public final class TableCompiler {
         // server; coming back from each of them it is classified by the service address.
         if (rewrite && svc.sequence().size() > 1) {
             classifiers.add(entry(tableEntry("classify_src", FIXED_PORT_PRIORITY,
-                    s.action("set_service", "service_id", id, "direction", REPLY),
+                    s.action("set_service_by_src", "service_id", id, "direction", REPLY),
                     s.exact("classify_src", "ipv4_src", a.ip().value()), s.exact("classify_src", "ip_proto", proto),
                     s.range("classify_src", "l4_sport", a.port(), a.lastPort()))));
         }
         if (a.dynamicPorts() != null) {
             classifiers.add(entry(tableEntry("classify_src", RANGE_PRIORITY,
-                    s.action("set_service", "service_id", id, "direction", REPLY),
+                    s.action("set_service_by_src", "service_id", id, "direction", REPLY),
                     s.exact("classify_src", "ipv4_src", a.ip().value()), s.exact("classify_src", "ip_proto", proto),
                     s.range("classify_src", "l4_sport", a.dynamicPorts().low(), a.dynamicPorts().high()))));
         }
@@ -801,7 +803,7 @@ public final class TableCompiler {
         for (var ip : svc.clients().ips()) {
             for (Protocol p : svc.clients().protocols()) {
                 classifiers.add(entry(tableEntry("classify_src", RANGE_PRIORITY,
-                        s.action("set_service", "service_id", id, "direction", FWD),
+                        s.action("set_service_by_src", "service_id", id, "direction", FWD),
                         s.exact("classify_src", "ipv4_src", ip.value()), s.exact("classify_src", "ip_proto", p.number))));
                 classifiers.add(entry(tableEntry("classify_dst", RANGE_PRIORITY,
                         s.action("set_service", "service_id", id, "direction", REPLY),

@@ -100,7 +100,7 @@ class DiffTest {
                 "INSERT classify_dst ipv4_dst=203.0.113.11 ip_proto=6 l4_dport=443..443 prio=2 -> "
                         + "set_service(service_id=2, direction=0)",
                 "INSERT classify_src ipv4_src=203.0.113.11 ip_proto=6 l4_sport=443..443 prio=2 -> "
-                        + "set_service(service_id=2, direction=1)"),
+                        + "set_service_by_src(service_id=2, direction=1)"),
                 diff(BASE, BASE + """
                           api:
                             address: {ip: 203.0.113.11, protocol: tcp, port: 443}
