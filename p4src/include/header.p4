@@ -93,6 +93,8 @@ struct local_metadata_t {
     port_t       eg_port;
     bit<16>      l4_src_port;      // TCP/UDP ports (0 for other protocols)
     bit<16>      l4_dst_port;
+    bit<16>      sport_key;        // what classify_src / classify_dst match: the port, or its range's key
+    bit<16>      dport_key;
     bit<16>      l4_len;           // for the TCP/UDP pseudo-header checksum
     bit<2>       port_role;
     bit<1>       tag_mode;
@@ -132,7 +134,7 @@ struct local_metadata_t {
 
 // Every field of local_metadata_t, zero (a shell whose architecture does not zero metadata starts from this).
 #define SFC_LOCAL_METADATA_INIT { \
-    ig_port = 0, slot = 0, eg_port = 0, l4_src_port = 0, l4_dst_port = 0, l4_len = 0, port_role = 0, \
+    ig_port = 0, slot = 0, eg_port = 0, l4_src_port = 0, l4_dst_port = 0, sport_key = 0, dport_key = 0, l4_len = 0, port_role = 0, \
     tag_mode = 0, rx_device = 0, is_service = false, service_id = 0, direction = 0, step = 0, nh_id = 0, nh_pooled = false, \
     nh_device = 0, nh_side = 0, nh_grouped = false, nh_bucket = 0, tx_device = 0, count_tx = false, copy_session = 0, \
     to_cpu = false, drop = false, drop_reason = 0, l4_rewritten = false, dport_translated = false, flow_ip_x = 0, flow_port_x = 0, flow_hash = 0, color = 0, \

@@ -16,6 +16,9 @@
 #ifndef CLASSIFY_SIZE
 #define CLASSIFY_SIZE      65536
 #endif
+#ifndef PORT_RANGE_SIZE
+#define PORT_RANGE_SIZE    4096   // each of src_port_range, dst_port_range
+#endif
 #ifndef ACL_SIZE
 #define ACL_SIZE           16384
 #endif

@@ -4,10 +4,12 @@
  * classify_src is tried first: replies come back from the service address (or, from a NAT-mode server,
  * from its own address, which is translated back to the service address here, so the rest of the pipeline
  * only ever sees service addresses), and source-keyed services (ISP mode, a proxy's outbound requests)
- * choose their chain by the sender. classify_dst then matches a service address: IP, protocol and a
- * destination port range (a fixed service port is a one-port range; a block of dynamically negotiated
- * ports is the range that service port owns, seed ¶127). Entries carry priorities; their direct counters
- * are the per-service-address accounting. A per-service meter drops floods (red).
+ * choose their chain by the sender. classify_dst then matches a service address. Both are exact on IP,
+ * protocol and port key: the port itself, or, where src_port_range / dst_port_range match a range of ports
+ * (a service over several ports; a block of dynamically negotiated ports, the range that service port owns,
+ * seed ¶127; every port of a source-keyed service), the key that range stands for. So the classifiers, the
+ * big tables, are exact (SRAM on Tofino, not TCAM) and only the few ranges take a range match. Their
+ * direct counters are the per-service-address accounting. A per-service meter drops floods (red).
  * Written by: the table compiler, from the catalog's services.
  */
 control Classify(inout headers_t hdr, inout local_metadata_t meta) {
@@ -51,12 +53,48 @@ control Classify(inout headers_t hdr, inout local_metadata_t meta) {
         meta.unnat_port = service_port;
     }
 
+    @id(0x01000019)
+    action set_src_port_key(bit<16> port_key) {
+        meta.sport_key = port_key;
+    }
+
+    @id(0x0100001a)
+    action set_dst_port_key(bit<16> port_key) {
+        meta.dport_key = port_key;
+    }
+
+    // The source port ranges of replies and of source-keyed services: the port key classify_src matches.
+    @id(0x0200000b)
+    table src_port_range {
+        key = {
+            hdr.ipv4.src_addr : exact @name("ipv4_src");
+            hdr.ipv4.protocol : exact @name("ip_proto");
+            meta.l4_src_port  : range @name("l4_sport");
+        }
+        actions = { set_src_port_key; @defaultonly NoAction; }
+        const default_action = NoAction();
+        size = PORT_RANGE_SIZE;
+    }
+
+    // The destination port ranges of service addresses: the port key classify_dst matches.
+    @id(0x0200000c)
+    table dst_port_range {
+        key = {
+            hdr.ipv4.dst_addr : exact @name("ipv4_dst");
+            hdr.ipv4.protocol : exact @name("ip_proto");
+            meta.l4_dst_port  : range @name("l4_dport");
+        }
+        actions = { set_dst_port_key; @defaultonly NoAction; }
+        const default_action = NoAction();
+        size = PORT_RANGE_SIZE;
+    }
+
     @id(0x02000003)
     table classify_src {
         key = {
             hdr.ipv4.src_addr : exact @name("ipv4_src");
             hdr.ipv4.protocol : exact @name("ip_proto");
-            meta.l4_src_port  : range @name("l4_sport");
+            meta.sport_key    : exact @name("l4_sport");
         }
         actions = { set_service_by_src; set_service_unnat; @defaultonly NoAction; }
         const default_action = NoAction();
@@ -69,7 +107,7 @@ control Classify(inout headers_t hdr, inout local_metadata_t meta) {
         key = {
             hdr.ipv4.dst_addr : exact @name("ipv4_dst");
             hdr.ipv4.protocol : exact @name("ip_proto");
-            meta.l4_dst_port  : range @name("l4_dport");
+            meta.dport_key    : exact @name("l4_dport");
         }
         actions = { set_service; @defaultonly NoAction; }
         const default_action = NoAction();
@@ -78,6 +116,10 @@ control Classify(inout headers_t hdr, inout local_metadata_t meta) {
     }
 
     apply {
+        meta.sport_key = meta.l4_src_port;
+        meta.dport_key = meta.l4_dst_port;
+        src_port_range.apply();
+        dst_port_range.apply();
         if (!classify_src.apply().hit) {
             classify_dst.apply();
         }

@@ -50,9 +50,12 @@ class DataplaneTest {
         sfc = new Sfc(kind.start());
         sfc.insert(sfc.uplinkPort(UPLINK), sfc.devicePort(SERVER, 2, true), sfc.devicePort(FW_A, 3, true),
                 sfc.devicePort(FW_B, 4, true), sfc.devicePort(IDS, 5, true));
-        // W1:80 and its negotiated port block 1025..1125 (seed ¶126-127): one service, fixed port wins first.
-        sfc.insert(sfc.serviceByDst(W1, 6, 80, 80, SVC, Sfc.FWD, 20), sfc.serviceByDst(W1, 6, 1025, 1125, SVC, Sfc.FWD, 10),
-                sfc.serviceBySrc(W1, 6, 80, 80, SVC, Sfc.REPLY, 20), sfc.serviceBySrc(W1, 6, 1025, 1125, SVC, Sfc.REPLY, 10));
+        // W1:80 and its negotiated port block 1025..1125 (seed ¶126-127): one service. The block is a port range
+        // entry that gives its ports the key 1025, which the exact classifiers know.
+        sfc.insert(sfc.serviceByDst(W1, 6, 80, SVC, Sfc.FWD), sfc.serviceByDst(W1, 6, 1025, SVC, Sfc.FWD),
+                sfc.dstPortRange(W1, 6, 1025, 1125, 1025, 10),
+                sfc.serviceBySrc(W1, 6, 80, SVC, Sfc.REPLY), sfc.serviceBySrc(W1, 6, 1025, SVC, Sfc.REPLY),
+                sfc.srcPortRange(W1, 6, 1025, 1125, 1025, 10));
         sfc.nextHop(1, SERVER, SERVER_MAC, 2);
         sfc.nextHop(2, UPLINK, ROUTER, 0);
         sfc.insert(sfc.step(SVC, Sfc.FWD, 0, UPLINK, sfc.toNextHop(1, 0)),
@@ -72,7 +75,7 @@ class DataplaneTest {
     @Test
     void item1ParsesVlanUdpIcmpAndDropsMalformedPacketsCountingThem() {
         // UDP to a UDP service.
-        sfc.insert(sfc.serviceByDst(W1, 17, 53, 53, 8, Sfc.FWD, 1), sfc.step(8, Sfc.FWD, 0, UPLINK, sfc.toNextHop(1, 0)));
+        sfc.insert(sfc.serviceByDst(W1, 17, 53, 8, Sfc.FWD), sfc.step(8, Sfc.FWD, 0, UPLINK, sfc.toNextHop(1, 0)));
         byte[] dns = Packets.udp(Sfc.SWITCH_MAC, ROUTER, U1, W1, 5353, 53, 60, 0, "q".getBytes());
         assertEquals(Sfc.hex(toServer(dns)), Sfc.hex(sfc.send(UPLINK, dns).get(0).data()));
         // 802.1Q-tagged TCP is classified through the VLAN header and keeps its tag.
@@ -137,10 +140,11 @@ class DataplaneTest {
     @Test
     void item3SourceKeyedServiceChoosesTheChainByTheClient() {
         // ISP mode (seed Fig. 23): the subscriber's own address picks its chain, whatever it connects to.
-        // Every source port: the range field is omitted (P4Runtime: a don't-care range must not be sent).
-        sfc.insert(sfc.rt.entry("classify_src", sfc.rt.call("set_service_by_src", 9, Sfc.FWD), 1,
-                sfc.rt.exact("classify_src", "ipv4_src", Packets.ip("198.51.100.99")),
-                sfc.rt.exact("classify_src", "ip_proto", 6)));
+        // Every source port is key 0: the range field is omitted (P4Runtime: a don't-care range must not be sent).
+        sfc.insert(sfc.serviceBySrc("198.51.100.99", 6, 0, 9, Sfc.FWD),
+                sfc.rt.entry("src_port_range", sfc.rt.call("set_src_port_key", 0), 1,
+                        sfc.rt.exact("src_port_range", "ipv4_src", Packets.ip("198.51.100.99")),
+                        sfc.rt.exact("src_port_range", "ip_proto", 6)));
         sfc.nextHop(3, FW_A, FW_A_MAC, 3);
         sfc.insert(sfc.step(9, Sfc.FWD, 0, UPLINK, sfc.toNextHop(3, 0)));
         byte[] anyDst = Packets.tcp(Sfc.SWITCH_MAC, ROUTER, "198.51.100.99", "192.0.2.55", 1234, 25, 60, 0, new byte[0]);
@@ -150,8 +154,8 @@ class DataplaneTest {
     @Test
     void item3NatServerRepliesAreTranslatedBackToTheServiceAddressAndPort() {
         // Server S2 runs in NAT mode and listens on 8080 for service port 80 (Fig. 5H + Fig. 8).
-        sfc.insert(sfc.serviceByDst(W1, 6, 443, 443, 11, Sfc.FWD, 1),
-                sfc.replyFromNatServer("10.0.0.2", 6, 8443, 8443, 11, W1, 443, 1));
+        sfc.insert(sfc.serviceByDst(W1, 6, 443, 11, Sfc.FWD),
+                sfc.replyFromNatServer("10.0.0.2", 6, 8443, 11, W1, 443));
         sfc.natNextHop(4, SERVER, SERVER_MAC, 2, "10.0.0.2");
         sfc.insert(sfc.step(11, Sfc.FWD, 0, UPLINK, sfc.rt.call("to_next_hop_translate", 4, 0, 8443)),
                 sfc.step(11, Sfc.REPLY, Sfc.STEP_FROM_PORT, SERVER, sfc.toNextHop(2, 0)));
@@ -198,7 +202,7 @@ class DataplaneTest {
         assertEquals(1, counterOf(defaultDeny));
         assertEquals(1, counterOf(denyHost));
         // Another service's traffic is untouched by this service's rules.
-        sfc.insert(sfc.serviceByDst("203.0.113.20", 6, 80, 80, 12, Sfc.FWD, 1),
+        sfc.insert(sfc.serviceByDst("203.0.113.20", 6, 80, 12, Sfc.FWD),
                 sfc.step(12, Sfc.FWD, 0, UPLINK, sfc.toNextHop(1, 0)));
         assertEquals(List.of(SERVER), Sfc.ports(sfc.send(UPLINK, Packets.tcp(Sfc.SWITCH_MAC, ROUTER, "198.51.100.66",
                 "203.0.113.20", 1, 80, 60, 0, new byte[0]))));
@@ -217,7 +221,7 @@ class DataplaneTest {
     void item5DscpTaggedAndPortTaggedDevicesAdvanceOnlyFromTheExpectedPort() {
         // Service 13: uplink -> FW_A (tag-keeping device, tag 5) -> server. FW_A's port is re-declared as DSCP mode.
         sfc.write(P4Rt.update(Update.Type.MODIFY, Entity.newBuilder().setTableEntry(sfc.devicePort(FW_A, 3, false)).build()));
-        sfc.insert(sfc.serviceByDst(W1, 6, 22, 22, 13, Sfc.FWD, 1));
+        sfc.insert(sfc.serviceByDst(W1, 6, 22, 13, Sfc.FWD));
         sfc.nextHop(3, FW_A, FW_A_MAC, 3);
         sfc.insert(sfc.step(13, Sfc.FWD, 0, UPLINK, sfc.toNextHop(3, 5)), sfc.step(13, Sfc.FWD, 5, FW_A, sfc.toNextHop(1, 0)));
         byte[] ssh = request(22);
@@ -264,7 +268,7 @@ class DataplaneTest {
             buckets.add(bucket % 2 == 0 ? toA : toB);
         }
         sfc.groupNextHop(50, buckets);
-        sfc.insert(sfc.serviceByDst(W1, 6, 25, 25, 14, Sfc.FWD, 1), sfc.serviceBySrc(W1, 6, 25, 25, 14, Sfc.REPLY, 1),
+        sfc.insert(sfc.serviceByDst(W1, 6, 25, 14, Sfc.FWD), sfc.serviceBySrc(W1, 6, 25, 14, Sfc.REPLY),
                 sfc.step(14, Sfc.FWD, 0, UPLINK, sfc.toNextHop(50, 0)),
                 sfc.step(14, Sfc.REPLY, Sfc.STEP_FROM_PORT, SERVER, sfc.toNextHop(50, 0)));
         Set<Integer> used = new HashSet<>();
@@ -346,7 +350,7 @@ class DataplaneTest {
                 + refills + " s): " + burst + " delivered");
         assertEquals(before + 20 - burst, sfc.dropped(DROP_METER), "every red packet dropped and counted");
 
-        long classified = counterOf(sfc.serviceByDst(W1, 6, 80, 80, SVC, Sfc.FWD, 20));
+        long classified = counterOf(sfc.serviceByDst(W1, 6, 80, SVC, Sfc.FWD));
         assertEquals(20, classified, "per service address: every packet classified, metered or not");
         long step = counterOf(sfc.step(SVC, Sfc.FWD, 0, UPLINK, sfc.toNextHop(1, 0)));
         assertEquals(burst, step, "per step: only packets that reached the sequence");
@@ -397,7 +401,7 @@ class DataplaneTest {
     void item10EveryRewriteLeavesCorrectIpv4AndL4Checksums() {
         // Exact-bytes tests above compare against frames whose checksums an end host computed; check one UDP
         // NAT case here too, and that a UDP checksum of 0 ('none') stays 0.
-        sfc.insert(sfc.serviceByDst(W1, 17, 500, 500, 15, Sfc.FWD, 1));
+        sfc.insert(sfc.serviceByDst(W1, 17, 500, 15, Sfc.FWD));
         sfc.natNextHop(6, SERVER, SERVER_MAC, 2, "10.0.0.9");
         sfc.insert(sfc.step(15, Sfc.FWD, 0, UPLINK, sfc.toNextHop(6, 0)));
         byte[] udp = Packets.udp(Sfc.SWITCH_MAC, ROUTER, U1, W1, 4000, 500, 60, 0, "ike".getBytes());

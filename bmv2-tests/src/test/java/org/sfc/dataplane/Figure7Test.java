@@ -54,9 +54,9 @@ class Figure7Test {
         sfc.insert(sfc.uplinkPort(UPLINK),
                 sfc.devicePort(FW_OUT, 2, false), sfc.devicePort(FW_IN, 3, false),
                 sfc.devicePort(VPN, 4, true), sfc.devicePort(IDS, 5, true), sfc.devicePort(SERVER, 6, true));
-        sfc.insert(sfc.serviceByDst(W1, 6, P1, P1, SVC1, Sfc.FWD, 10), sfc.serviceByDst(W1, 6, P2, P2, SVC2, Sfc.FWD, 10),
-                sfc.serviceBySrc(W1, 6, P1, P1, SVC1, Sfc.REPLY, 10),
-                sfc.replyFromNatServer(S1, 6, P2, P2, SVC2, W1, P2, 10));
+        sfc.insert(sfc.serviceByDst(W1, 6, P1, SVC1, Sfc.FWD), sfc.serviceByDst(W1, 6, P2, SVC2, Sfc.FWD),
+                sfc.serviceBySrc(W1, 6, P1, SVC1, Sfc.REPLY),
+                sfc.replyFromNatServer(S1, 6, P2, SVC2, W1, P2));
         sfc.nextHop(1, FW_OUT, FW0_MAC, 2);
         sfc.nextHop(2, FW_IN, FW1_MAC, 3);
         sfc.nextHop(3, VPN, VPN_MAC, 4);

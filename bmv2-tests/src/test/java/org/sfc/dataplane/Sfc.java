@@ -93,23 +93,36 @@ final class Sfc implements AutoCloseable {
                 rt.exact("port_role", "ig_port", port));
     }
 
-    TableEntry serviceByDst(String ip, int proto, int lo, int hi, int service, int direction, int priority) {
-        return rt.entry("classify_dst", rt.call("set_service", service, direction), priority,
+    /** Packets to ip:port (or to a port whose range stands for that port, see dstPortRange) are the service's. */
+    TableEntry serviceByDst(String ip, int proto, int port, int service, int direction) {
+        return rt.entry("classify_dst", rt.call("set_service", service, direction), 0,
                 rt.exact("classify_dst", "ipv4_dst", Packets.ip(ip)), rt.exact("classify_dst", "ip_proto", proto),
-                rt.range("classify_dst", "l4_dport", lo, hi));
+                rt.exact("classify_dst", "l4_dport", port));
     }
 
-    TableEntry serviceBySrc(String ip, int proto, int lo, int hi, int service, int direction, int priority) {
-        return rt.entry("classify_src", rt.call("set_service_by_src", service, direction), priority,
+    TableEntry serviceBySrc(String ip, int proto, int port, int service, int direction) {
+        return rt.entry("classify_src", rt.call("set_service_by_src", service, direction), 0,
                 rt.exact("classify_src", "ipv4_src", Packets.ip(ip)), rt.exact("classify_src", "ip_proto", proto),
-                rt.range("classify_src", "l4_sport", lo, hi));
+                rt.exact("classify_src", "l4_sport", port));
     }
 
-    TableEntry replyFromNatServer(String serverIp, int proto, int lo, int hi, int service, String serviceIp,
-                                  int servicePort, int priority) {
+    /** Destination ports lo..hi of ip are classified as port {@code key}. */
+    TableEntry dstPortRange(String ip, int proto, int lo, int hi, int key, int priority) {
+        return rt.entry("dst_port_range", rt.call("set_dst_port_key", key), priority,
+                rt.exact("dst_port_range", "ipv4_dst", Packets.ip(ip)), rt.exact("dst_port_range", "ip_proto", proto),
+                rt.range("dst_port_range", "l4_dport", lo, hi));
+    }
+
+    TableEntry srcPortRange(String ip, int proto, int lo, int hi, int key, int priority) {
+        return rt.entry("src_port_range", rt.call("set_src_port_key", key), priority,
+                rt.exact("src_port_range", "ipv4_src", Packets.ip(ip)), rt.exact("src_port_range", "ip_proto", proto),
+                rt.range("src_port_range", "l4_sport", lo, hi));
+    }
+
+    TableEntry replyFromNatServer(String serverIp, int proto, int port, int service, String serviceIp, int servicePort) {
         return rt.entry("classify_src", rt.call("set_service_unnat", service, REPLY, Packets.ip(serviceIp), servicePort),
-                priority, rt.exact("classify_src", "ipv4_src", Packets.ip(serverIp)),
-                rt.exact("classify_src", "ip_proto", proto), rt.range("classify_src", "l4_sport", lo, hi));
+                0, rt.exact("classify_src", "ipv4_src", Packets.ip(serverIp)),
+                rt.exact("classify_src", "ip_proto", proto), rt.exact("classify_src", "l4_sport", port));
     }
 
     TableEntry step(int service, int direction, int step, int port, Action action) {

@@ -81,7 +81,7 @@ public final class DesiredState {
         for (var t : schema.p4info().getTablesList()) {
             tableLevel.put(t.getPreamble().getId(), switch (t.getPreamble().getAlias()) {
                 case "sequence" -> LEVEL_STEPS;
-                case "classify_src", "classify_dst", "acl" -> LEVEL_CLASSIFIERS;
+                case "classify_src", "classify_dst", "src_port_range", "dst_port_range", "acl" -> LEVEL_CLASSIFIERS;
                 default -> LEVEL_OTHER;
             });
         }

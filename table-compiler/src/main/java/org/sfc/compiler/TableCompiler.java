@@ -748,18 +748,29 @@ public final class TableCompiler {
         steps.add(new SequenceSteps.Step(direction, step, port, action));
     }
 
+    /**
+     * A classification as the catalog means it: packets from ({@code bySource}) or to an address, of a protocol,
+     * on ports {@code lo..hi} (0..65535: any port), and the action; the higher priority wins where ranges overlap.
+     */
+    private record Rule(boolean bySource, long ip, int proto, int lo, int hi, int priority, Action action) {
+        boolean range() {
+            return lo != hi;
+        }
+
+        boolean covers(Rule o) {
+            return bySource == o.bySource && ip == o.ip && proto == o.proto && lo <= o.lo && o.lo <= hi;
+        }
+    }
+
     private void classify(Service svc, int id, Hop last, Step lastStep) {
         Address a = svc.address();
         int proto = a.protocol().number;
-        classifiers.add(entry(tableEntry("classify_dst", FIXED_PORT_PRIORITY,
-                s.action("set_service", "service_id", id, "direction", FWD),
-                s.exact("classify_dst", "ipv4_dst", a.ip().value()), s.exact("classify_dst", "ip_proto", proto),
-                s.range("classify_dst", "l4_dport", a.port(), a.lastPort()))));
+        List<Rule> rules = new ArrayList<>();
+        Action request = s.action("set_service", "service_id", id, "direction", FWD);
+        rules.add(new Rule(false, a.ip().value(), proto, a.port(), a.lastPort(), FIXED_PORT_PRIORITY, request));
         if (a.dynamicPorts() != null) {
-            classifiers.add(entry(tableEntry("classify_dst", RANGE_PRIORITY,
-                    s.action("set_service", "service_id", id, "direction", FWD),
-                    s.exact("classify_dst", "ipv4_dst", a.ip().value()), s.exact("classify_dst", "ip_proto", proto),
-                    s.range("classify_dst", "l4_dport", a.dynamicPorts().low(), a.dynamicPorts().high()))));
+            rules.add(new Rule(false, a.ip().value(), proto, a.dynamicPorts().low(), a.dynamicPorts().high(),
+                    RANGE_PRIORITY, request));
         }
         // Replies come from the last device: from its own address (nat) or the service address, from the port
         // it listens on (translated or not). A nat-mode group's members each have their own address.
@@ -773,41 +784,61 @@ public final class TableCompiler {
                 .filter(x -> x.mode() == Mode.NAT && x.ip() != null).map(x -> x.ip().value()).distinct().toList()
                 : List.of(a.ip().value());
         boolean rewrite = nat || lastStep.translatePort() != null;
-        Action reply = rewrite
-                ? s.action("set_service_unnat", "service_id", id, "direction", REPLY, "service_ip", a.ip().value(),
-                        "service_port", a.port())
-                : s.action("set_service_by_src", "service_id", id, "direction", REPLY);
+        Action reply = s.action("set_service_by_src", "service_id", id, "direction", REPLY);
+        Action replyToTranslate = rewrite ? s.action("set_service_unnat", "service_id", id, "direction", REPLY,
+                "service_ip", a.ip().value(), "service_port", a.port()) : reply;
         for (long replyIp : replyIps) {
-            classifiers.add(entry(tableEntry("classify_src", FIXED_PORT_PRIORITY, reply,
-                    s.exact("classify_src", "ipv4_src", replyIp), s.exact("classify_src", "ip_proto", proto),
-                    s.range("classify_src", "l4_sport", replyPort, replyLast))));
+            rules.add(new Rule(true, replyIp, proto, replyPort, replyLast, FIXED_PORT_PRIORITY, replyToTranslate));
         }
         // A reply turned back into the service address at classification still passes the devices before the
         // server; coming back from each of them it is classified by the service address.
         if (rewrite && svc.sequence().size() > 1) {
-            classifiers.add(entry(tableEntry("classify_src", FIXED_PORT_PRIORITY,
-                    s.action("set_service_by_src", "service_id", id, "direction", REPLY),
-                    s.exact("classify_src", "ipv4_src", a.ip().value()), s.exact("classify_src", "ip_proto", proto),
-                    s.range("classify_src", "l4_sport", a.port(), a.lastPort()))));
+            rules.add(new Rule(true, a.ip().value(), proto, a.port(), a.lastPort(), FIXED_PORT_PRIORITY, reply));
         }
         if (a.dynamicPorts() != null) {
-            classifiers.add(entry(tableEntry("classify_src", RANGE_PRIORITY,
-                    s.action("set_service_by_src", "service_id", id, "direction", REPLY),
-                    s.exact("classify_src", "ipv4_src", a.ip().value()), s.exact("classify_src", "ip_proto", proto),
-                    s.range("classify_src", "l4_sport", a.dynamicPorts().low(), a.dynamicPorts().high()))));
+            rules.add(new Rule(true, a.ip().value(), proto, a.dynamicPorts().low(), a.dynamicPorts().high(),
+                    RANGE_PRIORITY, reply));
         }
+        addClassifiers(rules);
     }
 
     /** A source-keyed service: its clients' packets choose it; packets addressed to its clients are replies. */
     private void classifyClients(Service svc, int id) {
+        List<Rule> rules = new ArrayList<>();
         for (var ip : svc.clients().ips()) {
             for (Protocol p : svc.clients().protocols()) {
-                classifiers.add(entry(tableEntry("classify_src", RANGE_PRIORITY,
-                        s.action("set_service_by_src", "service_id", id, "direction", FWD),
-                        s.exact("classify_src", "ipv4_src", ip.value()), s.exact("classify_src", "ip_proto", p.number))));
-                classifiers.add(entry(tableEntry("classify_dst", RANGE_PRIORITY,
-                        s.action("set_service", "service_id", id, "direction", REPLY),
-                        s.exact("classify_dst", "ipv4_dst", ip.value()), s.exact("classify_dst", "ip_proto", p.number))));
+                rules.add(new Rule(true, ip.value(), p.number, 0, 65535, RANGE_PRIORITY,
+                        s.action("set_service_by_src", "service_id", id, "direction", FWD)));
+                rules.add(new Rule(false, ip.value(), p.number, 0, 65535, RANGE_PRIORITY,
+                        s.action("set_service", "service_id", id, "direction", REPLY)));
+            }
+        }
+        addClassifiers(rules);
+    }
+
+    /**
+     * Rules into entries: classify_src/dst are exact on (address, protocol, port key); a rule over several ports
+     * becomes a src/dst_port_range entry that gives its packets the key of its first port. A one-port rule
+     * inside another rule's range gets a one-port range entry of its own priority, so it still wins (the
+     * validator keeps services' ranges apart; this is a service's port inside its own range).
+     */
+    private void addClassifiers(List<Rule> rules) {
+        Set<String> keys = new java.util.HashSet<>();
+        for (Rule r : rules) {
+            String classify = r.bySource() ? "classify_src" : "classify_dst";
+            String ipField = r.bySource() ? "ipv4_src" : "ipv4_dst";
+            String portField = r.bySource() ? "l4_sport" : "l4_dport";
+            if (keys.add(r.bySource() + "/" + r.ip() + "/" + r.proto() + "/" + r.lo())) { // first rule for a key wins
+                classifiers.add(entry(tableEntry(classify, 0, r.action(), s.exact(classify, ipField, r.ip()),
+                        s.exact(classify, "ip_proto", r.proto()), s.exact(classify, portField, r.lo()))));
+            }
+            boolean inAnother = rules.stream().anyMatch(o -> o != r && o.range() && o.covers(r));
+            if ((r.range() || inAnother) && keys.add("range/" + r)) {
+                String ranges = r.bySource() ? "src_port_range" : "dst_port_range";
+                classifiers.add(entry(tableEntry(ranges, r.priority(),
+                        s.action(r.bySource() ? "set_src_port_key" : "set_dst_port_key", "port_key", r.lo()),
+                        s.exact(ranges, ipField, r.ip()), s.exact(ranges, "ip_proto", r.proto()),
+                        s.range(ranges, portField, r.lo(), r.hi()))));
             }
         }
     }

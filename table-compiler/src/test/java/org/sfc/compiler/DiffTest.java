@@ -90,6 +90,24 @@ class DiffTest {
     }
 
     @Test
+    void aPortRangeIsOneRangeEntryAndOneExactClassifierAndAPortInsideItStillWins() {
+        // Port 1050 lies inside the service's own negotiated range: a one-port range entry of the port's
+        // (higher) priority keeps it its own key, so its packets match its own classifier.
+        List<String> lines = diff(BASE, BASE + """
+                  ftp:
+                    address: {ip: 203.0.113.12, protocol: tcp, port: 1050, dynamic-ports: 1025-1125}
+                    sequence: [app-1]
+                """).stream().filter(l -> l.contains("203.0.113.12") && l.contains("dst")).toList();
+        assertEquals(List.of(
+                "INSERT classify_dst ipv4_dst=203.0.113.12 ip_proto=6 l4_dport=1050 -> set_service(service_id=2, direction=0)",
+                "INSERT dst_port_range ipv4_dst=203.0.113.12 ip_proto=6 l4_dport=1050..1050 prio=2 -> "
+                        + "set_dst_port_key(port_key=1050)",
+                "INSERT classify_dst ipv4_dst=203.0.113.12 ip_proto=6 l4_dport=1025 -> set_service(service_id=2, direction=0)",
+                "INSERT dst_port_range ipv4_dst=203.0.113.12 ip_proto=6 l4_dport=1025..1125 prio=1 -> "
+                        + "set_dst_port_key(port_key=1025)"), lines);
+    }
+
+    @Test
     void addingAServiceOnlyInsertsItsOwnEntriesClassifiersLast() {
         assertEquals(List.of(
                 "# insert/modify sequence steps",
@@ -97,9 +115,9 @@ class DiffTest {
                 "INSERT sequence service_id=2 direction=0 step=0 slot=1 -> to_next_hop(nh_id=2, dscp=0)",
                 "INSERT sequence service_id=2 direction=1 step=63 slot=6 -> to_next_hop(nh_id=3, dscp=0)",
                 "# insert/modify classifiers and ACLs",
-                "INSERT classify_dst ipv4_dst=203.0.113.11 ip_proto=6 l4_dport=443..443 prio=2 -> "
+                "INSERT classify_dst ipv4_dst=203.0.113.11 ip_proto=6 l4_dport=443 -> "
                         + "set_service(service_id=2, direction=0)",
-                "INSERT classify_src ipv4_src=203.0.113.11 ip_proto=6 l4_sport=443..443 prio=2 -> "
+                "INSERT classify_src ipv4_src=203.0.113.11 ip_proto=6 l4_sport=443 -> "
                         + "set_service_by_src(service_id=2, direction=1)"),
                 diff(BASE, BASE + """
                           api:
