@@ -111,6 +111,7 @@ control SfcIngress(inout headers_t hdr, inout local_metadata_t meta,
 
     Punt() punt_ctl;
     PortRole() port_role_ctl;
+    PortKey() port_key_ctl;
     Classify() classify_ctl;
     Acl() acl_ctl;
     Sequence() sequence_ctl;
@@ -129,6 +130,9 @@ control SfcIngress(inout headers_t hdr, inout local_metadata_t meta,
             meta.drop = true;
             meta.drop_reason = DROP_PARSER_ERROR;
         } else {
+            if (hdr.ipv4.isValid()) {
+                port_key_ctl.apply(hdr, meta);
+            }
             punt_ctl.apply(hdr, meta);
             if (!meta.to_cpu) {
                 port_role_ctl.apply(hdr, meta);

@@ -38,6 +38,12 @@ control Acl(inout headers_t hdr, inout local_metadata_t meta) {
     }
 
     apply {
-        acl.apply();
+        // Over its service's rate (Classify's meter): dropped before the rules.
+        if (meta.color == SFC_METER_RED) {
+            meta.drop = true;
+            meta.drop_reason = DROP_METER;
+        } else {
+            acl.apply();
+        }
     }
 }

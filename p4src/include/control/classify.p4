@@ -5,11 +5,10 @@
  * from its own address, which is translated back to the service address here, so the rest of the pipeline
  * only ever sees service addresses), and source-keyed services (ISP mode, a proxy's outbound requests)
  * choose their chain by the sender. classify_dst then matches a service address. Both are exact on IP,
- * protocol and port key: the port itself, or, where src_port_range / dst_port_range match a range of ports
- * (a service over several ports; a block of dynamically negotiated ports, the range that service port owns,
- * seed ¶127; every port of a source-keyed service), the key that range stands for. So the classifiers, the
- * big tables, are exact (SRAM on Tofino, not TCAM) and only the few ranges take a range match. Their
- * direct counters are the per-service-address accounting. A per-service meter drops floods (red).
+ * protocol and port key (PortKey, below). So the classifiers, the big tables, are exact (SRAM on Tofino, not
+ * TCAM) and only the few ranges take a range match. Their
+ * direct counters are the per-service-address accounting. A per-service meter colors the packet (Acl drops
+ * what is red).
  * Written by: the table compiler, from the catalog's services.
  */
 control Classify(inout headers_t hdr, inout local_metadata_t meta) {
@@ -53,42 +52,6 @@ control Classify(inout headers_t hdr, inout local_metadata_t meta) {
         meta.unnat_port = service_port;
     }
 
-    @id(0x01000019)
-    action set_src_port_key(bit<16> port_key) {
-        meta.sport_key = port_key;
-    }
-
-    @id(0x0100001a)
-    action set_dst_port_key(bit<16> port_key) {
-        meta.dport_key = port_key;
-    }
-
-    // The source port ranges of replies and of source-keyed services: the port key classify_src matches.
-    @id(0x0200000b)
-    table src_port_range {
-        key = {
-            hdr.ipv4.src_addr : exact @name("ipv4_src");
-            hdr.ipv4.protocol : exact @name("ip_proto");
-            meta.l4_src_port  : range @name("l4_sport");
-        }
-        actions = { set_src_port_key; @defaultonly NoAction; }
-        const default_action = NoAction();
-        size = PORT_RANGE_SIZE;
-    }
-
-    // The destination port ranges of service addresses: the port key classify_dst matches.
-    @id(0x0200000c)
-    table dst_port_range {
-        key = {
-            hdr.ipv4.dst_addr : exact @name("ipv4_dst");
-            hdr.ipv4.protocol : exact @name("ip_proto");
-            meta.l4_dst_port  : range @name("l4_dport");
-        }
-        actions = { set_dst_port_key; @defaultonly NoAction; }
-        const default_action = NoAction();
-        size = PORT_RANGE_SIZE;
-    }
-
     @id(0x02000003)
     table classify_src {
         key = {
@@ -116,10 +79,6 @@ control Classify(inout headers_t hdr, inout local_metadata_t meta) {
     }
 
     apply {
-        meta.sport_key = meta.l4_src_port;
-        meta.dport_key = meta.l4_dst_port;
-        src_port_range.apply();
-        dst_port_range.apply();
         if (!classify_src.apply().hit) {
             classify_dst.apply();
         }
@@ -139,15 +98,76 @@ control Classify(inout headers_t hdr, inout local_metadata_t meta) {
         meta.flow_ip_x = hdr.ipv4.src_addr ^ hdr.ipv4.dst_addr;
         meta.flow_port_x = meta.l4_src_port ^ meta.l4_dst_port;
         if (meta.is_service) {
+            // The color only: Acl drops a red packet before its rules (so on Tofino the ACL need not wait a
+            // stage for a drop flag the color sets).
             SFC_EXECUTE_METER(service_meter, meta.service_id, meta.color);
-            if (meta.color == SFC_METER_RED) {
-                meta.drop = true;
-                meta.drop_reason = DROP_METER;
-            }
         } else {
             meta.drop = true;
             meta.drop_reason = DROP_NOT_A_SERVICE;
         }
         SFC_FLOW_HASH(flow_hasher, meta.flow_hash, meta.flow_ip_x, hdr.ipv4.protocol, meta.flow_port_x);
+    }
+}
+
+/*
+ * PortKey: the port key Classify matches, the port itself or, where src_port_range / dst_port_range match a
+ * range of ports (a service over several ports; a block of dynamically negotiated ports, the range that
+ * service port owns, seed ¶127; every port of a source-keyed service), the key that range stands for.
+ * Separate from Classify so a shell can look the keys up first, for every IPv4 packet: they count nothing
+ * and decide nothing, and on Tofino they then take no stage after the port's role is known.
+ * Written by: the table compiler, from the catalog's services.
+ */
+control PortKey(inout headers_t hdr, inout local_metadata_t meta) {
+    @id(0x01000019)
+    action set_src_port_key(bit<16> port_key) {
+        meta.sport_key = port_key;
+    }
+
+    @id(0x0100001a)
+    action set_dst_port_key(bit<16> port_key) {
+        meta.dport_key = port_key;
+    }
+
+    // No range: the port is its own key (a default action, not a write before the table: on Tofino the table
+    // then needs no stage of its own after that write).
+    @id(0x0100001b)
+    action src_port_is_key() {
+        meta.sport_key = meta.l4_src_port;
+    }
+
+    @id(0x0100001c)
+    action dst_port_is_key() {
+        meta.dport_key = meta.l4_dst_port;
+    }
+
+    // The source port ranges of replies and of source-keyed services: the port key classify_src matches.
+    @id(0x0200000b)
+    table src_port_range {
+        key = {
+            hdr.ipv4.src_addr : exact @name("ipv4_src");
+            hdr.ipv4.protocol : exact @name("ip_proto");
+            meta.l4_src_port  : range @name("l4_sport");
+        }
+        actions = { set_src_port_key; @defaultonly src_port_is_key; }
+        const default_action = src_port_is_key();
+        size = PORT_RANGE_SIZE;
+    }
+
+    // The destination port ranges of service addresses: the port key classify_dst matches.
+    @id(0x0200000c)
+    table dst_port_range {
+        key = {
+            hdr.ipv4.dst_addr : exact @name("ipv4_dst");
+            hdr.ipv4.protocol : exact @name("ip_proto");
+            meta.l4_dst_port  : range @name("l4_dport");
+        }
+        actions = { set_dst_port_key; @defaultonly dst_port_is_key; }
+        const default_action = dst_port_is_key();
+        size = PORT_RANGE_SIZE;
+    }
+
+    apply {
+        src_port_range.apply();
+        dst_port_range.apply();
     }
 }
