@@ -22,6 +22,13 @@ import p4.config.v1.P4InfoOuterClass.P4Info;
 class SfcProgramTest {
     static final Path P4INFO = Path.of("../p4src/v1model/sfc.p4info.txtpb");
 
+    /** The checked-in v1model P4Info (what the controller pushes to BMv2 and the software switch). */
+    static P4Info checkedInP4Info() throws Exception {
+        P4Info.Builder b = P4Info.newBuilder();
+        com.google.protobuf.TextFormat.merge(Files.readString(P4INFO), b);
+        return b.build();
+    }
+
     static CompiledProgram program() throws Exception {
         return Compiler.compileFile(Sfc.PROGRAM, List.of());
     }
