@@ -33,10 +33,12 @@ final class BfP4c {
                 : "bf-p4c (p4c-barefoot) not on PATH: install ../shared/p4tools to compile for Tofino";
     }
 
-    static Result compile(Path program) throws IOException, InterruptedException {
+    /** Compiles {@code program} for Tofino 1 (tna) or, with {@code tofino2}, Tofino 2 (t2na). */
+    static Result compile(Path program, boolean tofino2) throws IOException, InterruptedException {
         Path out = Files.createTempDirectory("sfc-bf-p4c-");
         Path p4info = out.resolve("p4info.bin");
-        List<String> cmd = new ArrayList<>(List.of("p4c", "--target", "tofino", "--arch", "tna", "--verbose", "1",
+        List<String> cmd = new ArrayList<>(List.of("p4c", "--target", tofino2 ? "tofino2" : "tofino",
+                "--arch", tofino2 ? "t2na" : "tna", "--verbose", "1",
                 "-o", out.toString(), "--p4runtime-files", p4info.toString(), "--p4runtime-force-std-externs",
                 program.toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -53,7 +55,8 @@ final class BfP4c {
                 }
             }
             P4Info info = Files.exists(p4info) ? P4Info.parseFrom(Files.readAllBytes(p4info)) : null;
-            return new Result(code, log, stages, Files.exists(out.resolve("pipe/tofino.bin")), info);
+            boolean binary = Files.exists(out.resolve(tofino2 ? "pipe/tofino2.bin" : "pipe/tofino.bin"));
+            return new Result(code, log, stages, binary, info);
         } finally {
             try (var files = Files.walk(out)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());

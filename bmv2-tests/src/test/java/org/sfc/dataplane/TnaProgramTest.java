@@ -19,7 +19,7 @@ import org.sfc.compiler.Schema;
 import org.sfc.compiler.TableCompiler;
 
 /**
- * p4src/tna/sfc.p4 with the real Tofino compiler: it fits Tofino 1, and the table compiler turns every seed
+ * p4src/tna/sfc.p4 with the real Tofino compiler: it fits Tofino 1 (and Tofino 2), and the table compiler turns every seed
  * catalog into the same entries against bf-p4c's P4Info as against the v1model one (names, not ids).
  */
 class TnaProgramTest {
@@ -40,7 +40,7 @@ class TnaProgramTest {
     @BeforeAll
     static void compile() throws Exception {
         if (BfP4c.unavailable() == null) {
-            result = BfP4c.compile(PROGRAM);
+            result = BfP4c.compile(PROGRAM, false);
         }
     }
 
@@ -53,6 +53,15 @@ class TnaProgramTest {
         List<String> other = result.diagnostics().stream()
                 .filter(d -> BF_P4C_OWN.stream().noneMatch(d::endsWith)).toList();
         assertEquals(List.of(), other, "warnings and errors of ours");
+    }
+
+    @Test
+    void theSameSourceFitsTofino2() throws Exception {
+        Assumptions.assumeTrue(result != null, BfP4c.unavailable());
+        BfP4c.Result t2 = BfP4c.compile(PROGRAM, true);
+        assertEquals(0, t2.exitCode(), t2.log());
+        assertTrue(t2.binary(), "no tofino2.bin: " + t2.log());
+        assertTrue(t2.ingressStages() > 0 && t2.ingressStages() <= 20, "ingress stages: " + t2.ingressStages());
     }
 
     @Test
