@@ -85,7 +85,9 @@ header copy_h {
 // frame that is not IPv4 has its first 18 bytes of payload read here, and written back as they were. Any
 // Ethernet frame has them (60 bytes at least).
 header egress_pad_h {
-    bit<144> bytes;
+    bit<64> bytes0_7;    // in fields of at most 64 bits: what the software switch executes
+    bit<64> bytes8_15;
+    bit<16> bytes16_17;
 }
 
 struct tna_headers_t {

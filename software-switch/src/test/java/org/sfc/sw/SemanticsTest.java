@@ -281,6 +281,18 @@ class SemanticsTest {
     }
 
     @Test
+    void structValuedExpressionsGiveFieldsByNameInAnyOrder() {
+        // P4-16 8.13: { f = v, ... }; nested, and a header made valid by it; every field once.
+        String decls = "struct pair_t { bit<8> x; bit<8> y; } struct two_t { pair_t p; bit<16> z; }";
+        assertEquals("02011234000000077" + "8", Packets.hex(run(decls,
+                "two_t t = { z = 16w7, p = { y = 8w1, x = 8w2 } }; hdr.h.a = t.p.x; hdr.h.b = t.p.y; "
+                        + "hdr.h = { d = (bit<32>) t.z, c = hdr.h.c, b = hdr.h.b, a = hdr.h.a };", IN)));
+        assertTrue(compileError(decls, "pair_t p = { x = 8w1 };").endsWith("field 'y' of pair_t is not given"));
+        assertTrue(compileError(decls, "pair_t p = { x = 8w1, y = 8w2, w = 8w3 };").endsWith("pair_t has no field 'w'"));
+        assertTrue(compileError(decls, "pair_t p = { x = 8w1, x = 8w2 };").endsWith("field 'x' is given twice"));
+    }
+
+    @Test
     void variadicMacrosTakeTheRemainingArgumentsWithTheirCommas() {
         // cpp's __VA_ARGS__: how a macro passes a list such as { a, b, c } (braces do not group macro arguments).
         String decls = """

@@ -230,6 +230,7 @@ argument
     | expression              # positionalArgument
     ;
 
+namedExpression : name '=' expression ;
 expressionList : expression ( ',' expression )* ;
 
 expression
@@ -242,6 +243,7 @@ expression
     | expression '[' expression ':' expression ']'               # sliceExpr
     | expression '[' expression ']'                              # indexExpr
     | expression typeArgs? '(' argumentList ')'                  # callExpr
+    | '{' namedExpression ( ',' namedExpression )* ','? '}'      # structExpr
     | '{' expressionList? '}'                                    # listExpr
     | '(' expression ')'                                         # parenExpr
     | '(' typeRef ')' expression                                 # castExpr

@@ -74,7 +74,7 @@ public final class Ast {
     // ------------------------------------------------------------------ expressions
 
     public sealed interface Expr permits IntLit, BoolLit, StringLit, NameRef, ErrorMember, Member, Slice, Index,
-            Call, ListExpr, Cast, Unary, Binary, Ternary {
+            Call, ListExpr, StructExpr, Cast, Unary, Binary, Ternary {
         Pos pos();
     }
 
@@ -89,6 +89,9 @@ public final class Ast {
     public record Index(Pos pos, Expr base, Expr index) implements Expr {}
     public record Call(Pos pos, Expr callee, List<TypeRef> typeArgs, List<Arg> args) implements Expr {}
     public record ListExpr(Pos pos, List<Expr> elements) implements Expr {}
+
+    /** {@code { f = v, ... }}: a struct or header value given field by field (P4-16 struct-valued expression). */
+    public record StructExpr(Pos pos, List<String> names, List<Expr> values) implements Expr {}
     public record Cast(Pos pos, TypeRef type, Expr expr) implements Expr {}
     public record Unary(Pos pos, String op, Expr expr) implements Expr {}
     public record Binary(Pos pos, String op, Expr left, Expr right) implements Expr {}

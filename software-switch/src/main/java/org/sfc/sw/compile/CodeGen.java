@@ -3,6 +3,7 @@ package org.sfc.sw.compile;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -147,6 +148,14 @@ final class CodeGen {
         } else if (e instanceof ListExpr l) {
             return new CExpr(new P4Type.VoidT(), null, null, -1, false,
                     l.elements().stream().map(x -> expr(x, scope)).toList(), l.pos());
+        } else if (e instanceof StructExpr se) {
+            Map<String, CExpr> fields = new LinkedHashMap<>();
+            for (int i = 0; i < se.names().size(); i++) {
+                if (fields.put(se.names().get(i), expr(se.values().get(i), scope)) != null) {
+                    throw err(se.values().get(i).pos(), "field '" + se.names().get(i) + "' is given twice");
+                }
+            }
+            return new CExpr(new P4Type.VoidT(), null, null, -1, false, new NamedFields(fields), se.pos());
         } else if (e instanceof Cast cast) {
             return cast(cast, scope);
         } else if (e instanceof Unary u) {
@@ -827,6 +836,9 @@ final class CodeGen {
         if (value.ref() instanceof List<?> list) {
             return assignList(target, list, pos);
         }
+        if (value.ref() instanceof NamedFields named) {
+            return assignNamed(target, named.fields(), pos);
+        }
         if (!value.isStorage() || !value.type().equals(t)) {
             throw err(pos, "cannot assign " + value.type() + " to " + t);
         }
@@ -856,6 +868,30 @@ final class CodeGen {
             parts.add(f -> f.s[valid] = 1);
         }
         return sequence(parts.toArray(Exec[]::new));
+    }
+
+    /** A struct-valued expression's fields, in the order written (data lists take them in that order). */
+    private record NamedFields(Map<String, CExpr> fields) {}
+
+    /** {@code target = { f = v, ... }}: every field of the struct or header, each once (as p4c requires). */
+    private Exec assignNamed(CExpr target, Map<String, CExpr> named, Pos pos) {
+        if (!(target.type() instanceof P4Type.Composite comp) || comp instanceof P4Type.UnionT) {
+            throw err(pos, "a struct-valued expression can initialise a struct or header, not " + target.type());
+        }
+        for (String name : named.keySet()) {
+            if (comp.fields().stream().noneMatch(fd -> fd.name().equals(name))) {
+                throw err(pos, comp.name() + " has no field '" + name + "'");
+            }
+        }
+        List<CExpr> inOrder = new ArrayList<>();
+        for (P4Type.Field fd : comp.fields()) {
+            CExpr v = named.get(fd.name());
+            if (v == null) {
+                throw err(pos, "field '" + fd.name() + "' of " + comp.name() + " is not given");
+            }
+            inOrder.add(v);
+        }
+        return assignList(target, inOrder, pos);
     }
 
     private Exec assignSlice(Slice s, Expr value, Scope scope) {
@@ -1332,7 +1368,8 @@ final class CodeGen {
         List<LongExpr> parts = new ArrayList<>();
         List<Integer> widths = new ArrayList<>();
         CExpr d = expr(data, scope);
-        List<?> elems = d.ref() instanceof List<?> l ? l : List.of(d);
+        List<?> elems = d.ref() instanceof List<?> l ? l
+                : d.ref() instanceof NamedFields nf ? List.copyOf(nf.fields().values()) : List.of(d);
         for (Object o : elems) {
             flatten((CExpr) o, parts, widths, data.pos());
         }

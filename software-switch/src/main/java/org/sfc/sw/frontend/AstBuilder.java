@@ -549,6 +549,9 @@ public final class AstBuilder {
             return new Index(pos(x), expr(x.expression(0)), expr(x.expression(1)));
         } else if (c instanceof CallExprContext call) {
             return new Call(pos(call), expr(call.expression()), typeArgs(call.typeArgs()), args(call.argumentList()));
+        } else if (c instanceof StructExprContext se) {
+            return new StructExpr(pos(se), se.namedExpression().stream().map(n -> n.name().getText()).toList(),
+                    se.namedExpression().stream().map(n -> expr(n.expression())).toList());
         } else if (c instanceof ListExprContext l) {
             List<Expr> elems = l.expressionList() == null ? List.of()
                     : l.expressionList().expression().stream().map(this::expr).toList();
