@@ -5,10 +5,9 @@
  * from its own address, which is translated back to the service address here, so the rest of the pipeline
  * only ever sees service addresses), and source-keyed services (ISP mode, a proxy's outbound requests)
  * choose their chain by the sender. classify_dst then matches a service address. Both are exact on IP,
- * protocol and port key (PortKey, below). So the classifiers, the big tables, are exact (SRAM on Tofino, not
- * TCAM) and only the few ranges take a range match. Their
- * direct counters are the per-service-address accounting. A per-service meter colors the packet (Acl drops
- * what is red).
+ * protocol and port key (PortKey, below): the classifiers, the big tables, are exact (SRAM on Tofino, not
+ * TCAM) and only the few ranges take a range match. Their direct counters are the per-service-address
+ * accounting. A per-service meter colors the packet (Acl drops what is red).
  * Written by: the table compiler, from the catalog's services.
  */
 control Classify(inout headers_t hdr, inout local_metadata_t meta) {
