@@ -80,7 +80,7 @@ public final class TableCompiler {
     private final Map<String, Action> members = new LinkedHashMap<>();
     // A group's next hop key -> the member key of each of its buckets.
     private final Map<String, List<String>> groups = new LinkedHashMap<>();
-    private final Map<String, TableAction> nextHops = new LinkedHashMap<>();
+    private final Map<String, Action> nextHops = new LinkedHashMap<>();
     private final Map<String, List<Device>> cloneSessions = new TreeMap<>();
     private final List<Entity> ports = new ArrayList<>();
     private final List<Entity> meters = new ArrayList<>();
@@ -309,9 +309,8 @@ public final class TableCompiler {
             classifiers.clear();
         }
         List<Entity> all = new ArrayList<>();
-        nextHops.forEach((key, action) -> all.add(entry(TableEntry.newBuilder()
-                .setTableId(s.table("next_hop").getPreamble().getId())
-                .addMatch(s.exact("next_hop", "nh_id", nextHopId(key))).setAction(action).build())));
+        nextHops.forEach((key, action) -> all.add(entry(tableEntry("next_hop", 0, action,
+                s.exact("next_hop", "nh_id", nextHopId(key))))));
         groups.forEach((key, buckets) -> {
             for (int b = 0; b < buckets.size(); b++) {
                 all.add(entry(tableEntry("next_hop_bucket", 0, members.get(buckets.get(b)),
@@ -446,7 +445,7 @@ public final class TableCompiler {
     /** A next hop that is one member: the member's action. */
     private int nextHop(String key, Action member) {
         members.putIfAbsent(key, member);
-        nextHops.putIfAbsent(key, tableAction(members.get(key)));
+        nextHops.putIfAbsent(key, members.get(key));
         return nextHopId(key);
     }
 
@@ -533,7 +532,7 @@ public final class TableCompiler {
         String key = "group:" + h.name() + (memberKeys.equals(otherWay) ? "" : direction == FWD ? ":fwd" : ":reply");
         List<String> buckets = GroupBuckets.assign(memberKeys, failed, bucketWidth());
         groups.putIfAbsent(key, buckets);
-        nextHops.putIfAbsent(key, tableAction(s.action("set_next_hop_group", "bucket_mask", buckets.size() - 1)));
+        nextHops.putIfAbsent(key, s.action("set_next_hop_group", "bucket_mask", buckets.size() - 1));
         return nextHopId(key);
     }
 
@@ -823,17 +822,21 @@ public final class TableCompiler {
      * validator keeps services' ranges apart; this is a service's port inside its own range).
      */
     private void addClassifiers(List<Rule> rules) {
-        Set<String> keys = new java.util.HashSet<>();
+        // What an entry is keyed by: a classifier's (hi and priority -1) or a range entry's.
+        record Key(boolean bySource, long ip, int proto, int lo, int hi, int priority) {}
+        Set<Key> keys = new java.util.HashSet<>();
         for (Rule r : rules) {
             String classify = r.bySource() ? "classify_src" : "classify_dst";
             String ipField = r.bySource() ? "ipv4_src" : "ipv4_dst";
             String portField = r.bySource() ? "l4_sport" : "l4_dport";
-            if (keys.add(r.bySource() + "/" + r.ip() + "/" + r.proto() + "/" + r.lo())) { // first rule for a key wins
+            if (keys.add(new Key(r.bySource(), r.ip(), r.proto(), r.lo(), -1, -1))) { // first rule for a key wins
                 classifiers.add(entry(tableEntry(classify, 0, r.action(), s.exact(classify, ipField, r.ip()),
                         s.exact(classify, "ip_proto", r.proto()), s.exact(classify, portField, r.lo()))));
             }
             boolean inAnother = rules.stream().anyMatch(o -> o != r && o.range() && o.covers(r));
-            if ((r.range() || inAnother) && keys.add("range/" + r)) {
+            // A range entry's action is only its first port: two rules of the same range make one entry.
+            if ((r.range() || inAnother)
+                    && keys.add(new Key(r.bySource(), r.ip(), r.proto(), r.lo(), r.hi(), r.priority()))) {
                 String ranges = r.bySource() ? "src_port_range" : "dst_port_range";
                 classifiers.add(entry(tableEntry(ranges, r.priority(),
                         s.action(r.bySource() ? "set_src_port_key" : "set_dst_port_key", "port_key", r.lo()),
