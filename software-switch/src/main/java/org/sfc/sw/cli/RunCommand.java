@@ -45,7 +45,8 @@ final class RunCommand implements Callable<Integer> {
     long deviceId;
 
     @Option(names = "--cpu-port", defaultValue = "255",
-            description = "the port whose traffic is packet-in/out with the controller (default: ${DEFAULT-VALUE})")
+            description = "the port whose traffic is packet-in/out with the controller (default: ${DEFAULT-VALUE}; "
+                    + "p4src/tna/sfc.p4 uses Tofino 1's 192)")
     int cpuPort;
 
     @CommandLine.Spec

@@ -11,8 +11,9 @@ import picocli.CommandLine.Option;
 
 /** {@code sfc switch}: the software switch's command line. */
 @Command(name = "switch", mixinStandardHelpOptions = true, version = "sfc software switch 0.1.0",
-        description = {"The sfc software switch: runs a v1model P4-16 program in the JVM behind a P4Runtime server,",
-                "like BMv2's simple_switch_grpc. Exit codes: 0 ok, 1 the P4 program or a port failed, 2 bad usage."},
+        description = {"The sfc software switch: runs a v1model or TNA (Tofino) P4-16 program in the JVM behind a",
+                "P4Runtime server, like BMv2's simple_switch_grpc. Exit codes: 0 ok, 1 the P4 program or a port failed,",
+                "2 bad usage."},
         subcommands = {RunCommand.class, P4InfoCommand.class, CheckCommand.class, CommandLine.HelpCommand.class})
 public final class SwitchCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -26,7 +27,7 @@ public final class SwitchCommand implements Callable<Integer> {
 
     /** Options naming a P4 program, shared by the subcommands. */
     static final class ProgramOptions {
-        @Option(names = {"-p", "--program"}, paramLabel = "FILE", description = "the P4-16 v1model program")
+        @Option(names = {"-p", "--program"}, paramLabel = "FILE", description = "the P4-16 program: v1model (V1Switch(...) main) or TNA (Switch(pipe) main)")
         Path program;
 
         @Option(names = {"-I", "--include"}, paramLabel = "DIR",

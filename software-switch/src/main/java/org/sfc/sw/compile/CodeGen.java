@@ -1137,7 +1137,7 @@ final class CodeGen {
         long[] scratch = new long[k.length];
         Packer selector = new Packer(selectors.stream().map(CExpr::code).toArray(LongExpr[]::new),
                 selectors.stream().mapToInt(e -> keyBits(e.type())).toArray());
-        boolean counted = def.directCounter != null;
+        boolean counted = def.directCounter != null && !def.directCounter.countedByAction;
         int algorithm = def.profile != null && def.profile.algorithm != null ? Packer.algorithm(def.profile.algorithm) : 0;
         return f -> {
             for (int i = 0; i < k.length; i++) {
@@ -1671,8 +1671,128 @@ final class CodeGen {
                 return CExpr.scalar(new P4Type.Bits(16, false), f -> data.checksum(f, Packer.CSUM16, false), pos);
             }
             default:
+                return tnaExternMethod(ei, m, call, scope);
+        }
+    }
+
+    /** The methods of tna.p4's externs (Tofino), as Intel's published tna.p4 documents them. */
+    private CExpr tnaExternMethod(Sym.ExternInstance ei, String m, Call call, Scope scope) {
+        Pos pos = call.pos();
+        List<Arg> args = call.args();
+        switch (ei.externName() + "." + m) {
+            case "Counter.count": {
+                CounterDef ctr = (CounterDef) ei.runtime();
+                LongExpr idx = indexExpr(args.get(0).value(), scope);
+                LongExpr adjust = args.size() > 1 ? indexExpr(args.get(1).value(), scope) : f -> 0;
+                return voidCall(f -> ctr.count(idx.eval(f), f.packetLengthBytes + (int) adjust.eval(f)), pos);
+            }
+            case "DirectCounter.count": {
+                LongExpr adjust = !args.isEmpty() ? indexExpr(args.get(0).value(), scope) : f -> 0;
+                return voidCall(f -> {
+                    TableEntryRt e = f.currentEntry;
+                    if (e != null) {
+                        e.packets++;
+                        e.bytes += f.packetLengthBytes + (int) adjust.eval(f);
+                    }
+                }, pos);
+            }
+            case "Meter.execute": {
+                if (args.size() > 1 && expr(args.get(1).value(), scope).type() instanceof P4Type.EnumT) {
+                    throw Compiler.unsupported(pos, "a color-aware Meter.execute (the MeterColor_t argument)");
+                }
+                MeterDef meter = (MeterDef) ei.runtime();
+                LongExpr idx = indexExpr(args.get(0).value(), scope);
+                boolean bytes = meter.unit.equals("bytes");
+                return CExpr.scalar(new P4Type.Bits(8, false), f -> {
+                    long i = idx.eval(f);
+                    int color = i >= 0 && i < meter.size
+                            ? meter.cells[(int) i].execute(bytes ? f.packetLengthBytes : 1, f.packetLengthBytes,
+                                    System.nanoTime())
+                            : MeterState.GREEN;
+                    return TNA_COLORS[color]; // MeterColor_t: GREEN 0, YELLOW 1, RED 3
+                }, pos);
+            }
+            case "Hash.get": {
+                TnaExterns.HashUnit unit = (TnaExterns.HashUnit) ei.runtime();
+                if (args.size() != 1) {
+                    throw Compiler.unsupported(pos, "Hash.get with base and max arguments");
+                }
+                Packer data = packer(args.get(0).value(), scope);
+                int alg = Packer.algorithm(unit.algorithm());
+                P4Type.Bits rt = unit.result();
+                return CExpr.scalar(rt, f -> normalize(data.hash(f, alg), rt), pos);
+            }
+            case "Checksum.add", "Checksum.subtract": {
+                int slot = ((TnaExterns.ChecksumUnit) ei.runtime()).slot();
+                Packer data = packer(args.get(0).value(), scope);
+                boolean subtract = m.equals("subtract");
+                // csum16 is the complement of the data's ones' complement sum: adding it subtracts the data.
+                return voidCall(f -> {
+                    long c = data.checksum(f, Packer.CSUM16, false);
+                    f.s[slot] = onesAdd(f.s[slot], subtract ? c : ~c & 0xFFFF);
+                }, pos);
+            }
+            case "Checksum.subtract_all_and_deposit": {
+                int slot = ((TnaExterns.ChecksumUnit) ei.runtime()).slot();
+                CExpr out = expr(args.get(0).value(), scope);
+                requireWritable(out, pos);
+                int dst = out.base();
+                P4Type ot = out.type();
+                return voidCall(f -> f.s[dst] = normalize(f.s[slot], ot), pos);
+            }
+            case "Checksum.verify": {
+                int slot = ((TnaExterns.ChecksumUnit) ei.runtime()).slot();
+                return CExpr.scalar(new P4Type.Bool(), f -> f.s[slot] == 0xFFFF ? 1 : 0, pos);
+            }
+            case "Checksum.update": {
+                Packer data = packer(args.get(0).value(), scope);
+                LongExpr zerosAsOnes = args.size() > 1 ? expr(args.get(1).value(), scope).code() : f -> 0;
+                return CExpr.scalar(new P4Type.Bits(16, false), f -> {
+                    long c = data.checksum(f, Packer.CSUM16, false);
+                    return c == 0 && zerosAsOnes.eval(f) != 0 ? 0xFFFF : c;
+                }, pos);
+            }
+            case "Mirror.emit": {
+                LongExpr session = indexExpr(args.get(0).value(), scope); // MirrorId_t
+                Packer header = args.size() > 1 ? mirrorHeader(args.get(1).value(), call.typeArgs(), scope, pos) : null;
+                return voidCall(f -> {
+                    f.mirrorSession = (int) session.eval(f);
+                    f.mirrorHeader = header == null ? new byte[0] : header.bytes(f);
+                }, pos);
+            }
+            default:
                 throw Compiler.unsupported(pos, "method " + ei.externName() + "." + m);
         }
+    }
+
+    private static final long[] TNA_COLORS = {0, 1, 3};
+
+    private static long onesAdd(long a, long b) {
+        long s = a + b;
+        return (s & 0xFFFF) + (s >>> 16);
+    }
+
+    /** The mirror header: a header, or a list of its fields' values when emit names its type (emit<T>(s, {...})). */
+    private Packer mirrorHeader(Expr value, List<TypeRef> typeArgs, Scope scope, Pos pos) {
+        CExpr v = expr(value, scope);
+        if (v.isStorage() && v.type() instanceof P4Type.HeaderT) {
+            return packer(value, scope);
+        }
+        if (typeArgs.size() != 1 || !(c.resolveType(typeArgs.get(0), scope) instanceof P4Type.HeaderT ht)
+                || !(v.ref() instanceof List<?> elems)) {
+            throw err(pos, "Mirror.emit takes a header, or its type and a list of its fields: emit<T>(session, {...})");
+        }
+        if (elems.size() != ht.fields().size()) {
+            throw err(pos, ht.name() + " has " + ht.fields().size() + " fields; the list gives " + elems.size());
+        }
+        LongExpr[] parts = new LongExpr[elems.size()];
+        int[] widths = new int[elems.size()];
+        for (int i = 0; i < parts.length; i++) {
+            P4Type ft = ht.fields().get(i).type();
+            parts[i] = convert((CExpr) elems.get(i), ft, pos).code();
+            widths[i] = P4Type.bitWidthOf(ft);
+        }
+        return new Packer(parts, widths);
     }
 
     private LongExpr indexExpr(Expr e, Scope scope) {

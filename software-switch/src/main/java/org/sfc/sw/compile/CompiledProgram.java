@@ -15,8 +15,9 @@ import org.sfc.sw.runtime.TableDef;
 import org.sfc.sw.types.P4Type;
 
 /**
- * A v1model program compiled for execution: the six blocks as runnable code over a frame of
- * {@link #slotCount} slots, plus every P4Runtime-visible object (with its runtime state).
+ * A program compiled for execution: its blocks as runnable code over a frame of {@link #slotCount} slots, plus
+ * every P4Runtime-visible object (with its runtime state). A v1model program fills the six V1Switch blocks and
+ * {@link #stdMeta}; a TNA program leaves those null and fills {@link #tna} instead ({@link #isTna()}).
  */
 public record CompiledProgram(
         int slotCount,
@@ -41,7 +42,18 @@ public record CompiledProgram(
         List<RegisterDef> registers,
         List<ControllerHeader> controllerHeaders,
         Map<Integer, int[]> fieldLists,
-        List<String> errors) {
+        List<String> errors,
+        TnaBlocks tna) {
+
+    /** Whether this is a TNA program (Switch(Pipeline(...))), run by the tna model rather than v1model's. */
+    public boolean isTna() {
+        return tna != null;
+    }
+
+    /** The architecture's name as P4Info's pkg_info states it. */
+    public String arch() {
+        return isTna() ? "tna" : "v1model";
+    }
 
     /** A header type annotated {@code @controller_header("packet_in" | "packet_out")}. */
     public record ControllerHeader(String name, P4Type.HeaderT type, int id) {}

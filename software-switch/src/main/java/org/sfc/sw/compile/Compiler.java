@@ -51,6 +51,8 @@ public final class Compiler {
     final List<DirectMeterDef> directMeters = new ArrayList<>();
     final List<RegisterDef> registers = new ArrayList<>();
     final Map<Integer, List<Integer>> fieldLists = new HashMap<>();
+    /** Top-level package instances other than main (TNA's Pipeline(...) pipe;), elaborated through main. */
+    final Map<String, Instantiation> packages = new HashMap<>();
     private final List<String> problems = new ArrayList<>();
 
     private Compiler() {}
@@ -101,12 +103,16 @@ public final class Compiler {
         if (main == null && problems.isEmpty()) {
             problems.add(program.decls().isEmpty() ? "<input>:1:1: empty program"
                     : program.decls().get(program.decls().size() - 1).pos()
-                    + ": no 'main' package instantiation; a v1model program ends with V1Switch(...) main;");
+                    + ": no 'main' package instantiation; a v1model program ends with V1Switch(...) main;"
+                    + " a TNA program with Switch(pipe) main;");
         }
         if (!problems.isEmpty()) {
             throw new FrontendException(problems);
         }
         try {
+            if (main.type() instanceof NamedType nt && nt.name().equals("Switch")) {
+                return new TnaElaboration(this).elaborate(main);
+            }
             return elaborateV1Switch(main);
         } catch (FrontendException e) {
             problems.addAll(e.problems());
@@ -141,6 +147,11 @@ public final class Compiler {
         } else if (d instanceof BlockTypeDecl b) {
             declareName(global, b.name(), b.pos(), new Sym.TypeName(new P4Type.BlockT(b)));
         } else if (d instanceof Instantiation i) {
+            if (resolveType(i.type(), global) instanceof P4Type.BlockT bt
+                    && bt.decl() instanceof BlockTypeDecl btd && btd.kind() == BlockKind.PACKAGE) {
+                packages.put(i.name(), i);
+                return;
+            }
             declareInstance(global, i);
         } else {
             throw unsupported(d.pos(), "function declaration '" + d.name() + "'");
@@ -361,11 +372,8 @@ public final class Compiler {
         Map<Integer, int[]> lists = new LinkedHashMap<>();
         collectFieldLists(mStruct, metaBase);
         fieldLists.forEach((id, l) -> lists.put(id, l.stream().mapToInt(Integer::intValue).toArray()));
-        return new CompiledProgram(slots, parser, controls[0], controls[1], controls[2], controls[3], controls[4],
-                std, hdrBase, hStruct, metaBase, mStruct, List.copyOf(tables),
-                List.copyOf(actions), List.copyOf(profiles), List.copyOf(counters), List.copyOf(directCounters),
-                List.copyOf(meters), List.copyOf(directMeters), List.copyOf(registers), controllerHeaders(),
-                lists, List.copyOf(errorMembers));
+        return program(new Exec[] {parser, controls[0], controls[1], controls[2], controls[3], controls[4]}, std,
+                hdrBase, hStruct, metaBase, mStruct, lists, null);
     }
 
     private void collectFieldLists(P4Type.StructT s, int base) {
@@ -386,6 +394,16 @@ public final class Compiler {
                 collectFieldLists(inner, slot);
             }
         }
+    }
+
+    /** Everything compiled so far, around the given blocks. */
+    CompiledProgram program(Exec[] v1Blocks, CompiledProgram.StdMeta std, int hdrBase, P4Type.StructT hStruct,
+                            int metaBase, P4Type.StructT mStruct, Map<Integer, int[]> lists, TnaBlocks tna) {
+        return new CompiledProgram(slots, v1Blocks[0], v1Blocks[1], v1Blocks[2], v1Blocks[3], v1Blocks[4], v1Blocks[5],
+                std, hdrBase, hStruct, metaBase, mStruct, List.copyOf(tables),
+                List.copyOf(actions), List.copyOf(profiles), List.copyOf(counters), List.copyOf(directCounters),
+                List.copyOf(meters), List.copyOf(directMeters), List.copyOf(registers), controllerHeaders(),
+                lists, List.copyOf(errorMembers), tna);
     }
 
     private CompiledProgram.StdMeta stdMeta(P4Type.StructT sm, int base) {
@@ -413,7 +431,7 @@ public final class Compiler {
 
     // ------------------------------------------------------------------ parsers
 
-    private Exec compileParser(ParserDecl p, List<Integer> paramBases, P4Type.StructT h, P4Type.StructT m,
+    Exec compileParser(ParserDecl p, List<Integer> paramBases, P4Type.StructT h, P4Type.StructT m,
                                P4Type.StructT sm) {
         String path = p.annotations().find("name").flatMap(Annotation::stringValue).orElse(p.name());
         Scope scope = new Scope(global, path);
@@ -593,6 +611,47 @@ public final class Compiler {
             }
             case "Checksum16" -> {
                 return "Checksum16";
+            }
+            // tna.p4 (Tofino)
+            case "Counter" -> {
+                CounterDef c = new CounterDef(name, annos, intArg(args, 0, scope, pos),
+                        enumArg(args, 1, scope, pos).toLowerCase(java.util.Locale.ROOT));
+                counters.add(c);
+                return c;
+            }
+            case "DirectCounter" -> {
+                DirectCounterDef c = new DirectCounterDef(name, annos,
+                        enumArg(args, 0, scope, pos).toLowerCase(java.util.Locale.ROOT), true);
+                directCounters.add(c);
+                return c;
+            }
+            case "Meter" -> {
+                if (args.size() > 2) {
+                    throw unsupported(pos, "Meter with burst or rate arguments (the control plane sets rates)");
+                }
+                MeterDef m = new MeterDef(name, annos, intArg(args, 0, scope, pos),
+                        enumArg(args, 1, scope, pos).toLowerCase(java.util.Locale.ROOT));
+                meters.add(m);
+                return m;
+            }
+            case "Hash" -> {
+                if (ext.typeArgs().isEmpty() || !(ext.typeArgs().get(0) instanceof P4Type.Bits b)) {
+                    throw error(pos, "Hash needs its result type, e.g. Hash<bit<16>>(HashAlgorithm_t.CRC16) h;");
+                }
+                String alg = enumArg(args, 0, scope, pos);
+                if (!List.of("CRC16", "CRC32", "IDENTITY", "XOR16").contains(alg)) {
+                    throw unsupported(pos, "HashAlgorithm_t." + alg + " (CRC16, CRC32, IDENTITY and XOR16 are)");
+                }
+                return new TnaExterns.HashUnit(b, alg.toLowerCase(java.util.Locale.ROOT));
+            }
+            case "Checksum" -> {
+                if (!args.isEmpty()) {
+                    throw unsupported(pos, "Checksum with an algorithm argument (the Internet checksum is TNA's)");
+                }
+                return new TnaExterns.ChecksumUnit(alloc(1));
+            }
+            case "Mirror" -> {
+                return new TnaExterns.MirrorUnit();
             }
             default -> throw unsupported(pos, "extern " + ext.decl().name());
         }

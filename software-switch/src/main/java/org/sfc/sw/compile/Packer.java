@@ -69,6 +69,12 @@ final class Packer {
         };
     }
 
+    /** The fields packed, as bytes (a header's image when the fields are its fields). */
+    byte[] bytes(Frame f) {
+        int len = pack(f);
+        return java.util.Arrays.copyOf(buf, len);
+    }
+
     long hash(Frame f, int algorithm) {
         return digest(algorithm, buf, pack(f));
     }

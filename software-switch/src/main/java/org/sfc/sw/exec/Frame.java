@@ -33,6 +33,9 @@ public final class Frame {
     public int cloneType = -1;
     public int cloneFieldList;
     public int truncateTo;
+    /** TNA: the session a Mirror.emit named (-1: none) and the mirror header it emitted. */
+    public int mirrorSession = -1;
+    public byte[] mirrorHeader;
     /** An assert()/assume() failed: the packet is dropped. */
     public boolean assertFailed;
 
@@ -72,6 +75,8 @@ public final class Frame {
         cloneType = -1;
         cloneFieldList = 0;
         truncateTo = 0;
+        mirrorSession = -1;
+        mirrorHeader = null;
         assertFailed = false;
         currentEntry = null;
     }

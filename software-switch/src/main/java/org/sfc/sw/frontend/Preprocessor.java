@@ -20,8 +20,8 @@ import java.util.regex.Pattern;
 /**
  * The part of the C preprocessor that P4 programs use: {@code #include "file"} (relative to the including
  * file, then the include path), {@code #include <file>} (p4c's own p4include directory where p4c is installed,
- * so a program is checked against the same {@code core.p4}/{@code v1model.p4} as the real compiler; else the
- * switch's built-in {@code core.p4} and {@code v1model.p4}; {@code SFC_P4INCLUDE} names another directory, or
+ * so a program is checked against the same {@code core.p4}/{@code v1model.p4}/{@code tna.p4} as the real compiler;
+ * else the switch's built-in ones; {@code SFC_P4INCLUDE} names another directory, or
  * {@code builtin}), object-like and function-like {@code #define}/{@code #undef}, and
  * {@code #ifdef/#ifndef/#if/#elif/#else/#endif} where {@code #if} takes C's integer expressions.
  *
@@ -35,13 +35,13 @@ public final class Preprocessor {
 
     private static final Pattern DIRECTIVE = Pattern.compile("^\\s*#\\s*(\\w+)\\s*(.*)$");
     private static final Pattern IDENT = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-    private static final Set<String> BUILTIN_INCLUDES = Set.of("core.p4", "v1model.p4");
+    private static final Set<String> BUILTIN_INCLUDES = Set.of("core.p4", "v1model.p4", "tna.p4");
     private static final int MAX_INCLUDE_DEPTH = 64;
 
     private static volatile Optional<Path> p4cIncludes;
 
     private final List<Path> includePath;
-    private final Optional<Path> systemIncludes = p4cIncludeDir();
+    private final Optional<Path> systemIncludes;
     private final Map<String, String> macros = new HashMap<>();
     /** Parameter names of function-like macros (absent for object-like ones). */
     private final Map<String, List<String>> macroParams = new HashMap<>();
@@ -51,8 +51,26 @@ public final class Preprocessor {
     private final Set<String> includedOnce = new HashSet<>();
 
     public Preprocessor(List<Path> includePath, Map<String, String> predefined) {
+        this(includePath, predefined, p4cIncludeDir());
+    }
+
+    private Preprocessor(List<Path> includePath, Map<String, String> predefined, Optional<Path> systemIncludes) {
         this.includePath = List.copyOf(includePath);
         this.macros.putAll(predefined);
+        this.systemIncludes = systemIncludes;
+    }
+
+    /** As {@link #run(Path, List)}, with the switch's built-in {@code <...>} includes even where p4c's exist. */
+    public static Result runWithBuiltinIncludes(Path file, List<Path> includePath) throws IOException {
+        return new Preprocessor(includePath, Map.of(), Optional.empty()).runFile(file);
+    }
+
+    private Result runFile(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new FrontendException(file + ": no such file");
+        }
+        process(file.toString(), Files.readString(file, StandardCharsets.UTF_8), file.toAbsolutePath().getParent(), 0);
+        return result();
     }
 
     /** Preprocesses a file on disk. */
@@ -62,12 +80,7 @@ public final class Preprocessor {
 
     /** As {@link #run(Path, List)}, with macros defined up front (like {@code -DNAME=VALUE}). */
     public static Result run(Path file, List<Path> includePath, Map<String, String> defines) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new FrontendException(file + ": no such file");
-        }
-        Preprocessor p = new Preprocessor(includePath, defines);
-        p.process(file.toString(), Files.readString(file, StandardCharsets.UTF_8), file.toAbsolutePath().getParent(), 0);
-        return p.result();
+        return new Preprocessor(includePath, defines).runFile(file);
     }
 
     /** Preprocesses program text that has no file of its own (e.g. a pipeline pushed over P4Runtime). */
@@ -116,7 +129,7 @@ public final class Preprocessor {
         return Optional.empty();
     }
 
-    /** Reads a built-in include (core.p4, v1model.p4) shipped with the switch. */
+    /** Reads a built-in include (core.p4, v1model.p4, tna.p4) shipped with the switch. */
     public static String builtinInclude(String name) {
         try (InputStream in = Preprocessor.class.getResourceAsStream("/org/sfc/sw/p4include/" + name)) {
             if (in == null) {
@@ -282,6 +295,11 @@ public final class Preprocessor {
         } else {
             throw new FrontendException(where + ": #include needs \"file\" or <file>");
         }
+        if (system && target.equals("tna.p4")) {
+            // bf-p4c defines the target (1 for --target tofino) and tna.p4 refuses to be read without it: the
+            // software switch models Tofino 1.
+            macros.putIfAbsent("__TARGET_TOFINO__", "1");
+        }
         Path fromP4c = system ? systemIncludes.map(d -> d.resolve(target)).filter(Files::isRegularFile).orElse(null) : null;
         if (fromP4c == null && BUILTIN_INCLUDES.contains(target) && (system || findFile(target, dir) == null)) {
             String key = "<" + target + ">";
@@ -294,6 +312,7 @@ public final class Preprocessor {
         if (found == null) {
             throw new FrontendException(where + ": cannot find include file " + (system ? "<" + target + ">"
                     : "\"" + target + "\"") + (system ? "; built-in includes are " + BUILTIN_INCLUDES
+
                     : "; looked in " + (dir == null ? "" : dir + " and ") + "the include path " + includePath));
         }
         String name = found.toString();

@@ -55,7 +55,12 @@ public final class P4InfoBuilder {
     private final List<String> allNames = new ArrayList<>();
 
     /** An object that gets a P4Info id: its resource type, name, annotations, and where its id goes. */
-    private record Named(int prefix, String name, Ast.Annotations annotations, java.util.function.IntConsumer setId) {}
+    private record Named(int prefix, String name, Ast.Annotations annotations, java.util.function.IntConsumer setId,
+                         boolean idIgnored) {
+        Named(int prefix, String name, Ast.Annotations annotations, java.util.function.IntConsumer setId) {
+            this(prefix, name, annotations, setId, false);
+        }
+    }
 
     private P4InfoBuilder() {}
 
@@ -75,9 +80,12 @@ public final class P4InfoBuilder {
         p.actions().forEach(a -> objects.add(new Named(ACTION, a.name, a.annotations, id -> a.id = id)));
         p.tables().forEach(t -> objects.add(new Named(TABLE, t.name, t.annotations, id -> t.id = id)));
         p.profiles().forEach(x -> objects.add(new Named(ACTION_PROFILE, x.name, x.annotations, id -> x.id = id)));
-        p.counters().forEach(c -> objects.add(new Named(COUNTER, c.name, c.annotations, id -> c.id = id)));
-        p.directCounters().forEach(c -> objects.add(new Named(DIRECT_COUNTER, c.name, c.annotations, id -> c.id = id)));
-        p.meters().forEach(m -> objects.add(new Named(METER, m.name, m.annotations, id -> m.id = id)));
+        // bf-p4c does not read @id on TNA's Counter, DirectCounter and Meter: it hashes their names, as here.
+        boolean tna = p.isTna();
+        p.counters().forEach(c -> objects.add(new Named(COUNTER, c.name, c.annotations, id -> c.id = id, tna)));
+        p.directCounters().forEach(c -> objects.add(new Named(DIRECT_COUNTER, c.name, c.annotations, id -> c.id = id,
+                tna)));
+        p.meters().forEach(m -> objects.add(new Named(METER, m.name, m.annotations, id -> m.id = id, tna)));
         p.directMeters().forEach(m -> objects.add(new Named(DIRECT_METER, m.name, m.annotations, id -> m.id = id)));
         p.registers().forEach(r -> objects.add(new Named(REGISTER, r.name, r.annotations, id -> r.id = id)));
         // A controller header's id is hashed from its type's name (p4c), though P4Info names it by its annotation.
@@ -87,7 +95,7 @@ public final class P4InfoBuilder {
         int[] explicit = new int[objects.size()];
         for (int i = 0; i < explicit.length; i++) {
             Named o = objects.get(i);
-            explicit[i] = explicitId(o.annotations(), o.prefix(), o.name());
+            explicit[i] = o.idIgnored() ? 0 : explicitId(o.annotations(), o.prefix(), o.name());
         }
         if (!problems.isEmpty()) {
             throw new FrontendException(problems);
@@ -100,10 +108,14 @@ public final class P4InfoBuilder {
                 hashed.add(objects.get(i));
             }
         }
-        // p4c probes in sorted name order within each resource type (a std::map of names).
-        hashed.sort(java.util.Comparator.comparingInt(Named::prefix).thenComparing(Named::name));
+        // p4c probes in sorted name order within each resource type (a std::map of names). bf-p4c hashes the name
+        // of what a TNA pipeline declares with the pipeline's name in front ("pipe.SwitchIngress.t"), though
+        // P4Info names it without; what is declared at the top (NoAction) keeps its own name.
+        java.util.function.Function<Named, String> key = o -> p.isTna() && o.name().contains(".")
+                && o.prefix() != CONTROLLER_HEADER ? p.tna().pipeName() + "." + o.name() : o.name();
+        hashed.sort(java.util.Comparator.comparingInt(Named::prefix).thenComparing(key));
         for (Named o : hashed) {
-            o.setId().accept(hashedId(o.prefix(), o.name()));
+            o.setId().accept(hashedId(o.prefix(), key.apply(o)));
         }
         return toP4Info(p);
     }
@@ -189,7 +201,7 @@ public final class P4InfoBuilder {
 
     private P4Info toP4Info(CompiledProgram p) {
         P4Info.Builder b = P4Info.newBuilder();
-        b.setPkgInfo(P4InfoOuterClass.PkgInfo.newBuilder().setArch("v1model"));
+        b.setPkgInfo(P4InfoOuterClass.PkgInfo.newBuilder().setArch(p.arch()));
         for (TableDef t : p.tables()) {
             P4InfoOuterClass.Table.Builder tb = P4InfoOuterClass.Table.newBuilder()
                     .setPreamble(preamble(t.id, t.name, t.annotations)).setSize(t.size).setIsConstTable(t.constEntries)
@@ -267,8 +279,8 @@ public final class P4InfoBuilder {
         }
         for (CompiledProgram.ControllerHeader h : p.controllerHeaders()) {
             P4InfoOuterClass.ControllerPacketMetadata.Builder cb = P4InfoOuterClass.ControllerPacketMetadata.newBuilder()
-                    .setPreamble(Preamble.newBuilder().setId(controllerHeaderIds.get(h.name())).setName(h.name())
-                            .setAlias(h.name()).addAnnotations("@controller_header(\"" + h.name() + "\")"));
+                    .setPreamble(preamble(controllerHeaderIds.get(h.name()), h.name(), h.type().annotations()).toBuilder()
+                            .setAlias(h.name()));
             int id = 1;
             for (P4Type.Field f : h.type().fields()) {
                 cb.addMetadata(P4InfoOuterClass.ControllerPacketMetadata.Metadata.newBuilder().setId(id++)

@@ -23,7 +23,7 @@ import org.sfc.sw.exec.Frame;
  * </ul>
  * Not thread-safe: the owning switch serialises packets and control-plane writes.
  */
-public final class V1ModelPipeline {
+public final class V1ModelPipeline implements PacketPipeline {
     public static final int DROP_PORT = 511;
     public static final int INSTANCE_NORMAL = 0;
     public static final int INSTANCE_INGRESS_CLONE = 1;
@@ -50,15 +50,17 @@ public final class V1ModelPipeline {
         this.frame = new Frame(program.slotCount());
     }
 
+    @Override
     public CompiledProgram program() {
         return program;
     }
 
+    @Override
     public long dropped() {
         return dropped;
     }
 
-    /** Processes one packet received on {@code ingressPort}; returns what leaves the switch, in order. */
+    @Override
     public List<Output> process(int ingressPort, byte[] data) {
         List<Output> out = new ArrayList<>(2);
         Frame f = frame;
@@ -201,7 +203,7 @@ public final class V1ModelPipeline {
     }
 
     /** Deparsed headers followed by the unparsed payload, truncated if asked. */
-    private static byte[] assemble(Frame f, int sessionTruncate) {
+    static byte[] assemble(Frame f, int sessionTruncate) {
         int headerBytes = (f.outBits + 7) >>> 3;
         int payloadFrom = Math.min(f.payloadOffset(), f.pktLen);
         int payload = f.pktLen - payloadFrom;

@@ -18,7 +18,7 @@ import org.sfc.sw.runtime.MeterDef;
 import org.sfc.sw.runtime.RegisterDef;
 import org.sfc.sw.runtime.Replication;
 import org.sfc.sw.runtime.TableDef;
-import org.sfc.sw.runtime.V1ModelPipeline;
+import org.sfc.sw.runtime.PacketPipeline;
 
 import com.google.protobuf.ByteString;
 
@@ -40,7 +40,7 @@ public final class Pipeline {
     public final P4Info p4info;
     public final ByteString deviceConfig;
     public final long cookie;
-    public final V1ModelPipeline dataplane;
+    public final PacketPipeline dataplane;
     public final Replication replication = new Replication();
     public final Map<Integer, TableDef> tables = new HashMap<>();
     public final Map<Integer, ActionDef> actions = new HashMap<>();
@@ -56,7 +56,7 @@ public final class Pipeline {
         this.p4info = p4info;
         this.deviceConfig = deviceConfig;
         this.cookie = cookie;
-        this.dataplane = new V1ModelPipeline(program, replication);
+        this.dataplane = PacketPipeline.of(program, replication);
         program.tables().forEach(t -> tables.put(t.id, t));
         program.actions().forEach(a -> actions.put(a.id, a));
         program.profiles().forEach(p -> profiles.put(p.id, p));
