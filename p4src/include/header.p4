@@ -6,14 +6,14 @@
 
 #include "define.p4"
 
-@controller_header("packet_out")
+SFC_CONTROLLER_HEADER("packet_out")
 @id(0x04000001)
 header packet_out_t {
     port_t  egress_port;   // where the controller's packet leaves (a device port, for heartbeats)
     bit<7>  _pad;
 }
 
-@controller_header("packet_in")
+SFC_CONTROLLER_HEADER("packet_in")
 @id(0x04000002)
 header packet_in_t {
     port_t  ingress_port;  // where the punted packet came in (which device returned a probe)

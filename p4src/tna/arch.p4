@@ -21,5 +21,8 @@
 // The flow's hash: a hash unit declared in the control, CRC-16 like v1model's crc16.
 #define SFC_FLOW_HASHER(name) Hash<bit<16>>(HashAlgorithm_t.CRC16) name;
 #define SFC_FLOW_HASH(hasher, result, ...) result = hasher.get({ __VA_ARGS__ })
+// bf-p4c's front end does not know the annotations its own P4Info generator reads (@controller_header, and
+// @id on a header): it is told not to warn about them here (and only here: p4c's v1model P4Info would list it).
+#define SFC_CONTROLLER_HEADER(kind) @noWarn("unknown") @controller_header(kind)
 
 #endif

@@ -22,5 +22,7 @@
 // there is no hash unit to declare.
 #define SFC_FLOW_HASHER(name)
 #define SFC_FLOW_HASH(hasher, result, ...) hash(result, HashAlgorithm.crc16, 16w0, { __VA_ARGS__ }, 32w65536)
+// A header the P4Runtime server turns into packet-in/out metadata.
+#define SFC_CONTROLLER_HEADER(kind) @controller_header(kind)
 
 #endif

@@ -14,9 +14,14 @@ import com.google.protobuf.ByteString;
 /** sfc's software switch in this JVM behind its P4Runtime gRPC server on loopback; ports are in-process. */
 public final class SoftwareSwitchTarget implements Target {
     public static final Path PROGRAM = Path.of("../p4src/v1model/sfc.p4");
+    /** The same data plane on TNA, as Tofino runs it, in the software switch's tna model. */
+    public static final Path TNA_PROGRAM = Path.of("../p4src/tna/sfc.p4");
+    /** The CPU port p4src/tna/sfc.p4 uses (Tofino 1's PCIe port on pipe 1); the v1model program's is 255. */
+    public static final int TNA_CPU_PORT = 192;
     private static final java.util.Map<Path, PipelineConfig> pipelines = new java.util.HashMap<>();
 
     private final Path program;
+    private final int cpuPort;
     private final boolean continueOnErrorOnly;
     private SoftwareSwitch sw;
     private SwitchServer server;
@@ -25,6 +30,7 @@ public final class SoftwareSwitchTarget implements Target {
 
     private SoftwareSwitchTarget(Path program, boolean continueOnErrorOnly) {
         this.program = program;
+        this.cpuPort = program.equals(TNA_PROGRAM) ? TNA_CPU_PORT : 255;
         this.continueOnErrorOnly = continueOnErrorOnly;
     }
 
@@ -50,7 +56,7 @@ public final class SoftwareSwitchTarget implements Target {
     }
 
     private void boot(int port) throws Exception {
-        sw = new SoftwareSwitch(1, 255);
+        sw = new SoftwareSwitch(1, cpuPort);
         if (continueOnErrorOnly) {
             sw.setSupportedAtomicity(java.util.EnumSet.of(p4.v1.P4RuntimeOuterClass.WriteRequest.Atomicity.CONTINUE_ON_ERROR));
         }
@@ -64,7 +70,8 @@ public final class SoftwareSwitchTarget implements Target {
 
     @Override
     public String name() {
-        return continueOnErrorOnly ? "software switch (CONTINUE_ON_ERROR only)" : "software switch";
+        return continueOnErrorOnly ? "software switch (CONTINUE_ON_ERROR only)"
+                : program.equals(TNA_PROGRAM) ? "software switch (TNA)" : "software switch";
     }
 
     @Override

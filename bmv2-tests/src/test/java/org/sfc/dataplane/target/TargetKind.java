@@ -11,6 +11,18 @@ public enum TargetKind {
             return SoftwareSwitchTarget.start(program);
         }
     },
+    /** The software switch running p4src/tna/sfc.p4 in its tna model: the same scenarios, as Tofino runs them. */
+    SOFTWARE_SWITCH_TNA("software switch (TNA)") {
+        @Override
+        public Target start() throws Exception {
+            return SoftwareSwitchTarget.start(SoftwareSwitchTarget.TNA_PROGRAM);
+        }
+
+        @Override
+        public Target start(java.nio.file.Path program) throws Exception {
+            return SoftwareSwitchTarget.start(program);
+        }
+    },
     BMV2("bmv2") {
         @Override
         public Target start(java.nio.file.Path program) throws Exception {
@@ -24,7 +36,7 @@ public enum TargetKind {
         this.label = label;
     }
 
-    /** The target with the sfc program as its pipeline (not yet pushed). */
+    /** The target with the sfc program (of this kind's architecture) as its pipeline (not yet pushed). */
     public Target start() throws Exception {
         return start(SoftwareSwitchTarget.PROGRAM);
     }
