@@ -12,11 +12,12 @@ here="$root/ptf-scenarios"
 
 usage() {
   cat <<'USAGE'
-Usage: ptf-scenarios/run.sh [--target software|bmv2] [--ports N] [--keep-logs DIR] [TEST...]
+Usage: ptf-scenarios/run.sh [--target software|tna|bmv2] [--ports N] [--keep-logs DIR] [TEST...]
 
 Runs the packet scenarios of ptf-scenarios/scenarios/ against a switch in a fresh network namespace.
 
   --target software   sfc's software switch running p4src/v1model/sfc.p4 (default)
+  --target tna        sfc's software switch running p4src/tna/sfc.p4 in its tna (Tofino) model, CPU port 192
   --target bmv2       BMv2's simple_switch_grpc with the p4c-compiled program (needs p4c and
                       simple_switch_grpc on PATH)
   --ports N           veth pairs to create (default 16; every scenario's ports must be below N+1)
@@ -42,7 +43,7 @@ while [ $# -gt 0 ]; do
     *) tests+=("$1"); shift ;;
   esac
 done
-case "$target" in software|bmv2) ;; *) echo "run.sh: --target must be software or bmv2, not '$target'" >&2; exit 2 ;; esac
+case "$target" in software|tna|bmv2) ;; *) echo "run.sh: --target must be software, tna or bmv2, not '$target'" >&2; exit 2 ;; esac
 
 say() { echo "ptf-scenarios: $*" >&2; }
 fail_start() { say "$*"; echo "ptf: 0 passed, 1 failed"; exit 1; }
@@ -116,11 +117,13 @@ wait_for() {  # wait_for WHAT SECONDS COMMAND...
 }
 
 controller_args=()
-if [ "$target" = software ]; then
-  ip netns exec "$ns" "$root/sfc" switch run -p "$root/p4src/v1model/sfc.p4" "${iface_args[@]}" \
+if [ "$target" = software ] || [ "$target" = tna ]; then
+  program="$root/p4src/v1model/sfc.p4" cpu_port=255
+  if [ "$target" = tna ]; then program="$root/p4src/tna/sfc.p4" cpu_port=192; fi
+  ip netns exec "$ns" "$root/sfc" switch run -p "$program" "${iface_args[@]}" --cpu-port "$cpu_port" \
     --grpc-address 127.0.0.1:9559 >"$work/switch.log" 2>&1 &
   pids+=($!)
-  controller_args=(--program "$root/p4src/v1model/sfc.p4")
+  controller_args=(--program "$program")
 else
   say "compiling p4src/v1model/sfc.p4 with p4c"
   mkdir -p "$work/bmv2"

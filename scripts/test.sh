@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of the project: unit and integration tests of all Maven modules (summary line
 # 'java: N passed, N failed, N skipped', counted from the Surefire reports, with the reasons for skips), then
-# the PTF packet scenarios in a network namespace (ptf-scenarios/run.sh) against the software switch and, where
+# the PTF packet scenarios in a network namespace (ptf-scenarios/run.sh) against the software switch (running the
+# v1model program, then the TNA program in its tna model) and, where
 # p4c and simple_switch_grpc are installed, against BMv2 too; the summary of both, 'ptf: N passed, N failed',
 # is the last line. Exits non-zero if anything failed.
 #   scripts/test.sh [MAVEN ARGS...]      e.g. scripts/test.sh -pl table-compiler   (PTF only when no args)
@@ -39,7 +40,7 @@ if [ $# -eq 0 ]; then
     echo "ptf-scenarios: not run: they need root to create a network namespace (sudo scripts/test.sh)"
     echo "ptf: 0 passed, 0 failed"
   else
-    targets=(software)
+    targets=(software tna)
     if command -v p4c >/dev/null && command -v simple_switch_grpc >/dev/null; then
       targets+=(bmv2)
     else
