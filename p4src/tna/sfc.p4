@@ -13,8 +13,8 @@
  *   - TCP/UDP checksums cannot be summed over the payload: the ingress parser deposits the sum of what does
  *     not change (the residual) and the egress deparser adds the changed fields back (RFC 1624).
  *
- * Compile: p4c --target tofino --arch tna --p4runtime-files sfc.p4info.bin --p4runtime-force-std-externs sfc.p4
- * (-DCPU_PORT=N; any size below with -DNAME=N). P4Runtime's standard counters and meters need the last flag.
+ * Compile: p4c --target tofino --arch tna --p4runtime-files sfc.p4info.bin sfc.p4 (-DCPU_PORT=N; any size below
+ * with -DNAME=N). sfc converts the counters and meters of bf-p4c's P4Info to P4Runtime's standard ones itself.
  */
 #include "arch.p4"
 #include "../include/define.p4"

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.sfc.compiler.TofinoP4Info;
 import org.sfc.sw.testing.P4c;
 
 import p4.config.v1.P4InfoOuterClass.P4Info;
@@ -17,7 +18,10 @@ import p4.config.v1.P4InfoOuterClass.P4Info;
  * TNA program compiles, how many stages it takes, and the P4Info a P4Runtime controller gets from it.
  */
 final class BfP4c {
-    /** What bf-p4c made of a program: exit status, messages, ingress stages, P4Info (standard externs). */
+    /**
+     * What bf-p4c made of a program: exit status, messages, ingress stages, P4Info (bf-p4c's own, TNA externs
+     * converted to standard ones by {@link TofinoP4Info}, which is what the controller does with it).
+     */
     record Result(int exitCode, String log, int ingressStages, boolean binary, P4Info p4info) {
         /** Warnings and errors. */
         List<String> diagnostics() {
@@ -39,8 +43,7 @@ final class BfP4c {
         Path p4info = out.resolve("p4info.bin");
         List<String> cmd = new ArrayList<>(List.of("p4c", "--target", tofino2 ? "tofino2" : "tofino",
                 "--arch", tofino2 ? "t2na" : "tna", "--verbose", "1",
-                "-o", out.toString(), "--p4runtime-files", p4info.toString(), "--p4runtime-force-std-externs",
-                program.toString()));
+                "-o", out.toString(), "--p4runtime-files", p4info.toString(), program.toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String log = new String(p.getInputStream().readAllBytes());
         int code = p.waitFor();
@@ -54,7 +57,8 @@ final class BfP4c {
                     stages = Integer.parseInt(m.group(1));
                 }
             }
-            P4Info info = Files.exists(p4info) ? P4Info.parseFrom(Files.readAllBytes(p4info)) : null;
+            P4Info info = Files.exists(p4info)
+                    ? TofinoP4Info.toStandard(P4Info.parseFrom(Files.readAllBytes(p4info))).p4info() : null;
             boolean binary = Files.exists(out.resolve(tofino2 ? "pipe/tofino2.bin" : "pipe/tofino.bin"));
             return new Result(code, log, stages, binary, info);
         } finally {

@@ -6,12 +6,15 @@ import java.nio.file.Path;
 import java.util.List;
 
 import org.sfc.compiler.Schema;
+import org.sfc.compiler.TofinoP4Info;
 import org.sfc.controller.PipelineConfig;
 import org.sfc.sw.SoftwareSwitch;
 import org.sfc.sw.frontend.Preprocessor;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.TextFormat;
+
+import p4.config.v1.P4InfoOuterClass.P4Info;
 
 import picocli.CommandLine.Option;
 
@@ -23,7 +26,8 @@ final class PipelineOptions {
     Path program;
 
     @Option(names = "--p4info", paramLabel = "FILE",
-            description = "a P4Info in text format (e.g. p4c's --p4runtime-files output), instead of --program")
+            description = "a P4Info (p4c's or bf-p4c's --p4runtime-files output; text, or binary when the name ends "
+                    + "in .bin or .pb), instead of --program; bf-p4c's TNA externs are converted to standard P4Info")
     Path p4info;
 
     @Option(names = "--device-config", paramLabel = "FILE",
@@ -32,10 +36,8 @@ final class PipelineOptions {
 
     PipelineConfig load() throws IOException {
         if (p4info != null) {
-            var b = p4.config.v1.P4InfoOuterClass.P4Info.newBuilder();
-            TextFormat.merge(Files.readString(p4info), b);
             ByteString config = deviceConfig == null ? ByteString.EMPTY : ByteString.copyFrom(Files.readAllBytes(deviceConfig));
-            return new PipelineConfig(b.build(), config);
+            return new PipelineConfig(readP4Info(p4info), config);
         }
         Path source = program != null ? program : Home.resolve("p4src/v1model/sfc.p4");
         if (!Files.exists(source)) {
@@ -45,6 +47,32 @@ final class PipelineOptions {
         SoftwareSwitch probe = new SoftwareSwitch(1, 255);
         probe.setPipeline(SoftwareSwitch.ConfigAction.VERIFY_AND_COMMIT, null, ByteString.copyFromUtf8(text), 1);
         return new PipelineConfig(probe.pipeline().p4info, ByteString.copyFromUtf8(text));
+    }
+
+    /** A P4Info file in text or binary form, as standard P4Info (bf-p4c's own TNA externs converted). */
+    static P4Info readP4Info(Path file) throws IOException {
+        String name = file.getFileName().toString();
+        P4Info info;
+        if (name.endsWith(".bin") || name.endsWith(".pb")) {
+            info = P4Info.parseFrom(Files.readAllBytes(file));
+        } else {
+            var b = P4Info.newBuilder();
+            try {
+                // Decoded leniently: a binary P4Info under a text name is then reported as such, not as bad UTF-8.
+                TextFormat.merge(new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.UTF_8), b);
+            } catch (TextFormat.ParseException e) {
+                throw new IllegalArgumentException(file + ": not a P4Info in text format (" + e.getMessage()
+                        + "); a binary one must be named *.bin or *.pb, and bf-p4c's must be binary (its text form "
+                        + "spells out its own message types)", e);
+            }
+            info = b.build();
+        }
+        TofinoP4Info.Result std = TofinoP4Info.toStandard(info);
+        if (std.converted()) {
+            System.err.println("sfc: " + file + ": bf-p4c's TNA counters and meters converted to standard P4Info"
+                    + (std.dropped().isEmpty() ? "" : "; left out (no standard form, not used): " + std.dropped()));
+        }
+        return std.p4info();
     }
 
     Schema schema() throws IOException {

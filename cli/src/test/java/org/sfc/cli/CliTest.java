@@ -101,6 +101,24 @@ class CliTest {
     }
 
     @Test
+    void validateTakesTheTnaProgramOrItsP4InfoInBinaryAndRefusesAnUnreadableOne() throws Exception {
+        Run fromProgram = sfc("catalog", "validate", FIG7, "--program", "../p4src/tna/sfc.p4");
+        assertEquals(0, fromProgram.code(), fromProgram.err());
+        var info = org.sfc.sw.p4info.P4InfoBuilder.build(org.sfc.sw.compile.Compiler.compileFile(
+                Path.of("../p4src/tna/sfc.p4"), List.of()));
+        Path bin = dir.resolve("sfc.p4info.bin");
+        Files.write(bin, info.toByteArray());
+        Run fromBinary = sfc("catalog", "validate", FIG7, "--p4info", bin.toString());
+        assertEquals(0, fromBinary.code(), fromBinary.err());
+        assertEquals(fromProgram.out(), fromBinary.out());
+        Path text = dir.resolve("sfc.p4info.txtpb");
+        Files.write(text, info.toByteArray()); // binary under a text name
+        Run wrong = sfc("catalog", "validate", FIG7, "--p4info", text.toString());
+        assertEquals(2, wrong.code(), wrong.out()); // bad input
+        assertTrue(wrong.err().contains("not a P4Info in text format") && wrong.err().contains("*.bin"), wrong.err());
+    }
+
+    @Test
     void validateListsEveryProblemAndExitsOne() throws Exception {
         Path bad = dir.resolve("bad.yaml");
         Files.writeString(bad, Files.readString(Path.of(FIG7)).replace("port: 6", "port: 600")
