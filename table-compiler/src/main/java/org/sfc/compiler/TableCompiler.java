@@ -736,8 +736,14 @@ public final class TableCompiler {
         return s.action("to_next_hop", "nh_id", nh, "dscp", dscp);
     }
 
-    /** {@code to_next_hop(nh, dscp)} plus a copy to {@code targets}. */
+    /**
+     * {@code to_next_hop(nh, dscp)} plus a copy to {@code targets}; a {@code drop_step} (the step the packet goes
+     * to has failed with policy drop) stays a drop: a packet the chain drops is not copied either.
+     */
     private Action withCopy(Action toNextHop, List<String> targets) {
+        if (toNextHop.getActionId() == s.action("drop_step").getActionId()) {
+            return toNextHop;
+        }
         long nh = Schema.value(toNextHop.getParams(0).getValue());
         long dscp = Schema.value(toNextHop.getParams(1).getValue());
         return s.action("to_next_hop_copy", "nh_id", nh, "dscp", dscp, "copy_session", copySession(targets));

@@ -52,6 +52,20 @@ class DiffTest {
     }
 
     @Test
+    void aDroppedDeviceBeforeACopyingStepDropsTheRepliesInsteadOfFailingTheCompile() throws Exception {
+        // Figure 11, w1: fw-1, then app-1 with copies to ids-1. fw-1 fails with policy drop: replies from app-1
+        // would go back to fw-1, so they are dropped (no copy of a dropped packet); the compile used to throw
+        // (a copy added to drop_step), and every apply failed until fw-1 came back.
+        org.sfc.catalog.Catalog c = CatalogLoader.load(java.nio.file.Path.of("../examples/figure-11.yaml"));
+        TableCompiler.Result healthy = TableCompiler.compile(c, schema, Ids.empty());
+        TableCompiler.Result failed = TableCompiler.compile(c, schema, healthy, DeviceStates.NONE.drop("fw-1"));
+        List<String> fromApp1 = failed.state().entities().stream().map(e -> failed.state().describe(e))
+                .filter(l -> l.startsWith("sequence ") && l.contains(" slot=6 ") && l.contains("direction=1")).toList();
+        assertEquals(false, fromApp1.isEmpty(), "no reply step from app-1");
+        fromApp1.forEach(l -> assertEquals(true, l.contains("drop_step"), l));
+    }
+
+    @Test
     void aGroupMembersFailureMovesOnlyItsOwnBucketsSpreadOverTheOthers() throws Exception {
         // Figure 17F: the IPS farm {ips-1, ips-2, ips-3} shares the load; ips-2 fails (policy drop).
         org.sfc.catalog.Catalog c = CatalogLoader.load(java.nio.file.Path.of("../examples/figure-17f.yaml"));
