@@ -31,7 +31,7 @@ const step_t STEP_FROM_PORT = 63;
 // control plane chooses: 0 = client -> service (the sequence in order), 1 = service -> client (in reverse).
 
 // Why a packet was dropped: the index of the drop_reasons counter.
-const bit<8> DROP_PARSER_ERROR  = 1;  // malformed or truncated, or IPv4 options (not supported)
+const bit<8> DROP_PARSER_ERROR  = 1;  // malformed or truncated (an IPv4 length the frame does not hold too), or IPv4 options
 const bit<8> DROP_UNKNOWN_PORT  = 2;  // arrived on a port with no role
 const bit<8> DROP_NOT_A_SERVICE = 3;  // no service address matched
 const bit<8> DROP_ACL           = 4;  // the service's ACL denied it

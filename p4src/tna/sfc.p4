@@ -116,12 +116,17 @@ struct tna_metadata_t {
     bool             bad_ipv4;       // version not 4, or options: what v1model's verify() rejects
     bool             tcp_checksum;   // egress deparser: recompute the TCP checksum
     bool             udp_checksum;
+    bit<16>          frame_len;      // egress: the frame's length, the end of its IPv4 packet, the room between
+    bit<16>          ip_end;
+    bit<16>          room;
+    bool             short_frame;
 }
 
 // Tofino does not zero metadata: every parser starts from this.
 #define SFC_TNA_METADATA_INIT { sfc = SFC_LOCAL_METADATA_INIT, \
     arrived = { eth_dst = 0, eth_src = 0, ipv4_dst = 0, l4_dport = 0, dscp = 0 }, \
-    mirror_session = 0, copy_kind = 0, l4_residual = 0, bad_ipv4 = false, tcp_checksum = false, udp_checksum = false }
+    mirror_session = 0, copy_kind = 0, l4_residual = 0, bad_ipv4 = false, tcp_checksum = false, udp_checksum = false, \
+    frame_len = 0, ip_end = 0, room = 0, short_frame = false }
 
 parser SfcIngressParser(packet_in packet, out tna_headers_t hdr, out tna_metadata_t meta,
                         out ingress_intrinsic_metadata_t ig_intr_md) {
@@ -163,13 +168,24 @@ parser SfcIngressParser(packet_in packet, out tna_headers_t hdr, out tna_metadat
         packet.extract(hdr.sfc.ipv4);
         // What NAT may change, out of the L4 checksum (the rest, the residual, is deposited with the L4 header).
         l4_checksum.subtract({ hdr.sfc.ipv4.src_addr, hdr.sfc.ipv4.dst_addr });
-        // Only a first fragment carries the L4 header; TNA has no verify(): a bad header is marked here.
-        transition select(hdr.sfc.ipv4.version, hdr.sfc.ipv4.ihl, hdr.sfc.ipv4.frag_offset, hdr.sfc.ipv4.protocol) {
-            (4w4, 4w5, 13w0, IP_PROTO_TCP): parse_tcp;
-            (4w4, 4w5, 13w0, IP_PROTO_UDP): parse_udp;
-            (4w4, 4w5, 13w0, IP_PROTO_ICMP): parse_icmp;
-            (4w4, 4w5, _, _): accept;
+        // Only a first fragment carries the L4 header; TNA has no verify(): a bad header is marked here, and so
+        // is a total length shorter than the header (0..15, 16..19). One longer than the frame is found in egress,
+        // which knows the packet's length (Tofino's ingress does not).
+        // (Two states: Tofino 1's parser matches on at most 1 x 16 + 2 x 8 bits at a time.)
+        transition select(hdr.sfc.ipv4.version, hdr.sfc.ipv4.ihl, hdr.sfc.ipv4.total_len) {
+            (4w4, 4w5, 16w0 &&& 16w0xfff0): bad_ipv4;
+            (4w4, 4w5, 16w16 &&& 16w0xfffc): bad_ipv4;
+            (4w4, 4w5, _): parse_ipv4_payload;
             default: bad_ipv4;
+        }
+    }
+
+    state parse_ipv4_payload {
+        transition select(hdr.sfc.ipv4.frag_offset, hdr.sfc.ipv4.protocol) {
+            (13w0, IP_PROTO_TCP): parse_tcp;
+            (13w0, IP_PROTO_UDP): parse_udp;
+            (13w0, IP_PROTO_ICMP): parse_icmp;
+            default: accept;
         }
     }
 
@@ -376,14 +392,54 @@ parser SfcEgressParser(packet_in packet, out tna_headers_t hdr, out tna_metadata
     }
 }
 
+// Bytes in front of the frame in egress: what pkt_length counts besides it.
+const bit<16> BRIDGE_BYTES = 6;
+const bit<16> COPY_BYTES = 23;
+
 control SfcEgress(inout tna_headers_t hdr, inout tna_metadata_t meta,
                   in egress_intrinsic_metadata_t eg_intr_md,
                   in egress_intrinsic_metadata_from_parser_t eg_prsr_md,
                   inout egress_intrinsic_metadata_for_deparser_t eg_dprsr_md,
                   inout egress_intrinsic_metadata_for_output_port_t eg_oport_md) {
+    // Drops egress makes (v1model makes them in ingress, into drop_reasons): the controller adds the two up.
+    @id(0x12000011) Counter<bit<32>, bit<8>>(DROP_REASONS, CounterType_t.PACKETS) egress_drop_reasons;
     CopyTarget() copy_target_ctl;
 
+    // The sign of the room as a match, not a condition: a Tofino gateway cannot take the subtractions that make
+    // it (bf-p4c folds them into the condition: "condition expression too complex").
+    action frame_is_short() {
+        meta.short_frame = true;
+    }
+
+    table frame_check {
+        key = { meta.room : ternary @name("room"); }
+        actions = { frame_is_short; @defaultonly NoAction; }
+        const default_action = NoAction();
+        const entries = { 16w0x8000 &&& 16w0x8000 : frame_is_short(); }
+        size = 1;
+    }
+
     apply {
+        // An IPv4 length the frame does not hold: malformed (v1model's ingress drops it, reason 1). Counted once,
+        // for the original: its distributor copies are dropped with it. In steps a Tofino gateway can take: the
+        // frame's length, where the IPv4 packet says it ends, and the sign of the room left.
+        meta.frame_len = eg_intr_md.pkt_length - BRIDGE_BYTES;
+        if (hdr.copy.isValid()) {
+            meta.frame_len = eg_intr_md.pkt_length - (BRIDGE_BYTES + COPY_BYTES);
+        }
+        meta.ip_end = hdr.sfc.ipv4.total_len + 16w14;
+        if (hdr.sfc.vlan.isValid()) {
+            meta.ip_end = hdr.sfc.ipv4.total_len + 16w18;
+        }
+        meta.room = meta.frame_len - meta.ip_end; // below 0 (bit 15 set) when the frame is short: frames are < 32 KB
+        frame_check.apply();
+        if (hdr.sfc.ipv4.isValid() && meta.short_frame) {
+            eg_dprsr_md.drop_ctl = 1;
+            if (!hdr.copy.isValid()) {
+                egress_drop_reasons.count(DROP_PARSER_ERROR);
+            }
+            exit;
+        }
         meta.sfc.l4_len = hdr.sfc.ipv4.total_len - 16w20;
         meta.l4_residual = hdr.bridge.l4_residual;
         meta.sfc.l4_rewritten = hdr.bridge.l4_rewritten;

@@ -125,8 +125,12 @@ control SfcIngress(inout headers_t hdr, inout local_metadata_t meta,
             exit;
         }
         meta.ig_port = standard_metadata.ingress_port;
-        if (standard_metadata.parser_error != error.NoError) {
-            // v1model does not drop on parser errors by itself.
+        bit<32> l2_len = hdr.vlan.isValid() ? 32w18 : 32w14;
+        if (standard_metadata.parser_error != error.NoError
+                || (hdr.ipv4.isValid() && (hdr.ipv4.total_len < 16w20
+                    || (bit<32>) hdr.ipv4.total_len + l2_len > standard_metadata.packet_length))) {
+            // v1model does not drop on parser errors by itself. An IPv4 length the frame does not hold (or shorter
+            // than the header) is malformed too: what follows it would be read as the packet's.
             meta.drop = true;
             meta.drop_reason = DROP_PARSER_ERROR;
         } else {

@@ -92,12 +92,27 @@ class DataplaneTest {
         ihl4[14] = 0x44;
         byte[] options = good.clone();
         options[14] = 0x46;
-        List<byte[]> bad = List.of(java.util.Arrays.copyOf(good, 20), ihl4, options, java.util.Arrays.copyOf(good, 40));
+        // An IPv4 total length the frame does not hold (by one byte; tagged too), or shorter than the header.
+        byte[] longer = withTotalLength(good, good.length - 14 + 1);
+        byte[] taggedLonger = vlanTagged(longer, 100);
+        byte[] shorter = withTotalLength(good, 19);
+        List<byte[]> bad = List.of(java.util.Arrays.copyOf(good, 20), ihl4, options, java.util.Arrays.copyOf(good, 40),
+                longer, taggedLonger, shorter);
         long before = sfc.dropped(DROP_PARSER);
         for (byte[] b : bad) {
             assertEquals(List.of(), sfc.send(UPLINK, b));
         }
         assertEquals(before + bad.size(), sfc.dropped(DROP_PARSER));
+        // Ethernet padding after the IPv4 packet is not malformed: forwarded, padding and all.
+        byte[] padded = java.util.Arrays.copyOf(good, good.length + 7);
+        byte[] paddedToServer = padded.clone(); // (toServer() would recompute the TCP checksum over the padding)
+        System.arraycopy(Packets.mac(SERVER_MAC), 0, paddedToServer, 0, 6);
+        System.arraycopy(Packets.mac(Sfc.SWITCH_MAC), 0, paddedToServer, 6, 6);
+        assertEquals(Sfc.hex(paddedToServer), Sfc.hex(sfc.send(UPLINK, padded).get(0).data()));
+    }
+
+    static byte[] withTotalLength(byte[] frame, int totalLength) {
+        return Packets.edit(frame, b -> b.putShort(16, (short) totalLength));
     }
 
     static byte[] vlanTagged(byte[] frame, int vid) {

@@ -175,13 +175,18 @@ final class Sfc implements AutoCloseable {
                 rt.exact("copy_target", "copy_rid", targetDevice)));
     }
 
+    /** Packets dropped for {@code reason}: in drop_reasons, and on TNA also egress_drop_reasons (the controller adds them). */
     long dropped(int reason) {
-        CounterEntry c = read(Entity.newBuilder().setCounterEntry(CounterEntry.newBuilder()
-                .setCounterId(p4info.getCountersList().stream()
-                        .filter(x -> x.getPreamble().getName().endsWith("drop_reasons")).findFirst().orElseThrow()
-                        .getPreamble().getId())
-                .setIndex(Index.newBuilder().setIndex(reason))).build()).get(0).getCounterEntry();
-        return c.getData().getPacketCount();
+        long n = 0;
+        for (var counter : p4info.getCountersList()) {
+            if (counter.getPreamble().getName().endsWith("drop_reasons")) {
+                n += read(Entity.newBuilder().setCounterEntry(CounterEntry.newBuilder()
+                        .setCounterId(counter.getPreamble().getId())
+                        .setIndex(Index.newBuilder().setIndex(reason))).build()).get(0).getCounterEntry()
+                        .getData().getPacketCount();
+            }
+        }
+        return n;
     }
 
     // ------------------------------------------------------------------ frame edits (offsets of Ethernet/IPv4/L4)

@@ -57,17 +57,25 @@ public final class Accounting {
             rows.add(new Row("device", d, "sent to", sentAndReceived[0], 0));
             rows.add(new Row("device", d, "received from", sentAndReceived[1], 0));
         }
-        var drops = info.getCountersList().stream().filter(c -> c.getPreamble().getName().endsWith("drop_reasons")).findFirst();
-        if (drops.isPresent()) {
-            for (Entity e : client.read(List.of(Entity.newBuilder().setCounterEntry(CounterEntry.newBuilder()
-                    .setCounterId(drops.get().getPreamble().getId())).build()))) {
+        // drop_reasons; a TNA pipeline counts what its egress drops in egress_drop_reasons: one row per reason.
+        List<Entity> dropQueries = info.getCountersList().stream()
+                .filter(c -> c.getPreamble().getName().endsWith("drop_reasons"))
+                .map(c -> Entity.newBuilder().setCounterEntry(CounterEntry.newBuilder()
+                        .setCounterId(c.getPreamble().getId())).build()).toList();
+        Map<Long, long[]> drops = new TreeMap<>();
+        if (!dropQueries.isEmpty()) {
+            for (Entity e : client.read(dropQueries)) {
                 CounterEntry c = e.getCounterEntry();
-                if (c.getData().getPacketCount() > 0) {
-                    rows.add(new Row("drops", "-", "reason " + c.getIndex().getIndex(), c.getData().getPacketCount(),
-                            c.getData().getByteCount()));
-                }
+                long[] sum = drops.computeIfAbsent(c.getIndex().getIndex(), i -> new long[2]);
+                sum[0] += c.getData().getPacketCount();
+                sum[1] += c.getData().getByteCount();
             }
         }
+        drops.forEach((reason, n) -> {
+            if (n[0] > 0) {
+                rows.add(new Row("drops", "-", "reason " + reason, n[0], n[1]));
+            }
+        });
         return rows;
     }
 

@@ -109,10 +109,11 @@ public final class P4InfoBuilder {
             }
         }
         // p4c probes in sorted name order within each resource type (a std::map of names). bf-p4c hashes the name
-        // of what a TNA pipeline declares with the pipeline's name in front ("pipe.SwitchIngress.t"), though
-        // P4Info names it without; what is declared at the top (NoAction) keeps its own name.
+        // of a table or extern a TNA pipeline declares with the pipeline's name in front ("pipe.SwitchIngress.t"),
+        // though P4Info names it without; actions, and what is declared at the top, keep their own names.
         java.util.function.Function<Named, String> key = o -> p.isTna() && o.name().contains(".")
-                && o.prefix() != CONTROLLER_HEADER ? p.tna().pipeName() + "." + o.name() : o.name();
+                && o.prefix() != CONTROLLER_HEADER && o.prefix() != ACTION ? p.tna().pipeName() + "." + o.name()
+                : o.name();
         hashed.sort(java.util.Comparator.comparingInt(Named::prefix).thenComparing(key));
         for (Named o : hashed) {
             o.setId().accept(hashedId(o.prefix(), key.apply(o)));
