@@ -345,6 +345,9 @@ public final class Provisioner {
     public List<Entity> readAll() {
         List<Entity> queries = new ArrayList<>();
         for (var t : schema.p4info().getTablesList()) {
+            if (t.getIsConstTable()) {
+                continue; // the program's own entries (const entries), which no controller may change
+            }
             queries.add(Entity.newBuilder().setTableEntry(TableEntry.newBuilder().setTableId(t.getPreamble().getId())).build());
         }
         for (var p : schema.p4info().getActionProfilesList()) {
