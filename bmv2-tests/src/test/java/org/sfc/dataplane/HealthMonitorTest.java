@@ -224,9 +224,32 @@ abstract class HealthMonitorTest {
         silent.addAll(List.of(4, 5));
         Event spareDown = next("fw-3", 2000);
         assertEquals(State.FAILED, spareDown.to());
-        assertEquals("bypass", provisioner.deviceStates().describe("fw-1"), "no healthy spare left: fw-1 is bypassed");
+        // No healthy spare left: fw-1's fallback, drop by default. A dead firewall never silently becomes none.
+        assertEquals("drop", provisioner.deviceStates().describe("fw-1"), "no healthy spare left: fw-1's step drops");
+        assertTrue(spareDown.detail().contains("fallback drop"), spareDown.detail());
+        assertEquals(java.util.Map.of("drop", 1L), provisioner.fallbacks());
         long ips = got(6);
-        assertNotNull(request("203.0.113.1", 40010), "w1 goes on without a firewall (fw-1's policy: spare, else bypass)");
+        assertNull(request("203.0.113.1", 40010), "w1 stops: fw-1 failed with no spare, fallback drop");
+        assertEquals(ips, got(6), "nothing reached the IPS behind the missing firewall");
+    }
+
+    @Test
+    void aDeclaredBypassFallbackSkipsTheFirewallWhenNoSpareIsLeft() throws Exception {
+        provisioner.apply("health.yaml", CATALOG.replace("fw-1: {function: firewall, failure: spare,",
+                "fw-1: {function: firewall, failure: {policy: spare, fallback: bypass},"), "alice", "fw-1 bypassable");
+        monitor(HealthMonitor.Passive.OFF);
+        awaitAllAnswered();
+        silent.addAll(List.of(2, 3, 4, 5));
+        assertEquals(State.FAILED, next("fw-1", 2000).to());
+        // fw-3 fails too, before or after fw-1 moved to it: either way fw-1 ends on its fallback.
+        long until = System.currentTimeMillis() + 3000;
+        while (!provisioner.deviceStates().describe("fw-1").equals("bypass") && System.currentTimeMillis() < until) {
+            Thread.sleep(20);
+        }
+        assertEquals("bypass", provisioner.deviceStates().describe("fw-1"));
+        assertEquals(java.util.Map.of("bypass", 1L), provisioner.fallbacks());
+        long ips = got(6);
+        assertNotNull(request("203.0.113.1", 40011), "w1 goes on without a firewall: its fallback says bypass");
         assertTrue(got(6) > ips);
     }
 

@@ -253,6 +253,14 @@ public final class ControllerDaemon implements AutoCloseable {
                     connects.get());
             metric(b, "sfc_applies_total", "counter", "applies and rollbacks that succeeded", applies.get());
             metric(b, "sfc_apply_failures_total", "counter", "applies the switch refused (undone)", applyFailures.get());
+            if (p != null) {
+                b.append("# HELP sfc_device_fallbacks_total failed devices with no healthy spare, by the fallback taken\n")
+                        .append("# TYPE sfc_device_fallbacks_total counter\n");
+                for (String fallback : java.util.List.of("drop", "bypass")) {
+                    b.append("sfc_device_fallbacks_total{fallback=").append(json(fallback)).append("} ")
+                            .append(p.fallbacks().getOrDefault(fallback, 0L)).append('\n');
+                }
+            }
             HealthMonitor m = monitor;
             if (m != null) {
                 b.append("# HELP sfc_device_state 1 for the state each device is in\n# TYPE sfc_device_state gauge\n");

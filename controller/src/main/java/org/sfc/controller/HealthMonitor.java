@@ -326,9 +326,14 @@ public final class HealthMonitor implements AutoCloseable {
                 Provisioner.Report r = action.get();
                 writes = r.writes();
                 DeviceStates now = provisioner.deviceStates();
+                String affected = standsInFor != null && to == State.FAILED ? standsInFor : t.device.id();
                 outcome = standsInFor != null && to == State.FAILED
                         ? "it stood in for " + standsInFor + ", which is now: " + now.describe(standsInFor)
                         : now.describe(t.device.id()).equals("-") ? "in service" : now.describe(t.device.id());
+                String fallback = provisioner.fallback(affected);
+                if (!fallback.isEmpty()) {
+                    outcome += " (" + fallback + ")"; // every fallback is an event: a spare policy found no spare
+                }
                 outcome += " (" + Provisioner.writes(writes) + " in " + r.millis() + " ms)";
             } catch (RuntimeException e) {
                 outcome = "the switch could not be changed: " + e.getMessage();

@@ -2,6 +2,7 @@ package org.sfc.controller;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.sfc.catalog.Catalog;
 import org.sfc.catalog.CatalogLoader;
@@ -175,8 +176,10 @@ public final class Provisioner {
     /**
      * A device stopped working: act on its failure policy — {@code spare}: its traffic goes to a free, healthy
      * spare of its pool (one write: where the device is attached); {@code bypass}: services skip it; {@code drop}:
-     * services drop at it. Without a free spare, it is bypassed. A spare that fails while standing in for a device
-     * hands that device's traffic on by the device's policy. Recorded, so restarts and reconciles keep it.
+     * services drop at it. Without a free spare, its declared fallback (drop unless the catalog made it bypass):
+     * a dead firewall never silently becomes no firewall; every fallback is in the report and counted
+     * ({@link #fallbacks()}). A spare that fails while standing in for a device hands that device's traffic on by
+     * the device's policy. Recorded, so restarts and reconciles keep it.
      */
     public synchronized Report fail(String device, String who) {
         Catalog c = requireCatalog();
@@ -196,14 +199,26 @@ public final class Provisioner {
     }
 
     private DeviceStates actOn(Catalog c, String device, DeviceStates states, String notThis) {
-        return switch (c.devices().get(device).failure()) {
+        Catalog.Device d = c.devices().get(device);
+        return switch (d.failure()) {
             case SPARE -> {
                 String spare = freeSpare(c, device, states, notThis);
-                yield spare != null ? states.replace(device, spare) : states.bypass(device);
+                if (spare != null) {
+                    yield states.replace(device, spare);
+                }
+                fallbacks.merge(d.fallback().name().toLowerCase(), 1L, Long::sum);
+                yield d.fallback() == Catalog.FailurePolicy.BYPASS ? states.bypass(device) : states.drop(device);
             }
             case BYPASS -> states.bypass(device);
             case DROP -> states.drop(device);
         };
+    }
+
+    /** Failed devices with policy spare that found no healthy spare, by the fallback taken (drop, bypass). */
+    private final Map<String, Long> fallbacks = new java.util.concurrent.ConcurrentHashMap<>();
+
+    public Map<String, Long> fallbacks() {
+        return Map.copyOf(fallbacks);
     }
 
     /**
@@ -302,9 +317,23 @@ public final class Provisioner {
         return null;
     }
 
-    private static String describe(DeviceStates s, String device) {
-        return s.replacedBy().containsKey(device) ? "traffic moved to spare " + s.replacedBy().get(device)
+    private String describe(DeviceStates s, String device) {
+        String what = s.replacedBy().containsKey(device) ? "traffic moved to spare " + s.replacedBy().get(device)
                 : s.bypassed().contains(device) ? "bypassed" : "its step drops";
+        String fallback = fallback(s, device);
+        return fallback.isEmpty() ? what : fallback + ", " + what;
+    }
+
+    /** "no healthy spare: fallback drop" where {@code device} (policy spare) is out with no spare, else "". */
+    public synchronized String fallback(String device) {
+        return current == null ? "" : fallback(current.states(), device);
+    }
+
+    private String fallback(DeviceStates s, String device) {
+        Catalog.Device d = current == null ? null : current.catalog().devices().get(device);
+        boolean fellBack = d != null && d.failure() == Catalog.FailurePolicy.SPARE && !s.replacedBy().containsKey(device)
+                && (s.bypassed().contains(device) || s.dropped().contains(device));
+        return fellBack ? "no healthy spare: fallback " + d.fallback().name().toLowerCase() : "";
     }
 
     private Report changeStates(DeviceStates next, String who, String what) {

@@ -140,11 +140,24 @@ public record Catalog(SwitchInfo switchInfo, Map<String, Device> devices, Map<St
      * A device. A one-port device has {@code outside == inside}. A two-port transparent device (a firewall)
      * takes forward traffic on its outside and passes it out of its inside; replies the other way.
      */
+    /**
+     * A device. {@code failure}: what its failure does; {@code fallback} (drop or bypass): what a {@code spare} policy
+     * does when no healthy spare is free, never silently bypass: drop unless the operator made it bypass (the
+     * device's own {@code fallback}, or its function listed in {@code bypassable-functions}).
+     */
     public record Device(String id, String function, String vendor, String model, Mode mode, TagMode tag, Ipv4 ip,
-                         Attachment outside, Attachment inside, FailurePolicy failure, Health health, Src src) {
+                         Attachment outside, Attachment inside, FailurePolicy failure, FailurePolicy fallback,
+                         Health health, Src src) {
+        public Device {
+            if (fallback == FailurePolicy.SPARE) {
+                throw new IllegalArgumentException("a device's fallback is drop or bypass, not spare");
+            }
+        }
+
         public Device(String id, String function, String vendor, String model, Mode mode, TagMode tag, Ipv4 ip,
                       Attachment outside, Attachment inside, FailurePolicy failure, Src src) {
-            this(id, function, vendor, model, mode, tag, ip, outside, inside, failure, Health.DEFAULT, src);
+            this(id, function, vendor, model, mode, tag, ip, outside, inside, failure, FailurePolicy.DROP,
+                    Health.DEFAULT, src);
         }
 
         public boolean twoPort() {
@@ -159,8 +172,12 @@ public record Catalog(SwitchInfo switchInfo, Map<String, Device> devices, Map<St
     public record Pool(String name, String function, String vendor, String model, List<String> members,
                        List<String> spares, Src src) {}
 
-    /** Identical devices sharing a step's load; both directions of a flow reach the same member. */
-    public record Group(String name, List<String> members, Src src) {}
+    /**
+     * Identical devices sharing a step's load; both directions of a flow reach the same member. A failed member
+     * leaves the group; when all have failed, {@code failure} (drop or bypass) says what the step does: it never
+     * sends to dead members.
+     */
+    public record Group(String name, List<String> members, FailurePolicy failure, Src src) {}
 
     /** A template order of functions; a service picks a vendor (or a device, pool, group, or none) per function. */
     public record ServicePackage(String name, List<String> functions, Src src) {}

@@ -77,7 +77,8 @@ public final class CatalogLoader {
             throw new CatalogException(List.of(file + ":1:1: the catalog is empty; it needs switch, devices and services"));
         }
         Map<String, Node> top = map(root, "the catalog", Set.of("switch", "devices", "pools", "groups", "packages",
-                "service-ip-pools", "tenants", "services"));
+                "service-ip-pools", "tenants", "services", "bypassable-functions"));
+        bypassable = Set.copyOf(names(top, "bypassable-functions", "the catalog"));
         SwitchInfo sw = null;
         if (top.containsKey("switch")) {
             sw = switchInfo(top.get("switch"));
@@ -85,6 +86,7 @@ public final class CatalogLoader {
             problem(root, "missing 'switch' (the switch's mac and its uplinks)");
         }
         Map<String, Device> devices = section(top, "devices", this::device);
+        devicesRead = devices;
         Map<String, Pool> pools = section(top, "pools", this::pool);
         Map<String, Group> groups = section(top, "groups", this::group);
         Map<String, ServicePackage> packages = section(top, "packages", this::servicePackage);
@@ -298,6 +300,10 @@ public final class CatalogLoader {
                 probe != null ? probe : SwitchInfo.DEFAULT_PROBE_IP, src(n));
     }
 
+    /** Functions whose devices may be bypassed when they fail with no spare left (else they drop). */
+    private Set<String> bypassable = Set.of();
+    private Map<String, Device> devicesRead = Map.of();
+
     private static final Set<String> DEVICE_KEYS = Set.of("function", "vendor", "model", "mode", "tag", "ip", "port",
             "mac", "outside", "inside", "failure", "health");
 
@@ -307,7 +313,27 @@ public final class CatalogLoader {
         String function = string(m, "function", n, what, true);
         Mode mode = choice(m, "mode", n, what, Mode.class, Mode.L2);
         TagMode tag = choice(m, "tag", n, what, TagMode.class, TagMode.DSCP);
-        FailurePolicy failure = choice(m, "failure", n, what, FailurePolicy.class, FailurePolicy.DROP);
+        FailurePolicy fallback = function != null && bypassable.contains(function) ? FailurePolicy.BYPASS
+                : FailurePolicy.DROP;
+        FailurePolicy failure = FailurePolicy.DROP;
+        if (m.get("failure") instanceof MappingNode fm) {
+            // {policy: spare, fallback: drop}: what happens when no healthy spare is free.
+            Map<String, Node> f = map(fm, what + " failure", Set.of("policy", "fallback"));
+            failure = choice(f, "policy", fm, what + " failure", FailurePolicy.class, FailurePolicy.DROP);
+            if (f.containsKey("fallback")) {
+                fallback = choice(f, "fallback", fm, what + " failure", FailurePolicy.class, fallback);
+                if (fallback == FailurePolicy.SPARE) {
+                    problem(f.get("fallback"), "'fallback' of " + what + " must be drop or bypass: what its step does "
+                            + "when no healthy spare is free");
+                    fallback = FailurePolicy.DROP;
+                } else if (failure != FailurePolicy.SPARE) {
+                    problem(f.get("fallback"), "'fallback' of " + what + " applies to policy spare only (its policy is "
+                            + failure.name().toLowerCase() + ")");
+                }
+            }
+        } else {
+            failure = choice(m, "failure", n, what, FailurePolicy.class, FailurePolicy.DROP);
+        }
         Ipv4 ip = ip(m, "ip", n, what, false);
         Attachment outside;
         Attachment inside;
@@ -329,7 +355,7 @@ public final class CatalogLoader {
         }
         Health health = health(m.get("health"), what);
         return new Device(id, function, string(m, "vendor", n, what, false), string(m, "model", n, what, false), mode,
-                tag, ip, outside, inside, failure, health, src(n));
+                tag, ip, outside, inside, failure, fallback, health, src(n));
     }
 
     private Health health(Node n, String device) {
@@ -375,13 +401,23 @@ public final class CatalogLoader {
 
     private Group group(String name, Node n) {
         String what = "group " + name;
-        Map<String, Node> m = map(n, what, Set.of("members"));
+        Map<String, Node> m = map(n, what, Set.of("members", "failure"));
         List<String> members = names(m, "members", what);
         if (members.size() < 2) {
             problem(n, what + " needs 'members': at least two identical devices sharing the load");
             return null;
         }
-        return new Group(name, members, src(n));
+        // When every member has failed: drop, unless the members' function is bypassable.
+        boolean bypassableMembers = members.stream().map(devicesRead::get)
+                .allMatch(d -> d != null && bypassable.contains(d.function()));
+        FailurePolicy failure = choice(m, "failure", n, what, FailurePolicy.class,
+                bypassableMembers ? FailurePolicy.BYPASS : FailurePolicy.DROP);
+        if (failure == FailurePolicy.SPARE) {
+            problem(m.get("failure"), "'failure' of " + what + " must be drop or bypass: what the step does when every "
+                    + "member has failed (a group has no spares)");
+            failure = FailurePolicy.DROP;
+        }
+        return new Group(name, members, failure, src(n));
     }
 
     private ServicePackage servicePackage(String name, Node n) {

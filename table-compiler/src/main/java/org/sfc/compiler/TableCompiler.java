@@ -604,24 +604,39 @@ public final class TableCompiler {
         return out;
     }
 
-    /** Whether packets toward hop i are dropped: its devices are down with policy drop (or bypass at the end). */
+    /**
+     * Whether packets toward hop i are dropped: its devices are down with policy drop (or bypass at the end); a
+     * group's, when every member has failed whatever their own policies (a group with policy bypass has left the
+     * service then, see withoutBypassed, unless it is the end): never to dead members.
+     */
     private boolean dropsAt(List<Hop> d, int i, Service svc) {
         boolean last = i == d.size() - 1 && svc.exit() == null;
-        return d.get(i).devices().stream().allMatch(x -> states.dropped().contains(x.id())
+        Hop hop = d.get(i);
+        if (hop.group()) {
+            return hop.configured().stream().allMatch(this::failed);
+        }
+        return hop.devices().stream().allMatch(x -> states.dropped().contains(x.id())
                 || (last && states.bypassed().contains(x.id())));
+    }
+
+    private boolean failed(Device x) {
+        return states.bypassed().contains(x.id()) || states.dropped().contains(x.id());
     }
 
     /** The service without the steps whose device is bypassed (the end device cannot be: it answers). */
     private Service withoutBypassed(Service svc) {
-        if (states.bypassed().isEmpty()) {
+        if (states.bypassed().isEmpty() && states.dropped().isEmpty()) {
             return svc;
         }
         List<Step> kept = new ArrayList<>();
         for (int i = 0; i < svc.sequence().size(); i++) {
             Step st = svc.sequence().get(i);
             boolean end = i == svc.sequence().size() - 1 && svc.exit() == null;
-            boolean bypassed = !c.groups().containsKey(st.target()) && c.devicesOf(st.target(), svc.name()).stream()
-                    .allMatch(x -> states.bypassed().contains(x.id()));
+            Catalog.Group group = c.groups().get(st.target());
+            boolean bypassed = group == null
+                    ? c.devicesOf(st.target(), svc.name()).stream().allMatch(x -> states.bypassed().contains(x.id()))
+                    : group.failure() == Catalog.FailurePolicy.BYPASS
+                            && c.devicesOf(st.target(), svc.name()).stream().allMatch(this::failed);
             if (end || !bypassed) {
                 kept.add(st);
             }
