@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
@@ -118,6 +119,46 @@ class ControllerDaemonTest {
         assertEquals(200, metrics.statusCode());
         assertTrue(metrics.body().contains("\nsfc_catalog_version 1\n") && metrics.body().contains("\nsfc_switch_connected 1\n")
                 && metrics.body().contains("sfc_service_packets_total{service=\"app\",kind=\"requests\"} 0"), metrics.body());
+    }
+
+    /**
+     * Metrics that are true: counts move with traffic; a copy to the IDS is traffic sent to it; bytes are counted;
+     * and every series appears once (a service has several classifier entries: they are summed, not repeated).
+     */
+    @Test
+    void metricsMoveWithTrafficCountCopiesAndNameEachSeriesOnce() throws Exception {
+        String catalog = Files.readString(Path.of("../examples/figure-9.yaml"));
+        assertEquals(200, call("POST", "/v1/catalog?file=figure-9.yaml", catalog, TOKEN).statusCode());
+        assertEquals(List.of(), duplicateSeries(call("GET", "/metrics", null, null).body()));
+        // (Not probed: nothing answers heartbeats here, and a failed device would drop the packet below.)
+        String fig7 = Files.readString(Path.of("../examples/figure-7.yaml"))
+                .replace("    function: ", "    health: {probe: none}\n    function: ");
+        assertEquals(200, call("POST", "/v1/catalog?file=figure-7.yaml", fig7, TOKEN).statusCode());
+        // A client's packet decapsulated by vpn-1 (port 4) to the app: to app-1 (port 6), a copy to ids-1 (port 5).
+        byte[] fromVpn = org.sfc.sw.testing.Packets.tcp(0x02000000fe01L, 0xb1, "198.51.100.7", "203.0.113.10", 40000,
+                8080, 60, 0, "GET".getBytes());
+        assertEquals(Set.of(5, 6), new TreeSet<>(sw.receive(4, fromVpn).stream().map(o -> o.port()).toList()));
+        String body = call("GET", "/metrics", null, null).body();
+        assertTrue(body.contains("\nsfc_service_packets_total{service=\"app\",kind=\"requests\"} 1\n"), body);
+        assertTrue(body.contains("\nsfc_device_packets_total{device=\"ids-1\",direction=\"sent\"} 1\n"), body);
+        assertTrue(body.contains("\nsfc_device_packets_total{device=\"app-1\",direction=\"sent\"} 1\n"), body);
+        assertTrue(body.contains("\nsfc_device_packets_total{device=\"vpn-1\",direction=\"received\"} 1\n"), body);
+        java.util.regex.Matcher bytes = java.util.regex.Pattern
+                .compile("\nsfc_device_bytes_total\\{device=\"ids-1\",direction=\"sent\"} (\\d+)\n").matcher(body);
+        assertTrue(bytes.find() && Long.parseLong(bytes.group(1)) >= fromVpn.length, body);
+        assertEquals(List.of(), duplicateSeries(body));
+    }
+
+    /** Series (name and labels) that appear more than once: invalid exposition. */
+    static List<String> duplicateSeries(String exposition) {
+        Set<String> seen = new TreeSet<>();
+        List<String> twice = new java.util.ArrayList<>();
+        for (String line : exposition.split("\n")) {
+            if (!line.isBlank() && !line.startsWith("#") && !seen.add(line.substring(0, line.lastIndexOf(' ')))) {
+                twice.add(line);
+            }
+        }
+        return twice;
     }
 
     @Test

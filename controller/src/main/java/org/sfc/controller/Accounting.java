@@ -51,11 +51,11 @@ public final class Accounting {
             rows.add(new Row(kind, owner.getOrDefault(what, "?"), what, t.getCounterData().getPacketCount(),
                     t.getCounterData().getByteCount()));
         }
-        Map<String, long[]> devices = deviceCounts(client, info, deviceIds);
+        Map<String, long[]> devices = deviceTraffic(client, info, deviceIds);
         for (String d : new TreeMap<>(deviceIds).keySet()) {
-            long[] sentAndReceived = devices.getOrDefault(d, new long[2]);
-            rows.add(new Row("device", d, "sent to", sentAndReceived[0], 0));
-            rows.add(new Row("device", d, "received from", sentAndReceived[1], 0));
+            long[] t = devices.getOrDefault(d, new long[4]);
+            rows.add(new Row("device", d, "sent to", t[0], t[1]));
+            rows.add(new Row("device", d, "received from", t[2], t[3]));
         }
         // drop_reasons; a TNA pipeline counts what its egress drops in egress_drop_reasons: one row per reason.
         List<Entity> dropQueries = info.getCountersList().stream()
@@ -79,7 +79,54 @@ public final class Accounting {
         return rows;
     }
 
-    /** Per device (name): {packets sent to it, packets received from it}, in one read of the two counters. */
+    /**
+     * Per device (name): {packets, bytes sent to it; packets, bytes received from it}, what was sent including the
+     * distributor's copies (an IDS gets nothing else): device_tx and device_rx, and copy_target's counters.
+     */
+    static Map<String, long[]> deviceTraffic(P4RuntimeClient client, p4.config.v1.P4InfoOuterClass.P4Info info,
+                                             Map<String, Integer> deviceIds) {
+        if (deviceIds.isEmpty()) {
+            return Map.of();
+        }
+        Map<Integer, String> byId = new HashMap<>();
+        deviceIds.forEach((name, id) -> byId.put(id, name));
+        int tx = counterId(info, "device_tx");
+        int rx = counterId(info, "device_rx");
+        List<Entity> queries = new ArrayList<>(List.of(
+                Entity.newBuilder().setCounterEntry(CounterEntry.newBuilder().setCounterId(tx)).build(),
+                Entity.newBuilder().setCounterEntry(CounterEntry.newBuilder().setCounterId(rx)).build()));
+        var copyTarget = info.getTablesList().stream().filter(t -> t.getPreamble().getAlias().equals("copy_target"))
+                .findFirst();
+        copyTarget.ifPresent(t -> queries.add(Entity.newBuilder().setTableEntry(TableEntry.newBuilder()
+                .setTableId(t.getPreamble().getId()).setCounterData(CounterData.getDefaultInstance())).build()));
+        Map<String, long[]> out = new HashMap<>();
+        for (Entity e : client.read(queries)) {
+            if (e.hasCounterEntry()) {
+                CounterEntry c = e.getCounterEntry();
+                String name = byId.get((int) c.getIndex().getIndex());
+                if (name != null) {
+                    long[] t = out.computeIfAbsent(name, n -> new long[4]);
+                    int at = c.getCounterId() == tx ? 0 : 2;
+                    t[at] += c.getData().getPacketCount();
+                    t[at + 1] += c.getData().getByteCount();
+                }
+            } else if (e.hasTableEntry() && !e.getTableEntry().getIsDefaultAction()) {
+                TableEntry t = e.getTableEntry(); // copy_target: keyed by the copy's device id (copy_rid)
+                String name = byId.get(new java.math.BigInteger(1, t.getMatch(0).getExact().getValue().toByteArray()).intValue());
+                if (name != null) {
+                    long[] n = out.computeIfAbsent(name, x -> new long[4]);
+                    n[0] += t.getCounterData().getPacketCount();
+                    n[1] += t.getCounterData().getByteCount();
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Per device (name): {packets sent to it on its steps, packets received from it}, in one read of the two
+     * counters: what the health monitor compares (copies are left out: nothing comes back from them).
+     */
     public static Map<String, long[]> deviceCounts(P4RuntimeClient client, p4.config.v1.P4InfoOuterClass.P4Info info,
                                                    Map<String, Integer> deviceIds) {
         if (deviceIds.isEmpty()) {

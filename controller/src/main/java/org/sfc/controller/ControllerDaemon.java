@@ -279,15 +279,8 @@ public final class ControllerDaemon implements AutoCloseable {
                 try {
                     var compiled = p.compiled();
                     if (compiled != null) {
-                        b.append("# HELP sfc_service_packets_total packets per service and kind (requests, replies)\n")
-                                .append("# TYPE sfc_service_packets_total counter\n");
-                        for (Accounting.Row r : Accounting.read(client, compiled.state(),
-                                compiled.ids().asMap().getOrDefault("device", java.util.Map.of()))) {
-                            if (r.kind().equals("requests") || r.kind().equals("replies")) {
-                                b.append("sfc_service_packets_total{service=").append(json(r.owner())).append(",kind=")
-                                        .append(json(r.kind())).append("} ").append(r.packets()).append('\n');
-                            }
-                        }
+                        serviceAndDeviceMetrics(b, Accounting.read(client, compiled.state(),
+                                compiled.ids().asMap().getOrDefault("device", java.util.Map.of())));
                     }
                 } catch (RuntimeException e) {
                     log.debug("metrics: counters unavailable: {}", e.getMessage());
@@ -295,6 +288,39 @@ public final class ControllerDaemon implements AutoCloseable {
             }
             respond(x, 200, "text/plain; version=0.0.4", b.toString());
         }
+    }
+
+    /**
+     * Per service and kind (a service has a classifier entry per address, port and range: summed, one series
+     * each, as the exposition format requires) and per device and direction, packets and bytes.
+     */
+    private static void serviceAndDeviceMetrics(StringBuilder b, java.util.List<Accounting.Row> rows) {
+        java.util.Map<String, long[]> services = new java.util.TreeMap<>();
+        java.util.Map<String, long[]> devices = new java.util.TreeMap<>();
+        for (Accounting.Row r : rows) {
+            if (r.kind().equals("requests") || r.kind().equals("replies")) {
+                long[] n = services.computeIfAbsent("service=" + json(r.owner()) + ",kind=" + json(r.kind()),
+                        k -> new long[2]);
+                n[0] += r.packets();
+                n[1] += r.bytes();
+            } else if (r.kind().equals("device")) {
+                long[] n = devices.computeIfAbsent("device=" + json(r.owner()) + ",direction="
+                        + json(r.what().equals("sent to") ? "sent" : "received"), k -> new long[2]);
+                n[0] += r.packets();
+                n[1] += r.bytes();
+            }
+        }
+        series(b, "sfc_service_packets_total", "packets per service and kind (requests, replies)", services, 0);
+        series(b, "sfc_service_bytes_total", "bytes per service and kind (requests, replies)", services, 1);
+        series(b, "sfc_device_packets_total", "packets sent to (copies included) and received from each device",
+                devices, 0);
+        series(b, "sfc_device_bytes_total", "bytes sent to (copies included) and received from each device", devices, 1);
+    }
+
+    private static void series(StringBuilder b, String name, String help, java.util.Map<String, long[]> values, int at) {
+        b.append("# HELP ").append(name).append(' ').append(help).append('\n')
+                .append("# TYPE ").append(name).append(" counter\n");
+        values.forEach((labels, n) -> b.append(name).append('{').append(labels).append("} ").append(n[at]).append('\n'));
     }
 
     private static void metric(StringBuilder b, String name, String type, String help, long value) {
