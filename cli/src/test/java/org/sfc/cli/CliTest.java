@@ -298,7 +298,7 @@ class CliTest {
                 + "-> set_service(service_id=2, direction=0)\""), r.out());
         assertTrue(lines.contains("step,vpn-access,1,55,\"sequence service_id=2 direction=0 step=0 slot=1 -> "
                 + "to_next_hop(nh_id=3, dscp=1)\""), r.out());
-        assertTrue(lines.contains("device,fw-1,1,0,\"sent to\""), r.out());
+        assertTrue(lines.contains("device,fw-1,1,55,\"sent to\""), r.out()); // bytes too (they were always 0)
         assertTrue(lines.contains("device,app-1,0,0,\"sent to\""), r.out());
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("drops,-,1,")), r.out());
     }
