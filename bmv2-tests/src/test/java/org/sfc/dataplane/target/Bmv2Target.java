@@ -41,7 +41,13 @@ public final class Bmv2Target extends VethSwitchTarget {
 
     private Bmv2Target(Path program) throws IOException {
         this.program = program;
-        this.thriftPort = freePort();
+        // Two probes for a free port may get the same one (the first is closed before the second): BMv2 then
+        // cannot bind its Thrift server on its own gRPC port. Seen in CI.
+        int thrift = freePort();
+        while (thrift == grpcPort()) {
+            thrift = freePort();
+        }
+        this.thriftPort = thrift;
     }
 
     /** Starts BMv2, or aborts the calling test (JUnit: skipped) with the reason it cannot run here. */
