@@ -1616,16 +1616,8 @@ final class CodeGen {
                 CExpr out = expr(args.get(1).value(), scope);
                 requireWritable(out, pos);
                 int slot = out.base();
-                boolean bytes = meter.unit.equals("bytes");
                 P4Type ot = out.type();
-                return voidCall(f -> {
-                    long i = idx.eval(f);
-                    int color = i >= 0 && i < meter.size
-                            ? meter.cells[(int) i].execute(bytes ? f.packetLengthBytes : 1, f.packetLengthBytes,
-                                    System.nanoTime())
-                            : MeterState.GREEN;
-                    f.s[slot] = normalize(color, ot);
-                }, pos);
+                return voidCall(f -> f.s[slot] = normalize(meter.execute(idx.eval(f), f.packetLengthBytes), ot), pos);
             }
             case "direct_meter.read": {
                 org.sfc.sw.runtime.DirectMeterDef dm = (org.sfc.sw.runtime.DirectMeterDef) ei.runtime();
@@ -1702,15 +1694,9 @@ final class CodeGen {
                 }
                 MeterDef meter = (MeterDef) ei.runtime();
                 LongExpr idx = indexExpr(args.get(0).value(), scope);
-                boolean bytes = meter.unit.equals("bytes");
-                return CExpr.scalar(new P4Type.Bits(8, false), f -> {
-                    long i = idx.eval(f);
-                    int color = i >= 0 && i < meter.size
-                            ? meter.cells[(int) i].execute(bytes ? f.packetLengthBytes : 1, f.packetLengthBytes,
-                                    System.nanoTime())
-                            : MeterState.GREEN;
-                    return TNA_COLORS[color]; // MeterColor_t: GREEN 0, YELLOW 1, RED 3
-                }, pos);
+                // MeterColor_t: GREEN 0, YELLOW 1, RED 3
+                return CExpr.scalar(new P4Type.Bits(8, false),
+                        f -> TNA_COLORS[meter.execute(idx.eval(f), f.packetLengthBytes)], pos);
             }
             case "Hash.get": {
                 TnaExterns.HashUnit unit = (TnaExterns.HashUnit) ei.runtime();

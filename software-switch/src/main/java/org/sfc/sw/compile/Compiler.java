@@ -345,7 +345,7 @@ public final class Compiler {
         gen.parserErrorSlot = std.parserError();
         gen.checksumErrorSlot = std.checksumError();
 
-        Exec parser = compileParser(parserDecl, List.of(-1, hdrBase, metaBase, smBase), hStruct, mStruct, smStruct);
+        Exec parser = compileParser(parserDecl, List.of(-1, hdrBase, metaBase, smBase));
         Exec[] controls = new Exec[5];
         for (int i = 1; i < 6; i++) {
             ControlDecl cd = (ControlDecl) blocks[i];
@@ -431,8 +431,7 @@ public final class Compiler {
 
     // ------------------------------------------------------------------ parsers
 
-    Exec compileParser(ParserDecl p, List<Integer> paramBases, P4Type.StructT h, P4Type.StructT m,
-                               P4Type.StructT sm) {
+    Exec compileParser(ParserDecl p, List<Integer> paramBases) {
         String path = p.annotations().find("name").flatMap(Annotation::stringValue).orElse(p.name());
         Scope scope = new Scope(global, path);
         List<Exec> inits = new ArrayList<>();

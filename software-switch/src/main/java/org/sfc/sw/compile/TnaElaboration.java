@@ -64,32 +64,29 @@ final class TnaElaboration {
         int scratch = c.alloc(1);
         c.gen.parserErrorSlot = scratch;
         c.gen.checksumErrorSlot = scratch;
-        Exec ingressParser = c.compileParser(ip, bind(ip.params(), ingress, "ingress parser"), null, null, null);
+        Exec ingressParser = c.compileParser(ip, bind(ip.params(), ingress, "ingress parser"));
         Exec ingressControl = control((ControlDecl) decls[1], ingress, "ingress");
         Exec ingressDeparser = control((ControlDecl) decls[2], ingress, "ingress deparser");
-        Exec egressParser = c.compileParser(ep, bind(ep.params(), egress, "egress parser"), null, null, null);
+        Exec egressParser = c.compileParser(ep, bind(ep.params(), egress, "egress parser"));
         Exec egressControl = control((ControlDecl) decls[4], egress, "egress");
         Exec egressDeparser = control((ControlDecl) decls[5], egress, "egress deparser");
 
-        TnaBlocks.Header igIntr = header(ingress, INGRESS_INTRINSICS.get(0));
-        TnaBlocks.Header egIntr = header(egress, EGRESS_INTRINSICS.get(0));
+        P4Type.HeaderT igIntr = header(INGRESS_INTRINSICS.get(0));
+        P4Type.HeaderT egIntr = header(EGRESS_INTRINSICS.get(0));
+        String igParser = INGRESS_INTRINSICS.get(1);
+        String igDeparser = INGRESS_INTRINSICS.get(2);
+        String igTm = INGRESS_INTRINSICS.get(3);
+        String egParser = EGRESS_INTRINSICS.get(1);
+        String egDeparser = EGRESS_INTRINSICS.get(2);
         TnaBlocks.Intrinsics slots = new TnaBlocks.Intrinsics(
-                field(ingress, INGRESS_INTRINSICS.get(1), "parser_err"),
-                field(ingress, INGRESS_INTRINSICS.get(1), "global_tstamp"),
-                field(ingress, INGRESS_INTRINSICS.get(2), "drop_ctl"),
-                field(ingress, INGRESS_INTRINSICS.get(2), "mirror_type"),
-                field(ingress, INGRESS_INTRINSICS.get(2), "resubmit_type"),
-                field(ingress, INGRESS_INTRINSICS.get(2), "digest_type"),
-                field(ingress, INGRESS_INTRINSICS.get(3), "ucast_egress_port"),
-                field(ingress, INGRESS_INTRINSICS.get(3), "mcast_grp_a"),
-                field(ingress, INGRESS_INTRINSICS.get(3), "bypass_egress"),
-                field(ingress, INGRESS_INTRINSICS.get(3), "copy_to_cpu"),
-                field(egress, EGRESS_INTRINSICS.get(1), "parser_err"),
-                field(egress, EGRESS_INTRINSICS.get(1), "global_tstamp"),
-                field(egress, EGRESS_INTRINSICS.get(2), "drop_ctl"),
-                field(egress, EGRESS_INTRINSICS.get(2), "mirror_type"));
-        TnaBlocks tna = new TnaBlocks(pipeName(main.args().get(0)), ingressParser, ingressControl, ingressDeparser, egressParser, egressControl,
-                egressDeparser, igIntr, egIntr, portMetadataBits(), scratch, slots);
+                field(ingress, igParser, "parser_err"), field(ingress, igParser, "global_tstamp"),
+                field(ingress, igDeparser, "drop_ctl"), field(ingress, igDeparser, "mirror_type"),
+                field(ingress, igTm, "ucast_egress_port"), field(ingress, igTm, "mcast_grp_a"),
+                field(ingress, igTm, "bypass_egress"),
+                field(egress, egParser, "parser_err"), field(egress, egParser, "global_tstamp"),
+                field(egress, egDeparser, "drop_ctl"));
+        TnaBlocks tna = new TnaBlocks(pipeName(main.args().get(0)), ingressParser, ingressControl, ingressDeparser,
+                egressParser, egressControl, egressDeparser, igIntr, egIntr, portMetadataBits(), scratch, slots);
         P4Type.StructT h = (P4Type.StructT) c.resolveType(ip.params().get(1).type(), c.global);
         P4Type.StructT m = (P4Type.StructT) c.resolveType(ip.params().get(2).type(), c.global);
         return c.program(new Exec[6], null, ingress.get(h), h, ingress.get(m), m, Map.of(), tna);
@@ -173,12 +170,12 @@ final class TnaElaboration {
         return c.compileControl(cd, path, bind(cd.params(), bases, role), noCtorArgs).body;
     }
 
-    private TnaBlocks.Header header(Map<P4Type, Integer> bases, String name) {
+    private P4Type.HeaderT header(String name) {
         P4Type t = ((Sym.TypeName) c.global.lookup(name)).type();
         if (!(t instanceof P4Type.HeaderT h)) {
             throw Compiler.error(Pos.BUILTIN, name + " must be a header (as tna.p4 declares it)");
         }
-        return new TnaBlocks.Header(bases.get(t), h);
+        return h;
     }
 
     private int field(Map<P4Type, Integer> bases, String struct, String field) {

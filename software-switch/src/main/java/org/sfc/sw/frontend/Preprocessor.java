@@ -312,7 +312,6 @@ public final class Preprocessor {
         if (found == null) {
             throw new FrontendException(where + ": cannot find include file " + (system ? "<" + target + ">"
                     : "\"" + target + "\"") + (system ? "; built-in includes are " + BUILTIN_INCLUDES
-
                     : "; looked in " + (dir == null ? "" : dir + " and ") + "the include path " + includePath));
         }
         String name = found.toString();

@@ -19,4 +19,12 @@ public final class MeterDef {
             cells[i] = new MeterState();
         }
     }
+
+    /** Meters a packet of {@code packetBytes} at {@code index}: its color; green outside the array. */
+    public int execute(long index, int packetBytes) {
+        if (index < 0 || index >= size) {
+            return MeterState.GREEN;
+        }
+        return cells[(int) index].execute(unit.equals("bytes") ? packetBytes : 1, packetBytes, System.nanoTime());
+    }
 }

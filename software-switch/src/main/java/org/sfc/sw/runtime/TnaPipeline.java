@@ -8,6 +8,7 @@ import org.sfc.sw.compile.CompiledProgram;
 import org.sfc.sw.compile.TnaBlocks;
 import org.sfc.sw.exec.FieldCodec;
 import org.sfc.sw.exec.Frame;
+import org.sfc.sw.types.P4Type;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +45,15 @@ public final class TnaPipeline implements PacketPipeline {
     private final Replication replication;
     private final Frame ingress;
     private final Frame egress;
+    // What the parsers read in front of the packet, laid out once (not per packet).
+    private final IntrinsicImage ingressImage;
+    private final int igPort;
+    private final int igTstamp;
+    private final IntrinsicImage egressImage;
+    private final int egPort;
+    private final int egRid;
+    private final int egRidFirst;
+    private final int egLength;
     private long dropped;
     private boolean warnedEgressMirror;
 
@@ -54,6 +64,62 @@ public final class TnaPipeline implements PacketPipeline {
         this.replication = replication;
         this.ingress = new Frame(program.slotCount());
         this.egress = new Frame(program.slotCount());
+        this.ingressImage = new IntrinsicImage(tna.ingressIntrinsic(), tna.portMetadataBits());
+        this.igPort = ingressImage.field("ingress_port");
+        this.igTstamp = ingressImage.field("ingress_mac_tstamp");
+        this.egressImage = new IntrinsicImage(tna.egressIntrinsic(), 0);
+        this.egPort = egressImage.field("egress_port");
+        this.egRid = egressImage.field("egress_rid");
+        this.egRidFirst = egressImage.field("egress_rid_first");
+        this.egLength = egressImage.field("pkt_length");
+    }
+
+    /**
+     * An intrinsic header's bytes (then {@code padBits} of zeros) from values set by field index: what the
+     * traffic manager writes in front of the packet for the parser to extract.
+     */
+    private static final class IntrinsicImage {
+        private final P4Type.HeaderT type;
+        private final int[] positions;
+        private final int[] widths;
+        private final long[] values;
+        private final int length;
+
+        IntrinsicImage(P4Type.HeaderT type, int padBits) {
+            this.type = type;
+            int n = type.fields().size();
+            positions = new int[n];
+            widths = new int[n];
+            values = new long[n];
+            for (int i = 0; i < n; i++) {
+                positions[i] = i;
+                widths[i] = P4Type.bitWidthOf(type.fields().get(i).type());
+            }
+            length = (type.bitWidth() + padBits + 7) / 8;
+        }
+
+        /** The index of a field, or -1 where this tna.p4 has no such field. */
+        int field(String name) {
+            for (int i = 0; i < type.fields().size(); i++) {
+                if (type.fields().get(i).name().equals(name)) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        IntrinsicImage set(int field, long value) {
+            if (field >= 0) {
+                values[field] = value;
+            }
+            return this;
+        }
+
+        byte[] bytes() {
+            byte[] out = new byte[length];
+            FieldCodec.write(out, 0, values, positions, widths);
+            return out;
+        }
     }
 
     @Override
@@ -72,10 +138,7 @@ public final class TnaPipeline implements PacketPipeline {
         Frame f = ingress;
         f.reset();
         long now = System.nanoTime();
-        set(f, tna.ingressIntrinsic().field("ingress_port"), ingressPort);
-        set(f, tna.ingressIntrinsic().field("ingress_mac_tstamp"), now & 0xFFFFFFFFFFFFL);
-        byte[] prefix = image(f, tna.ingressIntrinsic(), tna.portMetadataBits());
-        java.util.Arrays.fill(f.s, 0L);
+        byte[] prefix = ingressImage.set(igPort, ingressPort).set(igTstamp, now & 0xFFFFFFFFFFFFL).bytes();
         set(f, md.ucastEgressPort(), UNSET_PORT);
         parse(f, prefix, data, tna.ingressParser(), md.igParserErr());
         set(f, md.igGlobalTstamp(), now & 0xFFFFFFFFFFFFL);
@@ -126,13 +189,8 @@ public final class TnaPipeline implements PacketPipeline {
     private void egress(int port, int rid, byte[] packet, int truncateTo, List<V1ModelPipeline.Output> out) {
         Frame e = egress;
         e.reset();
-        TnaBlocks.Header h = tna.egressIntrinsic();
-        set(e, h.field("egress_port"), port);
-        set(e, h.field("egress_rid"), rid);
-        set(e, h.field("egress_rid_first"), 1);
-        set(e, h.field("pkt_length"), packet.length);
-        byte[] prefix = image(e, h, 0);
-        java.util.Arrays.fill(e.s, 0L);
+        byte[] prefix = egressImage.set(egPort, port).set(egRid, rid).set(egRidFirst, 1).set(egLength, packet.length)
+                .bytes();
         parse(e, prefix, packet, tna.egressParser(), md.egParserErr());
         set(e, md.egGlobalTstamp(), System.nanoTime() & 0xFFFFFFFFFFFFL);
         run(e, tna.egress());
@@ -167,20 +225,6 @@ public final class TnaPipeline implements PacketPipeline {
         f.flow = Frame.NORMAL;
         block.run(f);
         f.flow = Frame.NORMAL;
-    }
-
-    /** The bytes of an intrinsic header as its fields stand in {@code f}, then {@code padBits} of zeros. */
-    private static byte[] image(Frame f, TnaBlocks.Header h, int padBits) {
-        int n = h.type().fields().size();
-        int[] slots = new int[n];
-        int[] widths = new int[n];
-        for (int i = 0; i < n; i++) {
-            slots[i] = h.base() + 1 + i;
-            widths[i] = org.sfc.sw.types.P4Type.bitWidthOf(h.type().fields().get(i).type());
-        }
-        byte[] bytes = new byte[(h.type().bitWidth() + padBits + 7) / 8];
-        FieldCodec.write(bytes, 0, f.s, slots, widths);
-        return bytes;
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
