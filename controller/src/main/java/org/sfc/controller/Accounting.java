@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import org.sfc.compiler.DesiredState;
+import org.sfc.compiler.Schema;
 
 import p4.v1.P4RuntimeOuterClass.*;
 
@@ -85,6 +86,23 @@ public final class Accounting {
      */
     static Map<String, long[]> deviceTraffic(P4RuntimeClient client, p4.config.v1.P4InfoOuterClass.P4Info info,
                                              Map<String, Integer> deviceIds) {
+        return deviceCounters(client, info, deviceIds, true);
+    }
+
+    /**
+     * Per device (name): {packets sent to it on its steps, packets received from it}, in one read of the two
+     * counters: what the health monitor compares (copies are left out: nothing comes back from them).
+     */
+    public static Map<String, long[]> deviceCounts(P4RuntimeClient client, p4.config.v1.P4InfoOuterClass.P4Info info,
+                                                   Map<String, Integer> deviceIds) {
+        Map<String, long[]> out = new HashMap<>();
+        deviceCounters(client, info, deviceIds, false).forEach((name, t) -> out.put(name, new long[] {t[0], t[2]}));
+        return out;
+    }
+
+    /** {packets, bytes sent; packets, bytes received} per device, in one read; copies too if {@code withCopies}. */
+    private static Map<String, long[]> deviceCounters(P4RuntimeClient client, p4.config.v1.P4InfoOuterClass.P4Info info,
+                                                      Map<String, Integer> deviceIds, boolean withCopies) {
         if (deviceIds.isEmpty()) {
             return Map.of();
         }
@@ -95,58 +113,30 @@ public final class Accounting {
         List<Entity> queries = new ArrayList<>(List.of(
                 Entity.newBuilder().setCounterEntry(CounterEntry.newBuilder().setCounterId(tx)).build(),
                 Entity.newBuilder().setCounterEntry(CounterEntry.newBuilder().setCounterId(rx)).build()));
-        var copyTarget = info.getTablesList().stream().filter(t -> t.getPreamble().getAlias().equals("copy_target"))
-                .findFirst();
-        copyTarget.ifPresent(t -> queries.add(Entity.newBuilder().setTableEntry(TableEntry.newBuilder()
-                .setTableId(t.getPreamble().getId()).setCounterData(CounterData.getDefaultInstance())).build()));
+        if (withCopies) {
+            info.getTablesList().stream().filter(t -> t.getPreamble().getAlias().equals("copy_target")).findFirst()
+                    .ifPresent(t -> queries.add(Entity.newBuilder().setTableEntry(TableEntry.newBuilder()
+                            .setTableId(t.getPreamble().getId()).setCounterData(CounterData.getDefaultInstance())).build()));
+        }
         Map<String, long[]> out = new HashMap<>();
         for (Entity e : client.read(queries)) {
             if (e.hasCounterEntry()) {
                 CounterEntry c = e.getCounterEntry();
-                String name = byId.get((int) c.getIndex().getIndex());
-                if (name != null) {
-                    long[] t = out.computeIfAbsent(name, n -> new long[4]);
-                    int at = c.getCounterId() == tx ? 0 : 2;
-                    t[at] += c.getData().getPacketCount();
-                    t[at + 1] += c.getData().getByteCount();
-                }
+                add(out, byId.get((int) c.getIndex().getIndex()), c.getCounterId() == tx ? 0 : 2, c.getData());
             } else if (e.hasTableEntry() && !e.getTableEntry().getIsDefaultAction()) {
                 TableEntry t = e.getTableEntry(); // copy_target: keyed by the copy's device id (copy_rid)
-                String name = byId.get(new java.math.BigInteger(1, t.getMatch(0).getExact().getValue().toByteArray()).intValue());
-                if (name != null) {
-                    long[] n = out.computeIfAbsent(name, x -> new long[4]);
-                    n[0] += t.getCounterData().getPacketCount();
-                    n[1] += t.getCounterData().getByteCount();
-                }
+                add(out, byId.get((int) Schema.value(t.getMatch(0).getExact().getValue())), 0, t.getCounterData());
             }
         }
         return out;
     }
 
-    /**
-     * Per device (name): {packets sent to it on its steps, packets received from it}, in one read of the two
-     * counters: what the health monitor compares (copies are left out: nothing comes back from them).
-     */
-    public static Map<String, long[]> deviceCounts(P4RuntimeClient client, p4.config.v1.P4InfoOuterClass.P4Info info,
-                                                   Map<String, Integer> deviceIds) {
-        if (deviceIds.isEmpty()) {
-            return Map.of();
+    private static void add(Map<String, long[]> out, String device, int at, CounterData data) {
+        if (device != null) {
+            long[] t = out.computeIfAbsent(device, n -> new long[4]);
+            t[at] += data.getPacketCount();
+            t[at + 1] += data.getByteCount();
         }
-        Map<Integer, String> byId = new HashMap<>();
-        deviceIds.forEach((name, id) -> byId.put(id, name));
-        int tx = counterId(info, "device_tx");
-        int rx = counterId(info, "device_rx");
-        Map<String, long[]> out = new HashMap<>();
-        for (Entity e : client.read(List.of(
-                Entity.newBuilder().setCounterEntry(CounterEntry.newBuilder().setCounterId(tx)).build(),
-                Entity.newBuilder().setCounterEntry(CounterEntry.newBuilder().setCounterId(rx)).build()))) {
-            CounterEntry c = e.getCounterEntry();
-            String name = byId.get((int) c.getIndex().getIndex());
-            if (name != null) {
-                out.computeIfAbsent(name, n -> new long[2])[c.getCounterId() == tx ? 0 : 1] = c.getData().getPacketCount();
-            }
-        }
-        return out;
     }
 
     private static int counterId(p4.config.v1.P4InfoOuterClass.P4Info info, String counter) {

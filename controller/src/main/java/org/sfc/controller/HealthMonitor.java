@@ -326,11 +326,11 @@ public final class HealthMonitor implements AutoCloseable {
                 Provisioner.Report r = action.get();
                 writes = r.writes();
                 DeviceStates now = provisioner.deviceStates();
-                String affected = standsInFor != null && to == State.FAILED ? standsInFor : t.device.id();
-                outcome = standsInFor != null && to == State.FAILED
+                boolean handedOn = standsInFor != null && to == State.FAILED;
+                outcome = handedOn
                         ? "it stood in for " + standsInFor + ", which is now: " + now.describe(standsInFor)
                         : now.describe(t.device.id()).equals("-") ? "in service" : now.describe(t.device.id());
-                String fallback = provisioner.fallback(affected);
+                String fallback = provisioner.fallback(handedOn ? standsInFor : t.device.id());
                 if (!fallback.isEmpty()) {
                     outcome += " (" + fallback + ")"; // every fallback is an event: a spare policy found no spare
                 }
@@ -417,7 +417,7 @@ public final class HealthMonitor implements AutoCloseable {
         if (!f.isIpv4TcpOrUdp() || in.getMetadataCount() == 0) {
             return;
         }
-        int ingress = new java.math.BigInteger(1, in.getMetadata(0).getValue().toByteArray()).intValue();
+        int ingress = (int) org.sfc.compiler.Schema.value(in.getMetadata(0).getValue());
         boolean tcp = f.protocol() == 6;
         int pathPort = tcp ? f.dport() : f.sport();
         Frame reset = null;

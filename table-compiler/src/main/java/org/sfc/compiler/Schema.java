@@ -192,7 +192,8 @@ public final class Schema {
         }
     }
 
-    static long value(ByteString b) {
+    /** An unsigned P4Runtime value (bytes, most significant first) as a number. */
+    public static long value(ByteString b) {
         long v = 0;
         for (int i = 0; i < b.size(); i++) {
             v = (v << 8) | (b.byteAt(i) & 0xFF);

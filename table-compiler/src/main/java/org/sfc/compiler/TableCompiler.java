@@ -595,8 +595,7 @@ public final class TableCompiler {
             List<Device> devices = configured;
             boolean group = c.groups().containsKey(st.target());
             if (group) { // failed members leave the group (while some remain)
-                List<Device> healthy = devices.stream().filter(x -> !states.bypassed().contains(x.id())
-                        && !states.dropped().contains(x.id())).toList();
+                List<Device> healthy = devices.stream().filter(x -> !failed(x)).toList();
                 devices = healthy.isEmpty() ? devices : healthy;
             }
             out.add(new Hop(st.target(), devices, configured, group));
