@@ -17,9 +17,6 @@ import org.sfc.controller.Store;
 import org.sfc.sw.SoftwareSwitch;
 import org.sfc.sw.server.SwitchServer;
 
-import p4.v1.P4RuntimeOuterClass.CounterEntry;
-import p4.v1.P4RuntimeOuterClass.Entity;
-import p4.v1.P4RuntimeOuterClass.Index;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -104,17 +101,12 @@ final class DemoCommand implements Callable<Integer> {
         out.println("5. counters (read over P4Runtime)");
         out.printf("   %-12s %10s %14s%n", "DEVICE", "SENT TO", "RECEIVED FROM");
         Map<String, Integer> ids = p.compiled().ids().asMap().getOrDefault("device", Map.of());
+        // As sfc stats and the metrics count them: copies sent to an IDS are traffic sent to it.
+        Map<String, long[]> traffic = org.sfc.controller.Accounting.deviceTraffic(client, p.schema().p4info(), ids);
         for (String d : new java.util.TreeSet<>(c.devices().keySet())) {
-            int id = ids.get(d);
-            out.printf("   %-12s %10d %14d%n", d, count(client, p, "device_tx", id), count(client, p, "device_rx", id));
+            long[] t = traffic.getOrDefault(d, new long[4]);
+            out.printf("   %-12s %10d %14d%n", d, t[0], t[2]);
         }
-    }
-
-    private static long count(P4RuntimeClient client, Provisioner p, String counter, int index) {
-        int id = p.schema().p4info().getCountersList().stream().filter(x -> x.getPreamble().getName().endsWith(counter))
-                .findFirst().orElseThrow().getPreamble().getId();
-        return client.read(List.of(Entity.newBuilder().setCounterEntry(CounterEntry.newBuilder().setCounterId(id)
-                .setIndex(Index.newBuilder().setIndex(index))).build())).get(0).getCounterEntry().getData().getPacketCount();
     }
 
     private static long ipv4(String s) {

@@ -203,7 +203,8 @@ class CliTest {
                 "vpn-1 decapsulates", "ids-1 receives the copy",
                 "switch -> port 6   app-1               198.51.100.7:40000 -> 10.0.0.6:8080 dscp 0",
                 "switch -> port 1   uplink internet     203.0.113.10:443 -> 198.51.100.7:40000 dscp 10",
-                "the reply reached the client", "app-1                 1              1")) {
+                "the reply reached the client", "app-1                 1              1",
+                "ids-1                 2              0")) { // the request's and the reply's copies
             assertTrue(o.contains(expected), "missing '" + expected + "' in:\n" + o);
         }
     }

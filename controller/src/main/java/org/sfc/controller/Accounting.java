@@ -84,7 +84,7 @@ public final class Accounting {
      * Per device (name): {packets, bytes sent to it; packets, bytes received from it}, what was sent including the
      * distributor's copies (an IDS gets nothing else): device_tx and device_rx, and copy_target's counters.
      */
-    static Map<String, long[]> deviceTraffic(P4RuntimeClient client, p4.config.v1.P4InfoOuterClass.P4Info info,
+    public static Map<String, long[]> deviceTraffic(P4RuntimeClient client, p4.config.v1.P4InfoOuterClass.P4Info info,
                                              Map<String, Integer> deviceIds) {
         return deviceCounters(client, info, deviceIds, true);
     }
