@@ -23,6 +23,7 @@ import org.sfc.compiler.Ids;
 import org.sfc.compiler.Schema;
 import org.sfc.compiler.TableCompiler;
 import org.sfc.controller.ControllerDaemon;
+import org.sfc.controller.Provisioner;
 import org.sfc.controller.PipelineConfig;
 import org.sfc.dataplane.target.SoftwareSwitchTarget;
 import org.sfc.sw.SoftwareSwitch;
@@ -179,5 +180,66 @@ class ControllerDaemonTest {
                 "the daemon reconnects, pushes the pipeline and reconciles");
         assertEquals(200, call("GET", "/metrics", null, null).statusCode());
         assertTrue(call("GET", "/metrics", null, null).body().contains("\nsfc_switch_connects_total 2\n"));
+    }
+
+    HttpResponse<String> call(ControllerDaemon d, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + d.httpPort() + path))
+                .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Someone else deletes an entry: the daemon's periodic check puts it back, as an event and in the metrics. */
+    @Test
+    void driftIsFoundOnItsOwnRepairedAndReported() throws Exception {
+        String catalog = Files.readString(Path.of("../examples/figure-7.yaml"))
+                .replace("    function: ", "    health: {probe: none}\n    function: ");
+        assertEquals(200, call("POST", "/v1/catalog", catalog, TOKEN).statusCode());
+        daemon.close();
+        daemon = ControllerDaemon.start(new ControllerDaemon.Config("127.0.0.1", server.port(), 1, 10, pipeline,
+                dir.resolve("sfc.db"), "127.0.0.1", 0, TOKEN, null)
+                .with(new ControllerDaemon.Ownership(Provisioner.Takeover.REFUSE, 200)));
+        await(daemon::ready, "the daemon takes charge again");
+        Schema schema = new Schema(pipeline.p4info());
+        Set<String> expected = tableEntriesOnSwitch(schema);
+        Entity victim = sw.read(Entity.newBuilder().setTableEntry(TableEntry.getDefaultInstance()).build()).stream()
+                .filter(e -> !e.getTableEntry().getIsDefaultAction()).findFirst().orElseThrow();
+        sw.write(List.of(p4.v1.P4RuntimeOuterClass.Update.newBuilder().setType(p4.v1.P4RuntimeOuterClass.Update.Type.DELETE)
+                .setEntity(Entity.newBuilder().setTableEntry(victim.getTableEntry().toBuilder().clearCounterData()))
+                .build()), p4.v1.P4RuntimeOuterClass.WriteRequest.Atomicity.CONTINUE_ON_ERROR);
+        assertTrue(tableEntriesOnSwitch(schema).size() < expected.size());
+        await(() -> tableEntriesOnSwitch(schema).equals(expected), "the drift check puts the entry back");
+        String events = call(daemon, "/v1/events").body();
+        assertTrue(events.contains("\"kind\": \"drift\", \"detail\": \"127.0.0.1:" + server.port()
+                + "/1 differed from version 1: 1 missing; repaired (1 write)\""), events);
+        String metrics = call("GET", "/metrics", null, null).body();
+        assertTrue(metrics.contains("\nsfc_drift_found_total 1\n") && metrics.contains("\nsfc_drift_repaired_entries_total 1\n"),
+                metrics);
+    }
+
+    /** A daemon with another database never touches the switch: it says why, and keeps asking. */
+    @Test
+    void aDaemonWithAnotherDatabaseLeavesTheSwitchAloneAndSaysWhy() throws Exception {
+        String catalog = Files.readString(Path.of("../examples/figure-7.yaml")) // (no failover changing entries)
+                .replace("    function: ", "    health: {probe: none}\n    function: ");
+        assertEquals(200, call("POST", "/v1/catalog", catalog, TOKEN).statusCode());
+        Schema schema = new Schema(pipeline.p4info());
+        Set<String> before = tableEntriesOnSwitch(schema);
+        daemon.close(); // (else the two would take turns being primary)
+        try (ControllerDaemon other = ControllerDaemon.start(new ControllerDaemon.Config("127.0.0.1", server.port(), 1,
+                20, pipeline, dir.resolve("other.db"), "127.0.0.1", 0, TOKEN, null))) {
+            await(() -> {
+                try {
+                    return call(other, "/v1/status").body().contains("\"refused\"");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "the other daemon says why it is not in charge");
+            String status = call(other, "/v1/status").body();
+            assertTrue(status.contains("\"connected\": false") && status.matches("(?s).*holds \\d+ entries "
+                    + "that no version of this database wrote.*"), status);
+            String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + other.httpPort()
+                    + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(metrics.contains("\nsfc_switch_refused 1\n"), metrics);
+            assertEquals(before, tableEntriesOnSwitch(schema), "nothing was wiped");
+        }
     }
 }

@@ -92,6 +92,18 @@ abstract class ControllerTest {
         return out;
     }
 
+    /** The store says the switch has {@code version}, finished, under the pipeline it runs now. */
+    void assertApplied(int version) {
+        assertApplied(version, "");
+    }
+
+    void assertApplied(int version, String why) {
+        Store.Applied a = store.applied(SW);
+        assertEquals(version, a.version(), why);
+        assertFalse(a.applying(), why);
+        assertEquals(connect(1).installed().cookie(), a.cookie(), "recorded under the switch's pipeline");
+    }
+
     static void assertSwitchHolds(Provisioner p, DesiredState desired) {
         assertEquals(text(desired, desired.entities()), text(desired, p.readAll()));
     }
@@ -104,7 +116,7 @@ abstract class ControllerTest {
         assertEquals(p.desired().entities().size(), r.writes());
         assertSwitchHolds(p, p.desired());
         assertEquals(1, store.history().size());
-        assertEquals(new Store.Applied(1, false), store.applied(SW));
+        assertApplied(1);
         assertTrue(store.auditLog().stream().anyMatch(a -> a.who().equals("alice") && a.action().equals("apply")));
     }
 
@@ -153,19 +165,27 @@ abstract class ControllerTest {
         p.apply("v1.yaml", v1, "alice", null);
         DesiredState first = p.desired();
         String v2 = v1 + "  status:\n    address: {ip: 203.0.113.10, protocol: tcp, port: 9000}\n    sequence: [fw-1, app-1]\n";
-        // Someone else already wrote the classifier the new service needs: the switch will refuse our INSERT.
+        // Someone else writes the classifier the new service needs after the cut-over began (after the drift
+        // check and the first request): the switch will refuse our INSERT.
         var next = org.sfc.compiler.TableCompiler.compile(org.sfc.catalog.CatalogLoader.loadText("v2.yaml", v2),
                 p.schema(), p.compiled());
         Entity clash = Diff.between(first, next.state()).stream().flatMap(b -> b.updates().stream())
                 .map(u -> u.getEntity()).filter(e -> e.hasTableEntry() && next.state().describe(e).startsWith("classify_dst"))
                 .findFirst().orElseThrow();
-        writeBehindTheControllersBack(List.of(p4.v1.P4RuntimeOuterClass.Update.newBuilder()
-                .setType(p4.v1.P4RuntimeOuterClass.Update.Type.INSERT).setEntity(clash).build()));
+        boolean[] written = {false};
+        p.onProgress((done, total) -> {
+            if (!written[0]) {
+                written[0] = true;
+                writeBehindTheControllersBack(List.of(p4.v1.P4RuntimeOuterClass.Update.newBuilder()
+                        .setType(p4.v1.P4RuntimeOuterClass.Update.Type.INSERT).setEntity(clash).build()));
+            }
+        });
         Provisioner.ApplyFailed e = assertThrows(Provisioner.ApplyFailed.class, () -> p.apply("v2.yaml", v2, "alice", null));
+        assertTrue(written[0], "the clash went in mid-apply");
         assertTrue(e.getMessage().contains("status: classify_dst"), e.getMessage());
         assertTrue(e.getMessage().contains("ALREADY_EXISTS"), e.getMessage());
         assertSwitchHolds(p, first);
-        assertEquals(new Store.Applied(1, false), store.applied(SW), "the switch still has version 1");
+        assertApplied(1, "the switch still has version 1");
     }
 
     @Test
@@ -192,7 +212,7 @@ abstract class ControllerTest {
         var next = org.sfc.compiler.TableCompiler.compile(org.sfc.catalog.CatalogLoader.loadText("v2.yaml", v2),
                 p.schema(), p.compiled());
         int version = store.addVersion("alice", null, "v2.yaml", v2, next.ids());
-        store.setApplied(SW, version, false);
+        store.setApplied(SW, version, false, clients.get(0).installed().cookie());
         List<Diff.Batch> batches = Diff.between(p.desired(), next.state());
         assertTrue(batches.size() > 1);
         writeBehindTheControllersBack(batches.get(0).updates());
@@ -202,7 +222,7 @@ abstract class ControllerTest {
         Provisioner restarted = controller();
         assertEquals(version, restarted.version());
         assertSwitchHolds(restarted, next.state());
-        assertEquals(new Store.Applied(version, false), store.applied(SW));
+        assertApplied(version);
     }
 
     @Test
@@ -376,5 +396,109 @@ abstract class ControllerTest {
         p.rollback(1, "bob");
         assertEquals(List.of(2), Sfc.ports(target.send(1, Packets.tcp(Sfc.SWITCH_MAC, 0xa1, "198.51.100.7",
                 "203.0.113.1", 40000, 443, 64, 0, new byte[0]))), "rolled back like any change");
+    }
+
+    /** A second controller database (another operator's, or a mistake: the wrong --db). */
+    Store otherStore() {
+        return Store.open(dir.resolve("other.db"));
+    }
+
+    @Test
+    void aDatabaseThatNeverWroteToTheSwitchRefusesItAndChangesNothing() {
+        Provisioner a = controller();
+        a.apply("figure-7.yaml", v1, "alice", null);
+        DesiredState fig7 = a.desired();
+        try (Store b = otherStore()) {
+            Provisioner.ForeignEntries e = assertThrows(Provisioner.ForeignEntries.class,
+                    () -> Provisioner.start(connect(11), pipeline, b, SW, "bob"));
+            assertEquals(fig7.entities().size(), e.count());
+            assertTrue(e.getMessage().startsWith("switch sw1 holds " + e.count() + " entries that no version of this "
+                    + "database wrote (this database has applied nothing to it)"), e.getMessage());
+            assertTrue(e.getMessage().contains("`sfc switch adopt`") && e.getMessage().contains("`--replace`"));
+            assertSwitchHolds(a, fig7);
+            assertEquals(null, b.applied(SW), "nothing recorded either");
+        }
+    }
+
+    @Test
+    void theSwitchNotTheDatabaseIsTheTruthAndDriftIsRepaired() throws Exception {
+        // The case: figure 7 with database A, figure 6 over it with database B, figure 7 again with A.
+        Provisioner a = controller();
+        a.apply("figure-7.yaml", v1, "alice", null);
+        DesiredState fig7 = a.desired();
+        String fig6 = Files.readString(Path.of("../examples/figure-6.yaml"));
+        try (Store b = otherStore()) {
+            Provisioner pb = Provisioner.start(connect(11), pipeline, b, SW, "bob", Provisioner.Takeover.REPLACE);
+            pb.apply("figure-6.yaml", fig6, "bob", null);
+            assertSwitchHolds(pb, pb.desired());
+            assertTrue(b.auditLog().stream().anyMatch(x -> x.action().equals("replace")
+                    && x.detail().contains("overwriting " + fig7.entities().size() + " entries")), "the audit log says so");
+        }
+        P4RuntimeClient primary = connect(12);
+        Provisioner again = Provisioner.start(primary, pipeline, store, SW, "alice");
+        assertSwitchHolds(again, fig7);
+        assertEquals(1, again.driftFound());
+        assertTrue(again.driftRepaired() > 0);
+        var drift = store.deviceEvents(10).stream().filter(x -> x.action().equals("drift")).toList();
+        assertEquals(1, drift.size(), "drift is an event");
+        assertTrue(drift.get(0).detail().matches("sw1 differed from version 1: \\d+ missing.*written by someone else.*"),
+                drift.get(0).detail());
+
+        // Drift under a running controller: an apply reads the switch first, so "no change" is never a lie.
+        Entity someone = fig7.entities().stream().filter(e -> e.hasTableEntry()
+                && fig7.describe(e).startsWith("classify_dst")).findFirst().orElseThrow();
+        primary.write(List.of(p4.v1.P4RuntimeOuterClass.Update.newBuilder().setType(p4.v1.P4RuntimeOuterClass.Update.Type
+                .DELETE).setEntity(someone).build()), WriteRequest.Atomicity.CONTINUE_ON_ERROR);
+        Provisioner.Report r = again.apply("figure-7.yaml", v1, "alice", "the same again");
+        assertEquals(0, r.writes(), "nothing changed between the versions");
+        assertEquals(1, r.repaired(), "but the deleted classifier was put back");
+        assertSwitchHolds(again, fig7);
+        assertEquals(2, again.driftFound());
+    }
+
+    @Test
+    void aRecordIsAboutOnePipelineInstanceNotAnAddress() {
+        Provisioner a = controller();
+        a.apply("figure-7.yaml", v1, "alice", null);
+        // Another switch now answers at the same address (or the same one, reset and set up by someone else):
+        // its own pipeline, its own entries.
+        P4RuntimeClient other = connect(20);
+        other.setPipeline(pipeline.p4info(), pipeline.deviceConfig(), 42);
+        try (Store b = otherStore()) {
+            Provisioner pb = Provisioner.start(other, pipeline, b, SW, "bob");
+            pb.apply("figure-7.yaml", v1.replace("dscp: 10 ", "dscp: 12 "), "bob", null);
+        }
+        Provisioner.ForeignEntries e = assertThrows(Provisioner.ForeignEntries.class,
+                () -> Provisioner.start(connect(21), pipeline, store, SW, "alice"));
+        assertTrue(e.getMessage().contains("its pipeline is not the one this database wrote to (cookie 42, recorded "),
+                e.getMessage());
+    }
+
+    @Test
+    void anAdoptedSwitchIsAVersionThatRollbackRestores() throws Exception {
+        String fig6 = Files.readString(Path.of("../examples/figure-6.yaml"));
+        DesiredState fig6State;
+        try (Store b = otherStore()) {
+            Provisioner pb = Provisioner.start(connect(11), pipeline, b, SW, "bob");
+            pb.apply("figure-6.yaml", fig6, "bob", null);
+            fig6State = pb.desired();
+        }
+        Provisioner adopted = Provisioner.adopt(connect(12), pipeline, store, SW, "alice", "found it so");
+        assertEquals(1, adopted.version());
+        Store.Version v = store.version(1);
+        assertTrue(v.isAdopted());
+        assertEquals(fig6State.entities().size(), v.adopted().size());
+        assertApplied(1);
+        assertEquals("switch sw1 holds entries adopted as found (version 1), not a catalog; apply a catalog first",
+                assertThrows(IllegalStateException.class, () -> adopted.fail("fw-1", "x")).getMessage());
+
+        Provisioner p = Provisioner.start(connect(13), pipeline, store, SW, "alice");
+        assertEquals(0, p.driftFound(), "taking charge of an adopted switch repairs nothing");
+        p.apply("figure-7.yaml", v1, "alice", null);
+        assertSwitchHolds(p, p.desired());
+        Provisioner.Report back = p.rollback(1, "alice");
+        assertEquals(3, back.version());
+        assertSwitchHolds(p, fig6State);
+        assertEquals(0, p.driftFound());
     }
 }

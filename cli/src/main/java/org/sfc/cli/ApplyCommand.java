@@ -21,7 +21,10 @@ import picocli.CommandLine.Parameters;
         description = {"Validate a catalog, record it as a new version and cut the switch over to it: the pipeline",
             "is pushed if the switch lacks it, the switch is reconciled to the version it should have, then only",
             "the difference is written, batch by batch. If the switch refuses an update, everything is undone",
-            "and the error names the service (exit 3). An invalid catalog changes nothing (exit 1)."})
+            "and the error names the service (exit 3). An invalid catalog changes nothing (exit 1).",
+            "The switch is read first: what it holds is the truth. Entries someone else added, changed or removed",
+            "since this database's last write are repaired (drift, reported). A switch holding entries that no",
+            "version of this database wrote is refused (exit 3) unless --replace; 'sfc switch adopt' records them."})
 final class ApplyCommand implements Callable<Integer> {
     @Parameters(paramLabel = "CATALOG", description = "the catalog file (YAML)")
     Path file;
@@ -34,6 +37,9 @@ final class ApplyCommand implements Callable<Integer> {
 
     @Mixin
     PipelineOptions pipeline = new PipelineOptions();
+
+    @Mixin
+    TakeoverOption takeover = new TakeoverOption();
 
     @Mixin
     DaemonClient daemon = new DaemonClient();
@@ -54,10 +60,17 @@ final class ApplyCommand implements Callable<Integer> {
         // Validate before connecting: a bad catalog needs no switch to be refused.
         org.sfc.compiler.TableCompiler.compile(CatalogLoader.loadText(file.toString(), text), pipeline.schema(), Ids.empty());
         try (Store store = Store.open(target.database()); P4RuntimeClient client = target.connect()) {
-            Provisioner p = Provisioner.start(client, pipeline.load(), store, target.switchName(), target.who());
+            Provisioner p = Provisioner.start(client, pipeline.load(), store, target.switchName(), target.who(),
+                    takeover.takeover());
             Progress.attach(p, spec.commandLine().getErr());
+            int had = p.version();
             Provisioner.Report r = p.apply(file.toString(), text, target.who(), note);
-            spec.commandLine().getOut().printf("version %d applied to %s: %s in %d ms%s%n", r.version(),
+            var out = spec.commandLine().getOut();
+            if (p.driftRepaired() > 0) { // on taking charge or just before the cut-over
+                out.printf("%s had drifted from version %d (someone else changed it): repaired with %s; "
+                        + "'sfc events' says what%n", target.switchName(), had, Provisioner.writes((int) p.driftRepaired()));
+            }
+            out.printf("version %d applied to %s: %s in %d ms%s%n", r.version(),
                     target.switchName(), Provisioner.writes(r.writes()), r.millis(),
                     r.batches().isEmpty() ? " (no change)" : " " + r.batches());
             return 0;

@@ -61,7 +61,7 @@ final class CatalogSource {
             if (v == null) {
                 throw new IllegalArgumentException("there is no version " + n + "; 'sfc catalog history' lists them");
             }
-            return new Loaded("version " + n, v.catalog(), CatalogLoader.loadText(v.file(), v.catalog()));
+            return new Loaded("version " + n, v.catalogText(), CatalogLoader.loadText(v.file(), v.catalogText()));
         }
     }
 }

@@ -22,8 +22,10 @@ final class ControllerCommand extends GroupCommand {
 
     @Command(name = "run", mixinStandardHelpOptions = true,
             description = {"Keep a switch at its catalog: connect (retrying with backoff), push the pipeline if it is",
-                "missing and reconcile on every (re)connect, so a restarted switch gets everything back; send",
-                "heartbeats through every device and fail over, bypass or drop by each device's policy.",
+                "missing and reconcile on every (re)connect, so a restarted switch gets everything back (a switch",
+                "holding entries this database did not write is left alone unless --replace, and /v1/status says",
+                "why); repair drift every --drift-check seconds; send heartbeats through every device and fail",
+                "over, bypass or drop by each device's policy.",
                 "Serves an HTTP/JSON API on loopback with a bearer token:",
                 "  GET  /v1/status, /v1/history, /v1/catalog[?version=N], /v1/devices, /v1/events[?limit=N]",
                 "  POST /v1/catalog (YAML body), /v1/rollback?version=N,",
@@ -45,6 +47,14 @@ final class ControllerCommand extends GroupCommand {
         @Mixin
         PipelineOptions pipeline = new PipelineOptions();
 
+        @Mixin
+        TakeoverOption takeover = new TakeoverOption();
+
+        @Option(names = "--drift-check", paramLabel = "SECONDS", defaultValue = "30",
+                description = {"read the switch this often and repair entries someone else added, changed or removed,",
+                    "as an event and in sfc_drift_* metrics; 0: only on connect and apply (default: ${DEFAULT-VALUE})"})
+        long driftCheckSeconds;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -60,7 +70,7 @@ final class ControllerCommand extends GroupCommand {
             ControllerDaemon d = ControllerDaemon.start(new ControllerDaemon.Config(target.target.substring(0, sw),
                     Integer.parseInt(target.target.substring(sw + 1)), target.deviceId, target.electionId, pipeline.load(),
                     target.database(), listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1)), token,
-                    target.tlsCa));
+                    target.tlsCa).with(new ControllerDaemon.Ownership(takeover.takeover(), driftCheckMillis())));
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 d.close();
@@ -72,6 +82,13 @@ final class ControllerCommand extends GroupCommand {
             spec.commandLine().getOut().flush();
             stopped.await();
             return 0;
+        }
+
+        private long driftCheckMillis() {
+            if (driftCheckSeconds < 0) {
+                throw new IllegalArgumentException("--drift-check is a number of seconds, 0 or more; not " + driftCheckSeconds);
+            }
+            return driftCheckSeconds * 1000;
         }
 
         static String token(Path file) throws java.io.IOException {

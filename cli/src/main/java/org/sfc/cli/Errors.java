@@ -18,7 +18,8 @@ final class Errors {
             ce.problems().forEach(p -> err.println("  " + p));
             return SfcCommand.INVALID;
         }
-        if (e instanceof Provisioner.ApplyFailed || e instanceof Provisioner.NotPrimary) {
+        if (e instanceof Provisioner.ApplyFailed || e instanceof Provisioner.NotPrimary
+                || e instanceof Provisioner.ForeignEntries || e instanceof Provisioner.WouldWipe) {
             err.println("sfc: " + e.getMessage());
             return SfcCommand.REFUSED;
         }

@@ -4,6 +4,8 @@ import java.util.concurrent.Callable;
 
 import org.sfc.controller.P4RuntimeClient;
 import org.sfc.controller.PipelineConfig;
+import org.sfc.controller.Provisioner;
+import org.sfc.controller.Store;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,8 +18,9 @@ final class PipelineCommand extends GroupCommand {
 
     @Command(name = "push", mixinStandardHelpOptions = true,
             description = {"Push the pipeline (P4Info + device config) to the switch: our P4 program for the software",
-                "switch (default), or --p4info with BMv2's --device-config JSON. The switch's entries are cleared by",
-                "a new pipeline; 'sfc catalog apply' (or any apply) reconciles them."})
+                "switch (default), or --p4info with BMv2's --device-config JSON. A new pipeline clears every entry",
+                "the switch holds, so a switch holding any is refused (exit 3) unless --replace; 'sfc catalog apply'",
+                "(or the controller daemon) then writes this database's version back."})
     static final class Push implements Callable<Integer> {
         @Mixin
         SwitchOptions target = new SwitchOptions();
@@ -25,18 +28,17 @@ final class PipelineCommand extends GroupCommand {
         @Mixin
         PipelineOptions pipeline = new PipelineOptions();
 
+        @Mixin
+        TakeoverOption takeover = new TakeoverOption();
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
             PipelineConfig config = pipeline.load();
-            try (P4RuntimeClient client = target.connect()) {
-                if (!client.primary()) {
-                    throw new IllegalArgumentException("this controller (election id " + target.electionId
-                            + ") is a backup for " + target.switchName() + "; only the primary may push a pipeline");
-                }
-                client.setPipeline(config.p4info(), config.deviceConfig());
+            try (Store store = Store.open(target.database()); P4RuntimeClient client = target.connect()) {
+                Provisioner.pushPipeline(client, config, store, target.switchName(), target.who(), takeover.takeover());
                 spec.commandLine().getOut().printf("pipeline pushed to %s: %d tables, %d actions%n", target.switchName(),
                         config.p4info().getTablesCount(), config.p4info().getActionsCount());
                 return 0;

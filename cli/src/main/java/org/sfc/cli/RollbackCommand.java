@@ -26,6 +26,9 @@ final class RollbackCommand implements Callable<Integer> {
     PipelineOptions pipeline = new PipelineOptions();
 
     @Mixin
+    TakeoverOption takeover = new TakeoverOption();
+
+    @Mixin
     DaemonClient daemon = new DaemonClient();
 
     @CommandLine.Spec
@@ -44,7 +47,8 @@ final class RollbackCommand implements Callable<Integer> {
                         + "; 'sfc catalog history' lists them");
             }
             try (P4RuntimeClient client = target.connect()) {
-                Provisioner p = Provisioner.start(client, pipeline.load(), store, target.switchName(), target.who());
+                Provisioner p = Provisioner.start(client, pipeline.load(), store, target.switchName(), target.who(),
+                        takeover.takeover());
                 Provisioner.Report r = p.rollback(version, target.who());
                 spec.commandLine().getOut().printf("version %d (= version %d) applied to %s: %d writes in %d ms%n",
                         r.version(), version, target.switchName(), r.writes(), r.millis());

@@ -11,8 +11,8 @@ import picocli.CommandLine.Command;
         description = {"Service chaining on programmable switches: steer every packet of a service through an",
             "ordered sequence of devices (firewall, IDS, VPN, proxy, servers) and back, from a catalog.",
             "",
-            "Exit codes: 0 ok, 1 the catalog is invalid, 2 bad usage, 3 the switch refused a change",
-            "(nothing was changed), 4 no switch could be reached."},
+            "Exit codes: 0 ok, 1 the catalog is invalid, 2 bad usage, 3 the switch refused a change or holds",
+            "entries this database did not write (nothing was changed), 4 no switch could be reached."},
         subcommands = {DemoCommand.class, CatalogCommand.class, ServiceCommand.class, DeviceCommand.class, PipelineCommand.class,
             StatsCommand.class, EventsCommand.class, ControllerCommand.class, SwitchCommand.class, CompletionCommand.class,
             CommandLine.HelpCommand.class})
@@ -39,6 +39,9 @@ public final class SfcCommand extends GroupCommand {
     /** The command line with sfc's error handling (operator messages, trustworthy exit codes). */
     public static CommandLine commandLine() {
         // Descriptions are written in lines of up to ~110 characters: a narrower help would re-wrap them raggedly.
-        return new CommandLine(new SfcCommand()).setExecutionExceptionHandler(Errors::handle).setUsageHelpWidth(112);
+        CommandLine cl = new CommandLine(new SfcCommand());
+        // 'sfc switch' is the software switch's command group; adopting is about any switch, so it joins here.
+        cl.getSubcommands().get("switch").addSubcommand("adopt", new AdoptCommand());
+        return cl.setExecutionExceptionHandler(Errors::handle).setUsageHelpWidth(112);
     }
 }

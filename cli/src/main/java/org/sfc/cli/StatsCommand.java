@@ -48,7 +48,7 @@ final class StatsCommand implements Callable<Integer> {
                         + target.database() + "): there is nothing to account for");
             }
             Store.Version v = store.version(a.version());
-            compiled = TableCompiler.compile(CatalogLoader.loadText(v.file(), v.catalog()), pipeline.schema(), v.ids());
+            compiled = TableCompiler.compile(CatalogLoader.loadText(v.file(), v.catalogText()), pipeline.schema(), v.ids());
         }
         List<Accounting.Row> rows;
         try (P4RuntimeClient client = target.connect()) {

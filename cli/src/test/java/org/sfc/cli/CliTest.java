@@ -10,8 +10,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sfc.sw.SoftwareSwitch;
@@ -21,22 +21,23 @@ import org.sfc.sw.server.SwitchServer;
 class CliTest {
     static final String PROGRAM = "../p4src/v1model/sfc.p4";
     static final String FIG7 = "../examples/figure-7.yaml";
-    static SwitchServer server;
-    static SoftwareSwitch sw;
+    // A switch per test, as each test has its own database: one database never takes over another's switch.
+    SwitchServer server;
+    SoftwareSwitch sw;
 
     @TempDir
     Path dir;
 
     record Run(int code, String out, String err) {}
 
-    @BeforeAll
-    static void startSwitch() throws Exception {
+    @BeforeEach
+    void startSwitch() throws Exception {
         sw = new SoftwareSwitch(1, 255);
         server = SwitchServer.start(sw, "127.0.0.1", 0);
     }
 
-    @AfterAll
-    static void stopSwitch() {
+    @AfterEach
+    void stopSwitch() {
         server.close();
     }
 
@@ -167,6 +168,49 @@ class CliTest {
         assertTrue(missing.err().contains("there is no version 9"), missing.err());
     }
 
+    /** {@link #withSwitch} with another controller database. */
+    String[] withDatabase(String db, String... args) {
+        String[] all = withSwitch(args);
+        for (int i = 0; i < all.length; i++) {
+            if (all[i].equals("--db")) {
+                all[i + 1] = dir.resolve(db).toString();
+            }
+        }
+        return all;
+    }
+
+    @Test
+    void aSwitchAnotherDatabaseWroteIsRefusedUnlessReplacedOrAdopted() throws Exception {
+        assertEquals(0, sfc(withSwitch("catalog", "apply", FIG7)).code());
+        String fig6 = Path.of(FIG7).resolveSibling("figure-6.yaml").toString();
+        Run refused = sfc(withDatabase("b.db", "catalog", "apply", fig6));
+        assertEquals(3, refused.code(), refused.out() + refused.err());
+        assertTrue(refused.err().matches("(?s)sfc: switch 127\\.0\\.0\\.1:\\d+/1 holds \\d+ entries that no version of "
+                + "this database wrote \\(this database has applied nothing to it\\); nothing was changed\\. "
+                + "`sfc switch adopt` records them as a version, or `--replace` overwrites them\\s*"), refused.err());
+
+        Run replaced = sfc(withDatabase("b.db", "catalog", "apply", fig6, "--replace"));
+        assertEquals(0, replaced.code(), replaced.err());
+        Run again = sfc(withSwitch("catalog", "apply", FIG7));
+        assertEquals(0, again.code(), again.err());
+        assertTrue(again.out().matches("(?s)127\\.0\\.0\\.1:\\d+/1 had drifted from version 1 \\(someone else changed "
+                + "it\\): repaired with \\d+ writes; 'sfc events' says what\\nversion 2 applied .*\\(no change\\)\\n"),
+                again.out());
+
+        Run adopted = sfc(withDatabase("c.db", "switch", "adopt", "--note", "found"));
+        assertEquals(0, adopted.code(), adopted.err());
+        assertTrue(adopted.out().matches("version 1: the \\d+ entries of 127\\.0\\.0\\.1:\\d+/1, adopted as found "
+                + "\\(nothing written\\)\\n"), adopted.out());
+        Run list = sfc("service", "list", "--target", "127.0.0.1:" + server.port(), "--db", dir.resolve("c.db").toString());
+        assertEquals(2, list.code());
+        assertTrue(list.err().contains("version 1 is the ") && list.err().contains("not a catalog"), list.err());
+
+        Run push = sfc(withSwitch("pipeline", "push"));
+        assertEquals(3, push.code(), push.out());
+        assertTrue(push.err().contains("and a new pipeline clears them all; nothing was changed. `--replace`"), push.err());
+        assertEquals(0, sfc(withSwitch("pipeline", "push", "--replace")).code());
+    }
+
     @Test
     void anInvalidCatalogIsRefusedWithoutASwitch() throws Exception {
         Path bad = dir.resolve("bad.yaml");
@@ -270,14 +314,16 @@ class CliTest {
     @Test
     void pipelinePushGivesTheSwitchTheProgram() throws Exception {
         try (SwitchServer fresh = SwitchServer.start(new SoftwareSwitch(1, 255), "127.0.0.1", 0)) {
-            Run r = sfc("pipeline", "push", "--program", PROGRAM, "--target", "127.0.0.1:" + fresh.port());
+            Run r = sfc("pipeline", "push", "--program", PROGRAM, "--target", "127.0.0.1:" + fresh.port(), "--db",
+                    dir.resolve("sfc.db").toString());
             assertEquals(0, r.code(), r.err());
             assertTrue(r.out().startsWith("pipeline pushed to 127.0.0.1:" + fresh.port() + "/1: 12 tables"), r.out());
             // Another controller holds a higher election id: ours (10) is a backup and may not push. (On a switch of
             // its own: once a switch has seen 100, only 100 or more may ever be primary there again.)
             try (var primary = org.sfc.controller.P4RuntimeClient.connect("127.0.0.1", fresh.port(), 1, 100, 5000)) {
-                Run backup = sfc("pipeline", "push", "--program", PROGRAM, "--target", "127.0.0.1:" + fresh.port());
-                assertEquals(2, backup.code(), backup.out());
+                Run backup = sfc("pipeline", "push", "--program", PROGRAM, "--target", "127.0.0.1:" + fresh.port(),
+                        "--db", dir.resolve("sfc.db").toString());
+                assertEquals(3, backup.code(), backup.out());
                 assertTrue(backup.err().contains("is a backup"), backup.err());
             }
         }

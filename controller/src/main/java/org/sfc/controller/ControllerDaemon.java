@@ -23,7 +23,7 @@ import com.sun.net.httpserver.HttpServer;
  * plaintext, or TLS when a CA certificate is configured.
  *
  * <pre>
- * GET  /v1/status                    switch, connected, primary, version
+ * GET  /v1/status                    switch, connected, version, and why the switch was refused (if it was)
  * GET  /v1/catalog?version=N         a version's catalog YAML (default: the one the switch has)
  * GET  /v1/history                   every catalog version
  * POST /v1/catalog?file=F&amp;note=N     body: catalog YAML; 200 {version, writes}, 422 {problems}, 409 refused
@@ -43,16 +43,29 @@ public final class ControllerDaemon implements AutoCloseable {
     /** Where the switch is, what it runs, where the state is kept, where the API listens and its token. */
     public record Config(String switchHost, int switchPort, long deviceId, long electionId, PipelineConfig pipeline,
                          Path database, String listenHost, int listenPort, String token, Path tlsCa,
-                         HealthMonitor.Passive passive) {
+                         HealthMonitor.Passive passive, Ownership ownership) {
         public Config(String switchHost, int switchPort, long deviceId, long electionId, PipelineConfig pipeline,
                       Path database, String listenHost, int listenPort, String token, Path tlsCa) {
             this(switchHost, switchPort, deviceId, electionId, pipeline, database, listenHost, listenPort, token, tlsCa,
-                    HealthMonitor.Passive.DEFAULT);
+                    HealthMonitor.Passive.DEFAULT, Ownership.DEFAULT);
+        }
+
+        public Config with(Ownership o) {
+            return new Config(switchHost, switchPort, deviceId, electionId, pipeline, database, listenHost, listenPort,
+                    token, tlsCa, passive, o);
         }
 
         String switchName() {
             return switchHost + ":" + switchPort + "/" + deviceId;
         }
+    }
+
+    /**
+     * Whether to overwrite a switch holding entries this database did not write, and how often to read the
+     * switch for drift (entries someone else added, changed or removed; 0: only on connect and apply).
+     */
+    public record Ownership(Provisioner.Takeover takeover, long driftCheckMillis) {
+        public static final Ownership DEFAULT = new Ownership(Provisioner.Takeover.REFUSE, 30_000);
     }
 
     private final Config config;
@@ -67,6 +80,10 @@ public final class ControllerDaemon implements AutoCloseable {
     private final AtomicLong applies = new AtomicLong();
     private final AtomicLong applyFailures = new AtomicLong();
     private final AtomicLong reconcileWrites = new AtomicLong();
+    // Drift found and repaired by earlier connections (each Provisioner counts its own).
+    private final AtomicLong driftFoundBefore = new AtomicLong();
+    private final AtomicLong driftRepairedBefore = new AtomicLong();
+    private volatile String refusal;
 
     private ControllerDaemon(Config config) throws IOException {
         this.config = config;
@@ -106,7 +123,18 @@ public final class ControllerDaemon implements AutoCloseable {
                 c = P4RuntimeClient.connect(config.switchHost(), config.switchPort(), config.deviceId(),
                         config.electionId(), 3000, config.tlsCa());
                 client = c;
-                Provisioner p = Provisioner.start(c, config.pipeline(), store, config.switchName(), "controller");
+                Provisioner p;
+                try {
+                    p = Provisioner.start(c, config.pipeline(), store, config.switchName(), "controller",
+                            config.ownership().takeover());
+                    refusal = null;
+                } catch (Provisioner.ForeignEntries e) {
+                    if (!e.getMessage().equals(refusal)) {
+                        log.error("{}", e.getMessage());
+                    }
+                    refusal = e.getMessage();
+                    throw e;
+                }
                 synchronized (this) {
                     provisioner = p;
                     monitor = HealthMonitor.start(p, c, store, config.passive());
@@ -114,8 +142,18 @@ public final class ControllerDaemon implements AutoCloseable {
                 connects.incrementAndGet();
                 backoff = 100;
                 log.info("in charge of {} at version {}", config.switchName(), p.version());
-                while (running && c.alive() && c.primary()) {
-                    Thread.sleep(100);
+                long nextDriftCheck = System.currentTimeMillis() + config.ownership().driftCheckMillis();
+                try {
+                    while (running && c.alive() && c.primary()) {
+                        Thread.sleep(100);
+                        if (config.ownership().driftCheckMillis() > 0 && System.currentTimeMillis() >= nextDriftCheck) {
+                            checkDrift(p);
+                            nextDriftCheck = System.currentTimeMillis() + config.ownership().driftCheckMillis();
+                        }
+                    }
+                } finally {
+                    driftFoundBefore.addAndGet(p.driftFound());
+                    driftRepairedBefore.addAndGet(p.driftRepaired());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -144,6 +182,15 @@ public final class ControllerDaemon implements AutoCloseable {
         }
     }
 
+    /** Reads the switch and repairs drift (the provisioner reports it); an apply under way goes first. */
+    private synchronized void checkDrift(Provisioner p) {
+        try {
+            p.reconcile("controller");
+        } catch (RuntimeException e) {
+            log.warn("switch {}: drift check failed: {}", config.switchName(), e.getMessage());
+        }
+    }
+
     // ------------------------------------------------------------------ HTTP
 
     private void api(HttpExchange x) throws IOException {
@@ -156,8 +203,10 @@ public final class ControllerDaemon implements AutoCloseable {
             String method = x.getRequestMethod();
             if (method.equals("GET") && path.equals("/v1/status")) {
                 Provisioner p = provisioner;
+                String why = refusal;
                 send(x, 200, "{\"switch\": " + json(config.switchName()) + ", \"connected\": " + (p != null)
-                        + ", \"version\": " + (p == null ? "null" : p.version()) + "}");
+                        + ", \"version\": " + (p == null ? "null" : p.version())
+                        + (why == null ? "" : ", \"refused\": " + json(why)) + "}");
             } else if (method.equals("GET") && path.equals("/v1/catalog")) {
                 catalogText(x);
             } else if (method.equals("GET") && path.equals("/v1/history")) {
@@ -253,6 +302,12 @@ public final class ControllerDaemon implements AutoCloseable {
                     connects.get());
             metric(b, "sfc_applies_total", "counter", "applies and rollbacks that succeeded", applies.get());
             metric(b, "sfc_apply_failures_total", "counter", "applies the switch refused (undone)", applyFailures.get());
+            metric(b, "sfc_drift_found_total", "counter", "times the switch was found to differ from its version",
+                    driftFoundBefore.get() + (p == null ? 0 : p.driftFound()));
+            metric(b, "sfc_drift_repaired_entries_total", "counter", "entries written to undo someone else's changes",
+                    driftRepairedBefore.get() + (p == null ? 0 : p.driftRepaired()));
+            metric(b, "sfc_switch_refused", "gauge", "1 while the switch holds entries this database did not write",
+                    refusal == null ? 0 : 1);
             if (p != null) {
                 b.append("# HELP sfc_device_fallbacks_total failed devices with no healthy spare, by the fallback taken\n")
                         .append("# TYPE sfc_device_fallbacks_total counter\n");
@@ -355,6 +410,11 @@ public final class ControllerDaemon implements AutoCloseable {
         if (v == null) {
             send(x, 404, "{\"error\": " + json(n == null ? "nothing has been applied to " + config.switchName()
                     : "there is no version " + n) + "}");
+            return;
+        }
+        if (v.isAdopted()) {
+            send(x, 409, "{\"error\": " + json(v.file() + " was adopted as found: version " + n + " is its "
+                    + v.adopted().size() + " entries, not a catalog") + "}");
             return;
         }
         x.getResponseHeaders().set("X-Sfc-File", v.file());

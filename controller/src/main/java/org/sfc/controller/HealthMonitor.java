@@ -460,6 +460,9 @@ public final class HealthMonitor implements AutoCloseable {
      */
     private void comparePassiveCounters() {
         TableCompiler.Result compiled = provisioner.compiled();
+        if (compiled == null) {
+            return; // rolled back to adopted entries since the round began: no catalog, no devices
+        }
         Map<String, Integer> ids = compiled.ids().asMap().getOrDefault("device", Map.of());
         Map<String, long[]> counts;
         try {

@@ -164,21 +164,40 @@ public final class P4RuntimeClient implements AutoCloseable {
         return primary;
     }
 
-    /** Pushes the pipeline: P4Info plus the target's device config (BMv2 JSON, or the P4 source for ours). */
-    public void setPipeline(P4Info p4info, ByteString deviceConfig) {
+    /** A pipeline as the switch holds it: its P4Info and the cookie the controller that pushed it gave it. */
+    public record Installed(P4Info p4info, long cookie) {}
+
+    /**
+     * Pushes the pipeline: P4Info plus the target's device config (BMv2 JSON, or the P4 source for ours), with
+     * {@code cookie} to tell this pipeline instance from any other (the spec's opaque pipeline cookie).
+     */
+    public void setPipeline(P4Info p4info, ByteString deviceConfig, long cookie) {
         stub.setForwardingPipelineConfig(SetForwardingPipelineConfigRequest.newBuilder().setDeviceId(deviceId)
                 .setElectionId(electionId).setAction(SetForwardingPipelineConfigRequest.Action.VERIFY_AND_COMMIT)
-                .setConfig(ForwardingPipelineConfig.newBuilder().setP4Info(p4info).setP4DeviceConfig(deviceConfig))
+                .setConfig(ForwardingPipelineConfig.newBuilder().setP4Info(p4info).setP4DeviceConfig(deviceConfig)
+                        .setCookie(ForwardingPipelineConfig.Cookie.newBuilder().setCookie(cookie)))
                 .build());
+    }
+
+    /** Pushes the pipeline with cookie 0 (no identity: for tests and tools that keep no state). */
+    public void setPipeline(P4Info p4info, ByteString deviceConfig) {
+        setPipeline(p4info, deviceConfig, 0);
     }
 
     /** The P4Info of the switch's current pipeline, or null if it has none. */
     public P4Info pipeline() {
+        Installed i = installed();
+        return i == null ? null : i.p4info();
+    }
+
+    /** The switch's current pipeline and its cookie, or null if it has none. */
+    public Installed installed() {
         try {
             GetForwardingPipelineConfigResponse r = stub.getForwardingPipelineConfig(
                     GetForwardingPipelineConfigRequest.newBuilder().setDeviceId(deviceId)
                             .setResponseType(GetForwardingPipelineConfigRequest.ResponseType.P4INFO_AND_COOKIE).build());
-            return r.getConfig().hasP4Info() ? r.getConfig().getP4Info() : null;
+            return r.getConfig().hasP4Info()
+                    ? new Installed(r.getConfig().getP4Info(), r.getConfig().getCookie().getCookie()) : null;
         } catch (StatusRuntimeException e) {
             if (e.getStatus().getCode() == Status.Code.FAILED_PRECONDITION) {
                 return null;

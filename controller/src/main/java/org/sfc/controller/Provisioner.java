@@ -23,7 +23,12 @@ import p4.v1.P4RuntimeOuterClass.*;
  */
 public final class Provisioner {
     /** What an apply, rollback or reconcile did. */
-    public record Report(int version, int writes, List<String> batches, long millis) {}
+    public record Report(int version, int writes, List<String> batches, long millis, int repaired) {
+        /** A report with no drift repaired before the change. */
+        public Report(int version, int writes, List<String> batches, long millis) {
+            this(version, writes, batches, millis, 0);
+        }
+    }
 
     /** "1 write", "4 writes": how operators read a count of updates. */
     public static String writes(int n) {
@@ -60,7 +65,12 @@ public final class Provisioner {
     private java.util.function.Predicate<String> healthy = device -> true;
     // What the switch has (null: nothing of ours). Volatile: the health monitor reads it without the lock.
     private volatile TableCompiler.Result current;
+    // Or, for a switch adopted as found, the entries it held (then current is null).
+    private DesiredState adopted;
     private int currentVersion;
+    private long cookie;
+    private final java.util.concurrent.atomic.AtomicLong driftRepaired = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong driftFound = new java.util.concurrent.atomic.AtomicLong();
 
     private Provisioner(P4RuntimeClient client, Schema schema, Store store, String switchName) {
         this.client = client;
@@ -69,35 +79,170 @@ public final class Provisioner {
         this.switchName = switchName;
     }
 
-    /**
-     * Takes charge of a switch: pushes the pipeline if the switch lacks it, recompiles the version the store
-     * says the switch has (or was being given, if an apply was cut off) and reconciles the switch to it.
-     */
+    /** How to take charge of a switch that holds entries no version of this database wrote. */
+    public enum Takeover {
+        /** Refuse ({@link ForeignEntries}): they may be another controller's, or an operator's. */
+        REFUSE,
+        /** Overwrite them: the operator said so ({@code --replace}); the audit log records how many. */
+        REPLACE
+    }
+
+    /** The switch holds entries that no version of this database wrote; nothing was changed. */
+    public static final class ForeignEntries extends IllegalStateException {
+        private final int count;
+
+        ForeignEntries(String switchName, int count, String why) {
+            super("switch " + switchName + " holds " + count + (count == 1 ? " entry" : " entries") + " that no version "
+                    + "of this database wrote (" + why + "); nothing was changed. `sfc switch adopt` records them as a "
+                    + "version, or `--replace` overwrites them");
+            this.count = count;
+        }
+
+        public int count() {
+            return count;
+        }
+    }
+
+    /** Takes charge of a switch, refusing one that holds entries this database did not write. */
     public static Provisioner start(P4RuntimeClient client, PipelineConfig pipeline, Store store, String switchName,
                                     String who) {
+        return start(client, pipeline, store, switchName, who, Takeover.REFUSE);
+    }
+
+    /**
+     * Takes charge of a switch. The store's record of a switch is about one pipeline instance (its cookie): a
+     * switch without a pipeline is pushed ours under a fresh cookie; one running a pipeline this database did
+     * not record holds foreign entries unless it holds none, and is refused (or, with {@link Takeover#REPLACE},
+     * overwritten). Then the version the store says the switch has (or was being given, if an apply was cut
+     * off) is recompiled and the switch repaired to it; differences on a switch that kept its pipeline are
+     * drift, reported as such.
+     */
+    public static Provisioner start(P4RuntimeClient client, PipelineConfig pipeline, Store store, String switchName,
+                                    String who, Takeover takeover) {
+        requirePrimary(client, switchName);
+        P4RuntimeClient.Installed installed = client.installed();
+        Store.Applied applied = store.applied(switchName);
+        boolean recorded = installed != null && applied != null
+                && (applied.cookie() == null || applied.cookie() == installed.cookie());
+        if (installed != null && !recorded) {
+            int foreign = SwitchContents.read(client, installed.p4info()).size();
+            if (foreign > 0) {
+                String why = applied == null ? "this database has applied nothing to it"
+                        : "its pipeline is not the one this database wrote to (cookie " + Long.toUnsignedString(
+                                installed.cookie()) + ", recorded " + Long.toUnsignedString(applied.cookie()) + ")";
+                if (takeover == Takeover.REFUSE) {
+                    throw new ForeignEntries(switchName, foreign, why);
+                }
+                store.audit(who, "replace", "took charge of " + switchName + ", overwriting " + foreign
+                        + " entries that no version of this database wrote (" + why + ")");
+            }
+        }
+        long cookie;
+        boolean pushed = installed == null || !pipeline.p4info().equals(installed.p4info());
+        if (pushed) {
+            cookie = newCookie();
+            client.setPipeline(pipeline.p4info(), pipeline.deviceConfig(), cookie);
+            store.audit(who, "pipeline", "pushed the pipeline to " + switchName);
+        } else {
+            cookie = installed.cookie();
+        }
+        Provisioner p = new Provisioner(client, new Schema(pipeline.p4info()), store, switchName);
+        p.cookie = cookie;
+        if (applied != null) {
+            p.load(store.version(applied.version()));
+        }
+        Report r = p.repair(who, recorded && !pushed);
+        if (applied != null) {
+            store.setApplied(switchName, applied.version(), true, cookie);
+            if (applied.applying()) {
+                store.audit(who, "apply", "finished version " + applied.version() + " on " + switchName
+                        + " after a restart: " + r.writes() + " writes");
+            }
+        }
+        return p;
+    }
+
+    /**
+     * Records what a switch holds, as it is, as a new version ({@code sfc switch adopt}): from then on this
+     * database is in charge of it, and a rollback to that version puts those entries back. The switch must run
+     * this sfc's pipeline (entries of another program cannot be a version of ours); nothing is written.
+     */
+    public static Provisioner adopt(P4RuntimeClient client, PipelineConfig pipeline, Store store, String switchName,
+                                    String who, String note) {
+        requirePrimary(client, switchName);
+        P4RuntimeClient.Installed installed = client.installed();
+        if (installed == null) {
+            throw new IllegalArgumentException("switch " + switchName + " has no pipeline: there is nothing to adopt; "
+                    + "apply a catalog instead");
+        }
+        if (!pipeline.p4info().equals(installed.p4info())) {
+            throw new IllegalArgumentException("switch " + switchName + " runs another P4 program (its P4Info is not "
+                    + "this pipeline's), so its entries cannot be a version of ours; `--replace` on apply overwrites it");
+        }
+        Provisioner p = new Provisioner(client, new Schema(pipeline.p4info()), store, switchName);
+        p.cookie = installed.cookie();
+        List<Entity> entities = p.readAll();
+        int version = store.addAdopted(who, note, "switch " + switchName, entities);
+        store.setApplied(switchName, version, true, p.cookie);
+        store.setDeviceStates(switchName, DeviceStates.NONE);
+        store.audit(who, "adopt", "recorded the " + entities.size() + " entries of " + switchName + " as version " + version);
+        p.load(store.version(version));
+        return p;
+    }
+
+    /** A new pipeline would clear entries the operator did not say to clear; nothing was changed. */
+    public static final class WouldWipe extends IllegalStateException {
+        WouldWipe(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Pushes the pipeline ({@code sfc pipeline push}), which clears every entry the switch holds: refused while it
+     * holds any, unless {@link Takeover#REPLACE}. The next apply or connect writes this database's version back.
+     */
+    public static void pushPipeline(P4RuntimeClient client, PipelineConfig pipeline, Store store, String switchName,
+                                    String who, Takeover takeover) {
+        requirePrimary(client, switchName);
+        P4RuntimeClient.Installed installed = client.installed();
+        int held = installed == null ? 0 : SwitchContents.read(client, installed.p4info()).size();
+        if (held > 0 && takeover == Takeover.REFUSE) {
+            throw new WouldWipe("switch " + switchName + " holds " + held + (held == 1 ? " entry" : " entries")
+                    + " and a new pipeline clears them all; nothing was changed. `--replace` pushes it anyway (then an "
+                    + "apply, or the controller daemon, writes this database's version back)");
+        }
+        client.setPipeline(pipeline.p4info(), pipeline.deviceConfig(), newCookie());
+        store.audit(who, "pipeline", "pushed the pipeline to " + switchName + (held > 0 ? ", clearing " + held
+                + " entries" : ""));
+    }
+
+    private static void requirePrimary(P4RuntimeClient client, String switchName) {
         if (!client.primary()) {
             throw new NotPrimary("this controller is a backup for switch " + switchName
                     + " (another one holds a higher election id): it may read but not write");
         }
-        if (!pipeline.p4info().equals(client.pipeline())) {
-            client.setPipeline(pipeline.p4info(), pipeline.deviceConfig());
-            store.audit(who, "pipeline", "pushed the pipeline to " + switchName);
-        }
-        Provisioner p = new Provisioner(client, new Schema(pipeline.p4info()), store, switchName);
-        Store.Applied applied = store.applied(switchName);
-        if (applied != null) {
-            Store.Version v = store.version(applied.version());
-            p.current = TableCompiler.compile(CatalogLoader.loadText(v.file(), v.catalog()), p.schema, v.ids(),
+    }
+
+    /** A random, non-zero pipeline cookie: zero is what tools that keep no state send. */
+    private static long newCookie() {
+        long c;
+        do {
+            c = new java.security.SecureRandom().nextLong();
+        } while (c == 0);
+        return c;
+    }
+
+    /** Makes {@code v} what the switch should hold (a catalog compiled with its ids, or adopted entries). */
+    private void load(Store.Version v) {
+        if (v.isAdopted()) {
+            current = null;
+            adopted = new DesiredState(List.of(new DesiredState.Fragment("adopted", v.adopted())), schema);
+        } else {
+            current = TableCompiler.compile(CatalogLoader.loadText(v.file(), v.catalog()), schema, v.ids(),
                     store.deviceStates(switchName));
-            p.currentVersion = v.number();
+            adopted = null;
         }
-        Report r = p.reconcile(who);
-        if (applied != null && applied.applying()) {
-            store.setApplied(switchName, applied.version(), true);
-            store.audit(who, "apply", "finished version " + applied.version() + " on " + switchName
-                    + " after a restart: " + r.writes() + " writes");
-        }
-        return p;
+        currentVersion = v.number();
     }
 
     public Schema schema() {
@@ -124,7 +269,17 @@ public final class Provisioner {
 
     /** What the switch should hold now. */
     public synchronized DesiredState desired() {
-        return current == null ? DesiredState.empty(schema) : current.state();
+        return current != null ? current.state() : adopted != null ? adopted : DesiredState.empty(schema);
+    }
+
+    /** Times the switch was found to differ from its version on a switch that kept its pipeline. */
+    public long driftFound() {
+        return driftFound.get();
+    }
+
+    /** Entries written to repair drift (someone else's inserts, changes and deletes undone). */
+    public long driftRepaired() {
+        return driftRepaired.get();
     }
 
     /** The last compilation (null before the first apply). Never waits for a write under way. */
@@ -147,27 +302,39 @@ public final class Provisioner {
                 ? TableCompiler.compile(catalog, schema, Ids.empty(), states)
                 : TableCompiler.compile(catalog, schema, current, states);
         int version = store.addVersion(who, note, file, text, next.ids());
-        store.setApplied(switchName, version, false); // the intent survives a crash: a restart finishes it
-        List<Diff.Batch> batches = Diff.between(desired(), next.state());
+        return cutOver(version, next.state(), who, note, start, () -> {
+            DeviceStates previousStates = deviceStates();
+            current = next;
+            adopted = null;
+            if (!states.equals(previousStates)) { // a replace ended the old device's states
+                store.setDeviceStates(switchName, states);
+            }
+        });
+    }
+
+    /**
+     * Writes {@code version} (already recorded): first the switch is read and any drift repaired (what it holds
+     * is the truth, not what this controller remembers), then only the difference to the new version.
+     */
+    private Report cutOver(int version, DesiredState next, String who, String note, long start, Runnable done) {
+        Report repaired = repair(who, true);
+        store.setApplied(switchName, version, false, cookie); // the intent survives a crash: a restart finishes it
+        List<Diff.Batch> batches = Diff.between(desired(), next);
         int writes;
         try {
-            writes = write(batches, next.state());
+            writes = write(batches, next);
         } catch (ApplyFailed e) {
             if (currentVersion > 0) {
-                store.setApplied(switchName, currentVersion, true);
+                store.setApplied(switchName, currentVersion, true, cookie);
             }
             store.audit(who, "apply-failed", "version " + version + " on " + switchName + ": " + e.getMessage());
             throw e;
         }
-        DeviceStates previousStates = deviceStates();
-        current = next;
+        done.run();
         currentVersion = version;
-        store.setApplied(switchName, version, true);
-        if (!states.equals(previousStates)) { // a replace ended the old device's states
-            store.setDeviceStates(switchName, states);
-        }
+        store.setApplied(switchName, version, true, cookie);
         Report r = new Report(version, writes, batches.stream().map(b -> b.label() + ": " + b.updates().size()).toList(),
-                (System.nanoTime() - start) / 1_000_000);
+                (System.nanoTime() - start) / 1_000_000, repaired.writes());
         store.audit(who, "apply", "version " + version + " on " + switchName + ": " + writes + " writes "
                 + r.batches() + (note == null ? "" : " (" + note + ")"));
         return r;
@@ -298,7 +465,8 @@ public final class Provisioner {
 
     private Catalog requireCatalog() {
         if (current == null) {
-            throw new IllegalStateException("switch " + switchName + " has no catalog yet");
+            throw new IllegalStateException("switch " + switchName + (adopted != null ? " holds entries adopted as found "
+                    + "(version " + currentVersion + "), not a catalog; apply a catalog first" : " has no catalog yet"));
         }
         return current.catalog();
     }
@@ -354,58 +522,67 @@ public final class Provisioner {
         if (v == null) {
             throw new IllegalArgumentException("there is no version " + version + "; see the history for the versions");
         }
-        return apply(v.file(), v.catalog(), who, "rollback to version " + version);
+        String note = "rollback to version " + version;
+        if (!v.isAdopted()) {
+            return apply(v.file(), v.catalog(), who, note);
+        }
+        int number = store.addAdopted(who, note, v.file(), v.adopted());
+        DesiredState entries = new DesiredState(List.of(new DesiredState.Fragment("adopted", v.adopted())), schema);
+        return cutOver(number, entries, who, note, System.nanoTime(), () -> {
+            current = null;
+            adopted = entries;
+            store.setDeviceStates(switchName, DeviceStates.NONE);
+        });
     }
 
-    /** Reads the switch and writes what differs from the desired state. */
+    /** Reads the switch and repairs what differs from its version (drift), reporting it as an event. */
     public synchronized Report reconcile(String who) {
+        return repair(who, true);
+    }
+
+    /**
+     * Reads the switch and writes what differs from the desired state. With {@code drift}, the switch kept its
+     * pipeline, so a difference is someone else's doing: an event ("drift") and the drift counters. Without,
+     * the switch lost its entries (a restart, a new pipeline) and this is their restoration.
+     */
+    private Report repair(String who, boolean drift) {
         long start = System.nanoTime();
         DesiredState onSwitch = new DesiredState(List.of(new DesiredState.Fragment("switch", readAll())), schema);
         List<Diff.Batch> batches = Diff.between(onSwitch, desired());
         int writes = write(batches, desired());
-        if (writes > 0) {
+        if (writes > 0 && drift) {
+            driftFound.incrementAndGet();
+            driftRepaired.addAndGet(writes);
+            store.audit(who, "drift", switchName + " differed from version " + currentVersion + ": " + describeDrift(batches)
+                    + "; repaired (" + writes(writes) + ")");
+        } else if (writes > 0) {
             store.audit(who, "reconcile", switchName + ": " + writes + " writes repaired it to version " + currentVersion);
         }
         return new Report(currentVersion, writes, batches.stream().map(b -> b.label() + ": " + b.updates().size()).toList(),
                 (System.nanoTime() - start) / 1_000_000);
     }
 
+    /** "2 missing, 1 changed, 3 not ours": what the repairing writes undid. */
+    private static String describeDrift(List<Diff.Batch> batches) {
+        Map<Update.Type, Long> n = batches.stream().flatMap(b -> b.updates().stream())
+                .collect(java.util.stream.Collectors.groupingBy(Update::getType, java.util.stream.Collectors.counting()));
+        List<String> parts = new ArrayList<>();
+        // A meter cell is never inserted: its repair is a MODIFY even when someone reset it.
+        if (n.containsKey(Update.Type.INSERT)) {
+            parts.add(n.get(Update.Type.INSERT) + " missing");
+        }
+        if (n.containsKey(Update.Type.MODIFY)) {
+            parts.add(n.get(Update.Type.MODIFY) + " changed");
+        }
+        if (n.containsKey(Update.Type.DELETE)) {
+            parts.add(n.get(Update.Type.DELETE) + " written by someone else");
+        }
+        return String.join(", ", parts);
+    }
+
     /** Everything of ours on the switch, as the desired state would spell it. */
     public List<Entity> readAll() {
-        List<Entity> queries = new ArrayList<>();
-        for (var t : schema.p4info().getTablesList()) {
-            if (t.getIsConstTable()) {
-                continue; // the program's own entries (const entries), which no controller may change
-            }
-            queries.add(Entity.newBuilder().setTableEntry(TableEntry.newBuilder().setTableId(t.getPreamble().getId())).build());
-        }
-        for (var p : schema.p4info().getActionProfilesList()) {
-            int id = p.getPreamble().getId();
-            queries.add(Entity.newBuilder().setActionProfileMember(ActionProfileMember.newBuilder().setActionProfileId(id)).build());
-            queries.add(Entity.newBuilder().setActionProfileGroup(ActionProfileGroup.newBuilder().setActionProfileId(id)).build());
-        }
-        queries.add(Entity.newBuilder().setPacketReplicationEngineEntry(PacketReplicationEngineEntry.newBuilder()
-                .setCloneSessionEntry(CloneSessionEntry.getDefaultInstance())).build());
-        for (var m : schema.p4info().getMetersList()) {
-            queries.add(Entity.newBuilder().setMeterEntry(MeterEntry.newBuilder().setMeterId(m.getPreamble().getId())).build());
-        }
-        List<Entity> out = new ArrayList<>();
-        for (Entity e : client.read(queries)) {
-            if (e.hasTableEntry()) {
-                TableEntry t = e.getTableEntry();
-                if (!t.getIsDefaultAction()) {
-                    out.add(Entity.newBuilder().setTableEntry(t.toBuilder().clearCounterData().clearMeterConfig()).build());
-                }
-            } else if (e.hasMeterEntry()) {
-                MeterConfig config = e.getMeterEntry().getConfig();
-                if (!config.equals(MeterConfig.getDefaultInstance())) { // unconfigured cells are not ours
-                    out.add(Entity.newBuilder().setMeterEntry(e.getMeterEntry()).build());
-                }
-            } else {
-                out.add(e);
-            }
-        }
-        return out;
+        return SwitchContents.read(client, schema.p4info());
     }
 
     /**

@@ -16,21 +16,44 @@ import java.util.TreeMap;
 
 import org.sfc.compiler.Ids;
 
+import p4.v1.P4RuntimeOuterClass.Entity;
+import p4.v1.P4RuntimeOuterClass.ReadResponse;
+
 /**
  * The controller's durable memory, an embedded SQLite database: every catalog version (text, who, when, and
  * the ids its compilation gave), which version each switch has (and whether an apply was under way), and
  * an audit log of every change. Each method is one transaction.
  */
 public final class Store implements AutoCloseable {
-    /** A catalog version as stored. */
+    /**
+     * A version as stored: a catalog (its text and the ids its compilation gave), or, for a switch adopted as
+     * found ({@code sfc switch adopt}), the entries it held ({@code adopted} non-null, no catalog).
+     */
     public record Version(int number, Instant created, String author, String note, String file, String catalog,
-                          Ids ids) {}
+                          Ids ids, List<Entity> adopted) {
+        public boolean isAdopted() {
+            return adopted != null;
+        }
+
+        /** The catalog's text; an adopted version has none, and says so. */
+        public String catalogText() {
+            if (isAdopted()) {
+                throw new IllegalArgumentException("version " + number + " is the " + adopted.size() + " entries adopted "
+                        + "from " + file + ", not a catalog; 'sfc catalog history' lists the versions");
+            }
+            return catalog;
+        }
+    }
 
     /** One line of the audit log. */
     public record Audit(long id, Instant at, String who, String action, String detail) {}
 
-    /** What a switch has: a version, and whether applying it was finished ({@code applying} = cut off). */
-    public record Applied(int version, boolean applying) {}
+    /**
+     * What a switch has: a version, whether applying it was finished ({@code applying} = cut off), and the
+     * cookie of the pipeline it was written under (null in databases from before cookies were recorded): a
+     * switch whose pipeline has another cookie is not the one this record is about.
+     */
+    public record Applied(int version, boolean applying, Long cookie) {}
 
     private final Connection db;
 
@@ -52,6 +75,8 @@ public final class Store implements AutoCloseable {
                         + "author TEXT NOT NULL, note TEXT, file TEXT, catalog TEXT NOT NULL, ids TEXT NOT NULL)");
                 s.execute("CREATE TABLE IF NOT EXISTS applied (switch TEXT PRIMARY KEY, version INTEGER NOT NULL "
                         + "REFERENCES versions(number), applying INTEGER NOT NULL, at TEXT NOT NULL)");
+                addColumnIfMissing(s, "versions", "adopted", "BLOB");
+                addColumnIfMissing(s, "applied", "cookie", "INTEGER");
                 s.execute("CREATE TABLE IF NOT EXISTS device_states (switch TEXT NOT NULL, device TEXT NOT NULL, "
                         + "action TEXT NOT NULL, spare TEXT, at TEXT NOT NULL, PRIMARY KEY (switch, device))");
                 s.execute("CREATE TABLE IF NOT EXISTS audit (id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, "
@@ -63,16 +88,39 @@ public final class Store implements AutoCloseable {
         }
     }
 
+    /** Databases written by an earlier sfc lack later columns: add them (nullable, so old rows stay valid). */
+    private static void addColumnIfMissing(Statement s, String table, String column, String type) throws SQLException {
+        try (ResultSet r = s.executeQuery("PRAGMA table_info(" + table + ")")) {
+            while (r.next()) {
+                if (r.getString("name").equals(column)) {
+                    return;
+                }
+            }
+        }
+        s.execute("ALTER TABLE " + table + " ADD COLUMN " + column + " " + type);
+    }
+
     /** Records a new catalog version; returns its number (1, 2, ...). */
     public synchronized int addVersion(String author, String note, String file, String catalog, Ids ids) {
-        try (PreparedStatement p = db.prepareStatement("INSERT INTO versions (created, author, note, file, catalog, ids) "
-                + "VALUES (?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+        return insertVersion(author, note, file, catalog, ids, null);
+    }
+
+    /** Records the entries a switch holds as a version (an adopted switch); returns its number. */
+    public synchronized int addAdopted(String author, String note, String from, List<Entity> entities) {
+        return insertVersion(author, note, from, "", Ids.empty(),
+                ReadResponse.newBuilder().addAllEntities(entities).build().toByteArray());
+    }
+
+    private int insertVersion(String author, String note, String file, String catalog, Ids ids, byte[] adopted) {
+        try (PreparedStatement p = db.prepareStatement("INSERT INTO versions (created, author, note, file, catalog, ids, "
+                + "adopted) VALUES (?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
             p.setString(1, Instant.now().toString());
             p.setString(2, author);
             p.setString(3, note);
             p.setString(4, file);
             p.setString(5, catalog);
             p.setString(6, idsText(ids));
+            p.setBytes(7, adopted);
             p.executeUpdate();
             try (ResultSet k = p.getGeneratedKeys()) {
                 k.next();
@@ -107,15 +155,19 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    /** Marks that {@code version} is being applied to {@code sw} (done = false) or has been (done = true). */
-    public synchronized void setApplied(String sw, int version, boolean done) {
-        try (PreparedStatement p = db.prepareStatement("INSERT INTO applied (switch, version, applying, at) "
-                + "VALUES (?, ?, ?, ?) ON CONFLICT(switch) DO UPDATE SET version = excluded.version, "
-                + "applying = excluded.applying, at = excluded.at")) {
+    /**
+     * Marks that {@code version} is being applied to {@code sw} (done = false) or has been (done = true), under
+     * the pipeline with {@code cookie}.
+     */
+    public synchronized void setApplied(String sw, int version, boolean done, long cookie) {
+        try (PreparedStatement p = db.prepareStatement("INSERT INTO applied (switch, version, applying, at, cookie) "
+                + "VALUES (?, ?, ?, ?, ?) ON CONFLICT(switch) DO UPDATE SET version = excluded.version, "
+                + "applying = excluded.applying, at = excluded.at, cookie = excluded.cookie")) {
             p.setString(1, sw);
             p.setInt(2, version);
             p.setInt(3, done ? 0 : 1);
             p.setString(4, Instant.now().toString());
+            p.setLong(5, cookie);
             p.executeUpdate();
         } catch (SQLException e) {
             throw failed("record what switch " + sw + " has", e);
@@ -124,10 +176,14 @@ public final class Store implements AutoCloseable {
 
     /** What {@code sw} has, or null if nothing was ever applied to it. */
     public synchronized Applied applied(String sw) {
-        try (PreparedStatement p = db.prepareStatement("SELECT version, applying FROM applied WHERE switch = ?")) {
+        try (PreparedStatement p = db.prepareStatement("SELECT version, applying, cookie FROM applied WHERE switch = ?")) {
             p.setString(1, sw);
             try (ResultSet r = p.executeQuery()) {
-                return r.next() ? new Applied(r.getInt(1), r.getInt(2) != 0) : null;
+                if (!r.next()) {
+                    return null;
+                }
+                long cookie = r.getLong(3);
+                return new Applied(r.getInt(1), r.getInt(2) != 0, r.wasNull() ? null : cookie);
             }
         } catch (SQLException e) {
             throw failed("read what switch " + sw + " has", e);
@@ -219,7 +275,7 @@ public final class Store implements AutoCloseable {
     public synchronized List<Audit> deviceEvents(int limit) {
         List<Audit> out = new ArrayList<>();
         try (PreparedStatement p = db.prepareStatement("SELECT * FROM (SELECT * FROM audit WHERE action IN "
-                + "('event', 'health') ORDER BY id DESC LIMIT ?) ORDER BY id")) {
+                + "('event', 'health', 'drift') ORDER BY id DESC LIMIT ?) ORDER BY id")) {
             p.setInt(1, limit);
             try (ResultSet r = p.executeQuery()) {
                 while (r.next()) {
@@ -260,8 +316,14 @@ public final class Store implements AutoCloseable {
     }
 
     private static Version version(ResultSet r) throws SQLException {
-        return new Version(r.getInt("number"), Instant.parse(r.getString("created")), r.getString("author"),
-                r.getString("note"), r.getString("file"), r.getString("catalog"), ids(r.getString("ids")));
+        byte[] adopted = r.getBytes("adopted");
+        try {
+            return new Version(r.getInt("number"), Instant.parse(r.getString("created")), r.getString("author"),
+                    r.getString("note"), r.getString("file"), r.getString("catalog"), ids(r.getString("ids")),
+                    adopted == null ? null : ReadResponse.parseFrom(adopted).getEntitiesList());
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new SQLException("version " + r.getInt("number") + " holds unreadable adopted entries", e);
+        }
     }
 
     /** Ids as lines of "kind TAB name TAB id" (names are catalog keys: no tabs or newlines). */
