@@ -329,6 +329,8 @@ public final class ControllerDaemon implements AutoCloseable {
                     b.append("sfc_device_transitions_total{state=").append(json(e.getKey())).append("} ")
                             .append(e.getValue()).append('\n');
                 }
+                metric(b, "sfc_health_stalls_total", "counter", "health rounds that ran late (the controller stalled: "
+                        + "no device was judged)", m.stalls());
             }
             if (p != null) {
                 try {

@@ -67,9 +67,14 @@ public final class HealthMonitor implements AutoCloseable {
     private final P4RuntimeClient client;
     private final Store store;
     private final Passive passive;
+    private final java.util.function.LongSupplier clock;
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
             r -> daemon(r, "sfc-health"));
     private final ExecutorService actions = Executors.newSingleThreadExecutor(r -> daemon(r, "sfc-failover"));
+    // Counter reads take tens of ms over gRPC: off the ticker, whose rounds must stay 5 ms apart for a late
+    // round to mean a stalled controller (see controllerLate).
+    private final ExecutorService counters = Executors.newSingleThreadExecutor(r -> daemon(r, "sfc-counters"));
+    private final java.util.concurrent.atomic.AtomicBoolean comparing = new java.util.concurrent.atomic.AtomicBoolean();
     private final Thread reader;
     private final List<Consumer<Event>> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, Long> transitions = new java.util.concurrent.ConcurrentHashMap<>();
@@ -80,6 +85,8 @@ public final class HealthMonitor implements AutoCloseable {
     private final List<Path> paths = new ArrayList<>();
     private Map<String, long[]> lastCounters = new HashMap<>();
     private long nextPassive;
+    private long lastTick;         // when the previous round ran (0: none yet)
+    private long stalls;           // rounds that came late: the controller, not the devices, was silent
     private volatile boolean closed;
 
     /** One direction a probe tests: out of {@code outPort} to {@code dstMac}, expected back on {@code returnPort}. */
@@ -90,6 +97,9 @@ public final class HealthMonitor implements AutoCloseable {
         final Catalog.ProbeTarget probe;
         final List<Path> paths = new ArrayList<>();
         final Map<Path, Long> lastAnswer = new HashMap<>();
+        // Send times of the probes sent on each path since its last answer: only probes that went out and had
+        // their whole interval count as missed, so a controller that could not send or read is no device's fault.
+        final Map<Path, java.util.ArrayDeque<Long>> unanswered = new HashMap<>();
         State state = State.HEALTHY;
         long since;            // when the current state began (nanos)
         long answeringSince;   // a failed device answering on every path since (0: not answering)
@@ -106,11 +116,13 @@ public final class HealthMonitor implements AutoCloseable {
         }
     }
 
-    private HealthMonitor(Provisioner provisioner, P4RuntimeClient client, Store store, Passive passive) {
+    private HealthMonitor(Provisioner provisioner, P4RuntimeClient client, Store store, Passive passive,
+                          java.util.function.LongSupplier clock) {
         this.provisioner = provisioner;
         this.client = client;
         this.store = store;
         this.passive = passive;
+        this.clock = clock;
         this.reader = daemon(this::readPacketIns, "sfc-health-replies");
         provisioner.healthFrom(this::healthy);
     }
@@ -120,7 +132,16 @@ public final class HealthMonitor implements AutoCloseable {
      * owns the client's packet-ins from now on.
      */
     public static HealthMonitor start(Provisioner provisioner, P4RuntimeClient client, Store store, Passive passive) {
-        HealthMonitor m = new HealthMonitor(provisioner, client, store, passive);
+        return start(provisioner, client, store, passive, System::nanoTime);
+    }
+
+    /**
+     * As {@link #start(Provisioner, P4RuntimeClient, Store, Passive)}, reading time (nanoseconds) from {@code clock}:
+     * a test can make the controller "stall" (time jumps while nothing ran) without stalling a machine.
+     */
+    public static HealthMonitor start(Provisioner provisioner, P4RuntimeClient client, Store store, Passive passive,
+                                      java.util.function.LongSupplier clock) {
+        HealthMonitor m = new HealthMonitor(provisioner, client, store, passive, clock);
         m.reader.start();
         m.ticker.scheduleWithFixedDelay(m::tickSafely, 0, 5, TimeUnit.MILLISECONDS);
         return m;
@@ -132,7 +153,7 @@ public final class HealthMonitor implements AutoCloseable {
 
     /** Every device of the catalog with its health, by name. */
     public synchronized List<Status> status() {
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         DeviceStates states = provisioner.deviceStates();
         List<Status> out = new ArrayList<>();
         for (Tracked t : new java.util.TreeMap<>(devices).values()) {
@@ -142,6 +163,11 @@ public final class HealthMonitor implements AutoCloseable {
                     t.busy));
         }
         return out;
+    }
+
+    /** Rounds that ran late (a GC pause, a starved thread, a packet-in backlog), in which no device was judged. */
+    public synchronized long stalls() {
+        return stalls;
     }
 
     /** How many times devices entered each state (for metrics). */
@@ -158,7 +184,7 @@ public final class HealthMonitor implements AutoCloseable {
 
     /** Builds the probe paths of a (new) catalog; devices that stay keep their state. */
     private void plan(Catalog c) {
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         DeviceStates states = provisioner.deviceStates();
         Map<String, Tracked> next = new LinkedHashMap<>();
         paths.clear();
@@ -192,6 +218,10 @@ public final class HealthMonitor implements AutoCloseable {
                 Long seen = old == null ? null : old.paths.stream().filter(o -> o.name().equals(p.name()))
                         .map(old.lastAnswer::get).filter(java.util.Objects::nonNull).findFirst().orElse(null);
                 t.lastAnswer.put(p, seen != null ? seen : now);
+                java.util.ArrayDeque<Long> pending = old == null ? null : old.paths.stream()
+                        .filter(o -> o.name().equals(p.name())).map(old.unanswered::get)
+                        .filter(java.util.Objects::nonNull).findFirst().orElse(null);
+                t.unanswered.put(p, pending != null ? pending : new java.util.ArrayDeque<>());
             }
             next.put(d.id(), t);
         }
@@ -226,10 +256,21 @@ public final class HealthMonitor implements AutoCloseable {
             if (compiled.catalog() != planned) {
                 plan(compiled.catalog());
             }
-            long now = System.nanoTime();
+            long now = clock.getAsLong();
+            boolean late = controllerLate(now);
             if (passive.periodMillis() > 0 && now >= nextPassive) {
                 nextPassive = now + passive.periodMillis() * 1_000_000;
-                toSend.add(this::comparePassiveCounters);
+                if (comparing.compareAndSet(false, true)) { // (the last comparison may still be reading)
+                    counters.execute(() -> {
+                        try {
+                            comparePassiveCounters();
+                        } catch (RuntimeException e) {
+                            LOG.log(System.Logger.Level.WARNING, "passive counter check failed: " + e.getMessage(), e);
+                        } finally {
+                            comparing.set(false);
+                        }
+                    });
+                }
             }
             for (Tracked t : devices.values()) {
                 if (t.paths.isEmpty()) {
@@ -240,20 +281,72 @@ public final class HealthMonitor implements AutoCloseable {
                     long seq = ++t.seq;
                     t.probes++;
                     for (Path p : t.paths) {
+                        java.util.ArrayDeque<Long> pending = t.unanswered.get(p);
+                        pending.addLast(now);
+                        if (pending.size() > t.device.health().misses() + 1) {
+                            pending.removeFirst(); // enough to judge by; an answer clears them all
+                        }
                         toSend.add(() -> sendProbe(p, seq));
                     }
                 }
-                judge(t, now);
+                if (!late) {
+                    judge(t, now);
+                }
             }
         }
         toSend.forEach(Runnable::run);
     }
 
+    /**
+     * Whether this round comes late: the previous one ran more than {@link #STALL_NANOS} ago (rounds are 5 ms
+     * apart), so the controller itself did not run in between (a GC pause, a starved thread) and could neither
+     * send probes nor read answers. Nobody is judged this round, and the stalled time is given back: probes
+     * still waiting, last answers and suspicions move forward by it, as if it had not passed. Answers that
+     * arrived meanwhile wait in the packet-in queue and are read well within what is left of their interval.
+     */
+    private boolean controllerLate(long now) {
+        long gap = lastTick == 0 ? 0 : now - lastTick;
+        lastTick = now;
+        if (gap <= STALL_NANOS) {
+            return false;
+        }
+        stalls++;
+        for (Tracked t : devices.values()) {
+            for (java.util.ArrayDeque<Long> q : t.unanswered.values()) {
+                Long[] sent = q.toArray(Long[]::new);
+                q.clear();
+                for (Long at : sent) {
+                    q.addLast(at + gap);
+                }
+            }
+            t.lastAnswer.replaceAll((p, at) -> at + gap);
+            if (t.suspectSince != 0) {
+                t.suspectSince += gap;
+            }
+            t.nextProbe = now; // probe at once: the devices had no probe while the controller stood still
+        }
+        return true;
+    }
+
+    /** A round later than this after the previous one means the controller did not run in between. */
+    static final long STALL_NANOS = 50_000_000;
+
+    /** Probes on {@code p} that went out, had their whole interval, and were not answered. */
+    private static int missed(Tracked t, Path p, long now, long interval) {
+        int n = 0;
+        for (long sent : t.unanswered.get(p)) {
+            if (now - sent > interval) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** Moves a device between states by its answers; failovers and failbacks are written off this thread. */
     private void judge(Tracked t, long now) {
-        long dead = t.device.health().deadMillis() * 1_000_000;
         long interval = t.device.health().intervalMs() * 1_000_000L;
-        boolean allAnswering = t.paths.stream().allMatch(p -> now - t.lastAnswer.get(p) <= dead);
+        int misses = t.device.health().misses();
+        boolean allAnswering = t.paths.stream().allMatch(p -> missed(t, p, now, interval) < misses);
         boolean suspectTimedOut = t.suspectSince != 0 && now - t.suspectSince > interval
                 && t.paths.stream().anyMatch(p -> t.lastAnswer.get(p) < t.suspectSince);
         if (t.busy) {
@@ -315,7 +408,7 @@ public final class HealthMonitor implements AutoCloseable {
     private void act(Tracked t, State to, String why, java.util.function.Supplier<Provisioner.Report> action) {
         State from = t.state;
         t.state = to;
-        t.since = System.nanoTime();
+        t.since = clock.getAsLong();
         t.answeringSince = 0;
         t.busy = true;
         String standsInFor = provisioner.deviceStates().standsInFor(t.device.id());
@@ -349,7 +442,7 @@ public final class HealthMonitor implements AutoCloseable {
     private void change(Tracked t, State to, String why, int writes) {
         State from = t.state;
         t.state = to;
-        t.since = System.nanoTime();
+        t.since = clock.getAsLong();
         emit(new Event(Instant.now(), t.device.id(), from, to, why, writes));
     }
 
@@ -434,7 +527,8 @@ public final class HealthMonitor implements AutoCloseable {
                 if (p.returnPort() != ingress || isTcp != tcp || (tcp && (f.tcpFlags() & SYN_ACK) != SYN_ACK)) {
                     continue;
                 }
-                t.lastAnswer.put(p, System.nanoTime());
+                t.lastAnswer.put(p, clock.getAsLong());
+                t.unanswered.get(p).clear();
                 t.answers++;
                 if (t.suspectSince != 0 && t.paths.stream().allMatch(x -> t.lastAnswer.get(x) >= t.suspectSince)) {
                     t.suspectSince = 0;
@@ -468,12 +562,11 @@ public final class HealthMonitor implements AutoCloseable {
         try {
             counts = Accounting.deviceCounts(client, compiled.state().schema().p4info(), ids);
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, "passive counters unavailable: " + e.getMessage());
             return; // the switch is away; heartbeats will tell
         }
         List<Runnable> probes = new ArrayList<>();
         synchronized (this) {
-            long now = System.nanoTime();
+            long now = clock.getAsLong();
             for (var e : counts.entrySet()) {
                 long[] before = lastCounters.get(e.getKey());
                 lastCounters.put(e.getKey(), e.getValue());
@@ -500,6 +593,7 @@ public final class HealthMonitor implements AutoCloseable {
     public void close() {
         closed = true;
         ticker.shutdownNow();
+        counters.shutdownNow();
         reader.interrupt();
         actions.shutdown();
         try {
