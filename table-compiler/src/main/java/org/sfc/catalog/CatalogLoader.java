@@ -62,6 +62,23 @@ public final class CatalogLoader {
         return new Yaml(options).compose(new StringReader(text));
     }
 
+    /** Line and column (from 1) of the code point at {@code index}. */
+    private static int[] lineAndColumn(String text, int index) {
+        int line = 1;
+        int column = 1;
+        int i = 0;
+        for (int cp = 0; cp < index && i < text.length(); cp++) {
+            if (text.charAt(i) == '\n') {
+                line++;
+                column = 1;
+            } else {
+                column++;
+            }
+            i += Character.charCount(text.codePointAt(i));
+        }
+        return new int[] {line, column};
+    }
+
     private Catalog read(String text) {
         Node root;
         try {
@@ -70,8 +87,13 @@ public final class CatalogLoader {
             var m = e.getProblemMark();
             throw new CatalogException(List.of(file + ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1) + ": "
                     + e.getProblem() + (e.getContext() != null ? " (" + e.getContext() + ")" : "")));
+        } catch (org.yaml.snakeyaml.reader.ReaderException e) {
+            // A character YAML does not allow (a NUL, a control character): located by its code point index.
+            int[] at = lineAndColumn(text, e.getPosition());
+            throw new CatalogException(List.of(file + ":" + at[0] + ":" + at[1] + ": special character 0x"
+                    + Integer.toHexString(e.getCodePoint()) + " is not allowed in YAML; remove it"));
         } catch (org.yaml.snakeyaml.error.YAMLException e) {
-            throw new CatalogException(List.of(file + ": " + e.getMessage()));
+            throw new CatalogException(List.of(file + ":1:1: " + e.getMessage()));
         }
         if (root == null) {
             throw new CatalogException(List.of(file + ":1:1: the catalog is empty; it needs switch, devices and services"));

@@ -55,6 +55,13 @@ class ValidationTest {
                 problems("switch:\n  mac: a: b\n"));
     }
 
+    /** Found by CatalogFuzzTest: SnakeYAML's reader error carries no mark, only a code point index. */
+    @Test
+    void aCharacterYamlForbidsIsLocatedToo() {
+        assertEquals(List.of("c.yaml:2:8: special character 0x0 is not allowed in YAML; remove it"),
+                problems("switch:\n  mac: \u0000\n"));
+    }
+
     @Test
     void unknownKeysListTheValidOnes() {
         assertEquals(List.of("c.yaml:8:5: unknown key 'colour' in device fw-1; expected one of [failure, function, "
