@@ -70,7 +70,7 @@ final class ControllerCommand extends GroupCommand {
             ControllerDaemon d = ControllerDaemon.start(new ControllerDaemon.Config(target.target.substring(0, sw),
                     Integer.parseInt(target.target.substring(sw + 1)), target.deviceId, target.electionId, pipeline.load(),
                     target.database(), listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1)), token,
-                    target.tlsCa).with(new ControllerDaemon.Ownership(takeover.takeover(), driftCheckMillis())));
+                    target.tls()).with(new ControllerDaemon.Ownership(takeover.takeover(), driftCheckMillis())));
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 d.close();

@@ -23,6 +23,14 @@ final class SwitchOptions {
             + "certificate (default: plaintext)")
     Path tlsCa;
 
+    @Option(names = "--tls-cert", paramLabel = "PEM", description = "this controller's certificate (chain), for a "
+            + "switch that requires mutual TLS; with --tls-key and --tls-ca")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "the private key (PKCS#8 PEM) of --tls-cert; "
+            + "a file, so the key never shows in ps or a log")
+    Path tlsKey;
+
     @Option(names = "--db", paramLabel = "FILE", description = "the controller database (default: $SFC_DB or ~/.sfc/sfc.db)")
     Path db;
 
@@ -46,6 +54,14 @@ final class SwitchOptions {
         return target + "/" + deviceId;
     }
 
+    /** TLS as the options say (null: plaintext); a certificate without --tls-ca is a usage error. */
+    P4RuntimeClient.Tls tls() {
+        if (tlsCa == null && (tlsCert != null || tlsKey != null)) {
+            throw new IllegalArgumentException("--tls-cert and --tls-key need --tls-ca (the CA to trust the switch by)");
+        }
+        return tlsCa == null ? null : new P4RuntimeClient.Tls(tlsCa, tlsCert, tlsKey);
+    }
+
     P4RuntimeClient connect() {
         int colon = target.lastIndexOf(':');
         if (colon < 0) {
@@ -58,7 +74,7 @@ final class SwitchOptions {
             throw new IllegalArgumentException("--target must be HOST:PORT, like 127.0.0.1:9559; not '" + target + "'");
         }
         try {
-            return P4RuntimeClient.connect(target.substring(0, colon), port, deviceId, electionId, 5000, tlsCa);
+            return P4RuntimeClient.connect(target.substring(0, colon), port, deviceId, electionId, 5000, tls());
         } catch (IllegalStateException e) {
             throw new Errors.Unreachable(e.getMessage(), e);
         }

@@ -42,17 +42,17 @@ public final class ControllerDaemon implements AutoCloseable {
 
     /** Where the switch is, what it runs, where the state is kept, where the API listens and its token. */
     public record Config(String switchHost, int switchPort, long deviceId, long electionId, PipelineConfig pipeline,
-                         Path database, String listenHost, int listenPort, String token, Path tlsCa,
+                         Path database, String listenHost, int listenPort, String token, P4RuntimeClient.Tls tls,
                          HealthMonitor.Passive passive, Ownership ownership) {
         public Config(String switchHost, int switchPort, long deviceId, long electionId, PipelineConfig pipeline,
-                      Path database, String listenHost, int listenPort, String token, Path tlsCa) {
-            this(switchHost, switchPort, deviceId, electionId, pipeline, database, listenHost, listenPort, token, tlsCa,
+                      Path database, String listenHost, int listenPort, String token, P4RuntimeClient.Tls tls) {
+            this(switchHost, switchPort, deviceId, electionId, pipeline, database, listenHost, listenPort, token, tls,
                     HealthMonitor.Passive.DEFAULT, Ownership.DEFAULT);
         }
 
         public Config with(Ownership o) {
             return new Config(switchHost, switchPort, deviceId, electionId, pipeline, database, listenHost, listenPort,
-                    token, tlsCa, passive, o);
+                    token, tls, passive, o);
         }
 
         String switchName() {
@@ -121,7 +121,7 @@ public final class ControllerDaemon implements AutoCloseable {
             P4RuntimeClient c = null;
             try {
                 c = P4RuntimeClient.connect(config.switchHost(), config.switchPort(), config.deviceId(),
-                        config.electionId(), 3000, config.tlsCa());
+                        config.electionId(), 3000, config.tls());
                 client = c;
                 Provisioner p;
                 try {

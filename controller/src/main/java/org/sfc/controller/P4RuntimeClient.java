@@ -62,8 +62,29 @@ public final class P4RuntimeClient implements AutoCloseable {
     private volatile boolean primary;
     private volatile Throwable streamError;
 
-    private P4RuntimeClient(String host, int port, long deviceId, long electionId, java.nio.file.Path tlsCa) {
-        this.channel = channel(host, port, tlsCa);
+    /**
+     * How to reach a switch over TLS: the CA certificate(s) to trust the switch by, and, for a switch that
+     * requires mutual TLS, this controller's certificate chain and private key (PKCS#8 PEM). Files, never their
+     * contents, are what is passed around, so no secret reaches a log or a command line.
+     */
+    public record Tls(java.nio.file.Path ca, java.nio.file.Path cert, java.nio.file.Path key) {
+        public Tls {
+            if (ca == null) {
+                throw new IllegalArgumentException("TLS needs the CA certificate to trust the switch by (--tls-ca)");
+            }
+            if ((cert == null) != (key == null)) {
+                throw new IllegalArgumentException("a client certificate and its key go together (--tls-cert and --tls-key)");
+            }
+        }
+
+        /** TLS trusting {@code ca}, presenting no certificate of its own; null (plaintext) without a CA. */
+        public static Tls trusting(java.nio.file.Path ca) {
+            return ca == null ? null : new Tls(ca, null, null);
+        }
+    }
+
+    private P4RuntimeClient(String host, int port, long deviceId, long electionId, Tls tls) {
+        this.channel = channel(host, port, tls);
         this.stub = P4RuntimeGrpc.newBlockingStub(channel);
         this.deviceId = deviceId;
         this.electionId = Uint128.newBuilder().setLow(electionId).build();
@@ -98,19 +119,25 @@ public final class P4RuntimeClient implements AutoCloseable {
      * {@code deviceId} with {@code electionId}. Returns once the switch answered (primary or backup).
      */
     public static P4RuntimeClient connect(String host, int port, long deviceId, long electionId, long timeoutMillis) {
-        return connect(host, port, deviceId, electionId, timeoutMillis, null);
+        return connect(host, port, deviceId, electionId, timeoutMillis, (Tls) null);
+    }
+
+    /** As {@link #connect(String, int, long, long, long, Tls)}, trusting the CA certificate(s) in {@code tlsCa}. */
+    public static P4RuntimeClient connect(String host, int port, long deviceId, long electionId, long timeoutMillis,
+                                          java.nio.file.Path tlsCa) {
+        return connect(host, port, deviceId, electionId, timeoutMillis, Tls.trusting(tlsCa));
     }
 
     /**
-     * As {@link #connect(String, int, long, long, long)}, over TLS trusting the CA certificate(s) in {@code tlsCa}.
-     * A switch that still counts a stream of ours that went away (a controller restarted at once, before the switch
+     * As {@link #connect(String, int, long, long, long)}, over TLS when {@code tls} is given (never falling back
+     * to plaintext), presenting its client certificate where it has one. A switch that still counts a stream of ours that went away (a controller restarted at once, before the switch
      * noticed) refuses the same election id as already taken: that is retried until the timeout.
      */
     public static P4RuntimeClient connect(String host, int port, long deviceId, long electionId, long timeoutMillis,
-                                          java.nio.file.Path tlsCa) {
+                                          Tls tls) {
         long deadline = System.currentTimeMillis() + timeoutMillis;
         while (true) {
-            P4RuntimeClient c = new P4RuntimeClient(host, port, deviceId, electionId, tlsCa);
+            P4RuntimeClient c = new P4RuntimeClient(host, port, deviceId, electionId, tls);
             c.stream.onNext(StreamMessageRequest.newBuilder().setArbitration(MasterArbitrationUpdate.newBuilder()
                     .setDeviceId(deviceId).setElectionId(c.electionId)).build());
             try {
@@ -138,19 +165,32 @@ public final class P4RuntimeClient implements AutoCloseable {
         }
     }
 
-    private static ManagedChannel channel(String host, int port, java.nio.file.Path tlsCa) {
+    private static ManagedChannel channel(String host, int port, Tls tls) {
         // A refused batch reports one p4.v1.Error per update in the trailers: 5,000 of them are far beyond gRPC's
         // default 8 KiB of metadata, which would cut the stream (RST_STREAM) and lose every per-update error.
         NettyChannelBuilder b = NettyChannelBuilder.forAddress(host, port).maxInboundMessageSize(256 * 1024 * 1024)
                 .maxInboundMetadataSize(MAX_TRAILERS);
-        if (tlsCa == null) {
+        if (tls == null) {
             return b.usePlaintext().build();
         }
+        var ssl = io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts.forClient();
         try {
-            return b.sslContext(io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts.forClient()
-                    .trustManager(tlsCa.toFile()).build()).build();
+            ssl.trustManager(tls.ca().toFile());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("cannot use " + tls.ca() + " as the TLS CA: " + e.getMessage(), e);
+        }
+        if (tls.cert() != null) {
+            try {
+                ssl.keyManager(tls.cert().toFile(), tls.key().toFile());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("cannot use " + tls.cert() + " and " + tls.key() + " as this "
+                        + "controller's TLS certificate and key (PEM, the key PKCS#8): " + e.getMessage(), e);
+            }
+        }
+        try {
+            return b.sslContext(ssl.build()).build();
         } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("cannot use " + tlsCa + " as the TLS CA: " + e.getMessage(), e);
+            throw new IllegalArgumentException("cannot set up TLS with " + tls + ": " + e.getMessage(), e);
         }
     }
 

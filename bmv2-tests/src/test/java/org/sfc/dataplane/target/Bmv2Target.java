@@ -63,11 +63,30 @@ public final class Bmv2Target extends VethSwitchTarget {
 
     /** BMv2 with p4c's build of {@code program} as its {@link #pipeline()} (not yet pushed). */
     public static Bmv2Target start(Path program) throws Exception {
+        return start(program, List.of());
+    }
+
+    /**
+     * BMv2 serving P4Runtime over mutual TLS: its certificate and key, and the CA whose certificates it requires
+     * of every client (simple_switch_grpc's --grpc-server-ssl ... --grpc-server-with-client-auth).
+     */
+    public static Bmv2Target startWithMutualTls(Path program, Path clientCa, Path cert, Path key) throws Exception {
+        String missing = unavailable();
+        org.junit.jupiter.api.Assumptions.assumeTrue(missing == null, missing);
+        return start(program, List.of("--grpc-server-ssl", "--grpc-server-cacert", clientCa.toString(),
+                "--grpc-server-cert", cert.toString(), "--grpc-server-key", key.toString(),
+                "--grpc-server-with-client-auth"));
+    }
+
+    private static Bmv2Target start(Path program, List<String> grpcOptions) throws Exception {
         Bmv2Target t = new Bmv2Target(program);
+        t.grpcOptions = grpcOptions;
         t.pipeline(); // a program p4c refuses fails here, before any port is made
         t.boot();
         return t;
     }
+
+    private List<String> grpcOptions = List.of();
 
     @Override
     protected List<String> command(List<String> ifaces, int grpcPort) {
@@ -78,6 +97,7 @@ public final class Bmv2Target extends VethSwitchTarget {
             cmd.add(p + "@" + ifaces.get(p - 1));
         }
         cmd.addAll(List.of("--", "--grpc-server-addr", "127.0.0.1:" + grpcPort, "--cpu-port", String.valueOf(CPU_PORT)));
+        cmd.addAll(grpcOptions);
         return cmd;
     }
 

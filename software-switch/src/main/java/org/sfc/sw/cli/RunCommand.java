@@ -58,6 +58,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--tls-key", paramLabel = "PEM", description = "the private key (PKCS#8 PEM) of --tls-cert")
     java.io.File tlsKey;
 
+    @Option(names = "--tls-client-ca", paramLabel = "PEM", description = {"mutual TLS: refuse every P4Runtime client",
+        "that does not present a certificate signed by this CA (needs --tls-cert and --tls-key)"})
+    java.io.File tlsClientCa;
+
     @Option(names = "--log-level", defaultValue = "info", description = "error, warn, info, debug or trace")
     String logLevel;
 
@@ -100,8 +104,11 @@ final class RunCommand implements Callable<Integer> {
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");
         }
+        if (tlsClientCa != null && tlsCert == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--tls-client-ca needs --tls-cert and --tls-key");
+        }
         SwitchServer server = SwitchServer.start(sw, grpcAddress.substring(0, colon),
-                Integer.parseInt(grpcAddress.substring(colon + 1)), tlsCert, tlsKey);
+                Integer.parseInt(grpcAddress.substring(colon + 1)), tlsCert, tlsKey, tlsClientCa);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

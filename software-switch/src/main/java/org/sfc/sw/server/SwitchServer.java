@@ -27,12 +27,28 @@ public final class SwitchServer implements AutoCloseable {
     /** As {@link #start(SoftwareSwitch, String, int)}, over TLS when a PEM certificate chain and key are given. */
     public static SwitchServer start(SoftwareSwitch sw, String host, int port, java.io.File tlsCert, java.io.File tlsKey)
             throws IOException {
+        return start(sw, host, port, tlsCert, tlsKey, null);
+    }
+
+    /**
+     * As {@link #start(SoftwareSwitch, String, int, java.io.File, java.io.File)}; with {@code clientCa}, mutual TLS:
+     * every client must present a certificate that chains to it, or the handshake fails before any RPC.
+     */
+    public static SwitchServer start(SoftwareSwitch sw, String host, int port, java.io.File tlsCert, java.io.File tlsKey,
+                                     java.io.File clientCa) throws IOException {
+        if (clientCa != null && tlsCert == null) {
+            throw new IllegalArgumentException("mutual TLS needs the switch's own certificate and key too");
+        }
         P4RuntimeService service = new P4RuntimeService(sw);
         NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
                 .addService(service)
                 .maxInboundMessageSize(256 * 1024 * 1024);
         if (tlsCert != null) {
-            b.useTransportSecurity(tlsCert, tlsKey);
+            var ssl = io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts.forServer(tlsCert, tlsKey);
+            if (clientCa != null) {
+                ssl.trustManager(clientCa).clientAuth(io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth.REQUIRE);
+            }
+            b.sslContext(ssl.build());
         }
         return new SwitchServer(b.build().start(), service);
     }
