@@ -320,6 +320,9 @@ public final class Provisioner {
         Report repaired = repair(who, true);
         store.setApplied(switchName, version, false, cookie); // the intent survives a crash: a restart finishes it
         List<Diff.Batch> batches = Diff.between(desired(), next);
+        store.audit(who, "apply-begun", "version " + version + " on " + switchName + ": "
+                + writes(batches.stream().mapToInt(b -> b.updates().size()).sum()) + " to make"
+                + (note == null ? "" : " (" + note + ")"));
         int writes;
         try {
             writes = write(batches, next);

@@ -53,7 +53,7 @@ public class ProgramBench {
     Path db;
     Provisioner provisioner;
 
-    static String catalog(int services) {
+    public static String catalog(int services) {
         StringBuilder b = new StringBuilder("switch:\n  mac: 02:00:00:00:fe:01\n  uplinks:\n"
                 + "    - {name: internet, port: 1, router-mac: 00:00:00:00:00:a1}\ndevices:\n");
         int port = 2;
