@@ -39,6 +39,7 @@ const bit<8> DROP_METER         = 5;  // above the service's rate (meter red)
 const bit<8> DROP_NO_STEP       = 6;  // no sequence step for (service, direction, step, ingress port)
 const bit<8> DROP_BY_STEP       = 7;  // the sequence says drop (e.g. a failed device with policy drop)
 const bit<8> DROP_NO_NEXT_HOP   = 8;  // the next hop has no usable member
+const bit<8> DROP_PUNT_RATE     = 9;  // a punt to the controller over its ingress port's punt meter
 const bit<32> DROP_REASONS = 16;
 
 #endif

@@ -10,8 +10,11 @@
 #ifndef PORT_ROLE_SIZE
 #define PORT_ROLE_SIZE     512
 #endif
+#ifndef PUNT_PORTS
+#define PUNT_PORTS         512     // punt meter cells: one per port number (9 bits)
+#endif
 #ifndef PUNT_SIZE
-#define PUNT_SIZE          256
+#define PUNT_SIZE          512     // one probe entry per port the catalog names
 #endif
 #ifndef CLASSIFY_SIZE
 #define CLASSIFY_SIZE      65536

@@ -280,9 +280,9 @@ control SfcIngress(inout tna_headers_t hdr, inout tna_metadata_t meta,
 
         hdr.bridge.l4_residual = meta.l4_residual;
         hdr.bridge.l4_rewritten = meta.sfc.l4_rewritten;
-        if (meta.sfc.to_cpu) {
+        if (meta.sfc.to_cpu && meta.sfc.punt_color != SFC_METER_RED) {
             ig_tm_md.ucast_egress_port = CPU_PORT;
-        } else if (meta.sfc.drop) {
+        } else if (meta.sfc.drop || meta.sfc.to_cpu) { // (a punt over its port's rate: Punt named the reason)
             ig_dprsr_md.drop_ctl = 1;
             drop_reasons.count(meta.sfc.drop_reason);
         } else {

@@ -160,9 +160,9 @@ control SfcIngress(inout headers_t hdr, inout local_metadata_t meta,
             }
         }
 
-        if (meta.to_cpu) {
+        if (meta.to_cpu && meta.punt_color != SFC_METER_RED) {
             standard_metadata.egress_spec = CPU_PORT;
-        } else if (meta.drop) {
+        } else if (meta.drop || meta.to_cpu) { // (a punt over its port's rate: Punt named the reason)
             mark_to_drop(standard_metadata);
             drop_reasons.count((bit<32>) meta.drop_reason);
         } else {

@@ -99,7 +99,7 @@ class ControllerDaemonTest {
         assertEquals(401, call("POST", "/v1/catalog", catalog, "guess").statusCode());
         HttpResponse<String> ok = call("POST", "/v1/catalog?file=figure-7.yaml&note=first", catalog, TOKEN);
         assertEquals(200, ok.statusCode(), ok.body());
-        assertTrue(ok.body().startsWith("{\"version\": 1, \"writes\": 24"), ok.body());
+        assertTrue(ok.body().startsWith("{\"version\": 1, \"writes\": 35"), ok.body());
         HttpResponse<String> bad = call("POST", "/v1/catalog?file=bad.yaml", catalog.replace("port: 6", "port: 600"), TOKEN);
         assertEquals(422, bad.statusCode());
         assertTrue(bad.body().contains("bad.yaml:") && bad.body().contains("must be 0..510, not 600"), bad.body());
@@ -148,6 +148,11 @@ class ControllerDaemonTest {
                 .compile("\nsfc_device_bytes_total\\{device=\"ids-1\",direction=\"sent\"} (\\d+)\n").matcher(body);
         assertTrue(bytes.find() && Long.parseLong(bytes.group(1)) >= fromVpn.length, body);
         assertEquals(List.of(), duplicateSeries(body));
+        // Drops reach the metrics by reason: a packet to no service's address.
+        assertEquals(List.of(), sw.receive(1, org.sfc.sw.testing.Packets.tcp(0x02000000fe01L, 0xa1, "198.51.100.7",
+                "192.0.2.99", 40000, 80, 60, 0, new byte[0])));
+        String after = call("GET", "/metrics", null, null).body();
+        assertTrue(after.contains("\nsfc_drops_total{reason=\"not_a_service\"} 1\n"), after);
     }
 
     /**

@@ -340,7 +340,8 @@ class DataplaneTest {
     @Test
     void item8MeterDropsFloodsAndCountersAccountPerServiceStepAndDevice() {
         sfc.write(P4Rt.update(Update.Type.MODIFY, Entity.newBuilder().setMeterEntry(MeterEntry.newBuilder()
-                .setMeterId(sfc.p4info.getMeters(0).getPreamble().getId())
+                .setMeterId(sfc.p4info.getMetersList().stream().filter(m -> m.getPreamble().getAlias().equals("service_meter"))
+                        .findFirst().orElseThrow().getPreamble().getId())
                 .setIndex(Index.newBuilder().setIndex(SVC))
                 .setConfig(MeterConfig.newBuilder().setCir(1).setCburst(1).setPir(1).setPburst(5))).build()));
         long before = sfc.dropped(DROP_METER);

@@ -20,7 +20,6 @@ import org.sfc.compiler.Diff;
 import org.sfc.compiler.Ids;
 import org.sfc.compiler.Schema;
 import org.sfc.compiler.TableCompiler;
-import org.sfc.sw.testing.P4Rt;
 
 import p4.v1.P4RuntimeOuterClass.*;
 
@@ -77,12 +76,12 @@ class DiffOnSwitchTest {
         Schema schema = new Schema(incremental.p4info);
         var r1 = TableCompiler.compile(CatalogLoader.loadText("v1.yaml", v1), schema, Ids.empty());
         var r2 = TableCompiler.compile(CatalogLoader.loadText("v2.yaml", v2), schema, r1.ids());
-        write(incremental, r1.state().entities().stream().map(e -> P4Rt.update(Update.Type.INSERT, e)).toList());
+        write(incremental, r1.state().entities().stream().map(Sfc::install).toList());
         List<Diff.Batch> batches = Diff.between(r1.state(), r2.state());
         for (Diff.Batch b : batches) {
             write(incremental, b.updates());
         }
-        write(fresh, r2.state().entities().stream().map(e -> P4Rt.update(Update.Type.INSERT, e)).toList());
+        write(fresh, r2.state().entities().stream().map(Sfc::install).toList());
         assertEquals(everything(fresh), everything(incremental));
         assertTrue(batches.stream().mapToInt(b -> b.updates().size()).sum() < r2.state().entities().size(),
                 "the diff is smaller than rewriting everything");

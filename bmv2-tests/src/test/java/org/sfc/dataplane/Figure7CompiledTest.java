@@ -7,7 +7,6 @@ import org.sfc.catalog.CatalogLoader;
 import org.sfc.compiler.Ids;
 import org.sfc.compiler.Schema;
 import org.sfc.compiler.TableCompiler;
-import org.sfc.sw.testing.P4Rt;
 
 import p4.v1.P4RuntimeOuterClass.Entity;
 import p4.v1.P4RuntimeOuterClass.Update;
@@ -28,6 +27,6 @@ class Figure7CompiledTest extends Figure7Test {
         var result = TableCompiler.compile(CatalogLoader.load(Path.of("../examples/figure-7.yaml")),
                 new Schema(sfc.p4info), Ids.empty());
         List<Entity> entities = result.state().entities();
-        sfc.write(entities.stream().map(e -> P4Rt.update(Update.Type.INSERT, e)).toArray(Update[]::new));
+        sfc.write(entities.stream().map(Sfc::install).toArray(Update[]::new));
     }
 }

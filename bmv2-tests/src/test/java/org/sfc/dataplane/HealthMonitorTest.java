@@ -41,6 +41,7 @@ abstract class HealthMonitorTest {
     static final long SWITCH_MAC = 0x02000000fe01L;
     static final long CLIENT = ip("198.51.100.7");
     static final long PROBE_IP = ip("198.18.0.1");
+    static final int PATH_PORT = 49152; // the first probe path's port: a flood that looks like an answer
     static final String CATALOG = """
             switch:
               mac: 02:00:00:00:fe:01
@@ -333,6 +334,53 @@ abstract class HealthMonitorTest {
         assertEquals(List.of(), events.stream().filter(e -> e.to() == State.FAILED).toList(),
                 "stalls forgiven: " + monitor.stalls());
         assertTrue(sink[0] != 0);
+    }
+
+    /**
+     * A flood to the probe address from the client's port (seed ¶153: the switch protects itself): that port's punt
+     * meter holds it to the punt rate, the rest is dropped and counted as such, and every device's heartbeats —
+     * which come back on other ports — are still answered.
+     */
+    @Test
+    void aPuntFloodFromOnePortIsMeteredAndHeartbeatsStillGetThrough() throws Exception {
+        // 100 punts a second per port (heartbeats need 25 a path here); flooded at 1,000 a second for 2 s: ten times
+        // the rate, and within what every target forwards (BMv2 included), so only the punt path is under test.
+        provisioner.apply("health.yaml", CATALOG.replace("  mac: 02:00:00:00:fe:01\n",
+                "  mac: 02:00:00:00:fe:01\n  punt-rate: {pps: 100, burst: 20}\n"), "alice", "a low punt rate");
+        monitor(HealthMonitor.Passive.OFF);
+        awaitAllAnswered();
+        byte[] flood = Frame.of(17, SWITCH_MAC, 0xbad, CLIENT, PROBE_IP, 4444, HealthMonitorTest.PATH_PORT, 0, "flood")
+                .bytes();
+        int sent = 0;
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(2)) {
+            long due = (System.nanoTime() - start) * 1_000 / 1_000_000_000L;
+            for (; sent < due; sent++) {
+                target.inject(1, flood);
+            }
+            Thread.sleep(2);
+        }
+        Thread.sleep(300);
+        assertEquals(List.of(), events.stream().filter(e -> e.to() == State.FAILED).toList(), "nobody failed");
+        long overRate = droppedForPuntRate();
+        // At 100 a second with a burst of 20, two seconds let about 220 of the 2,000 through.
+        assertTrue(overRate >= sent - 400 && overRate > 0, overRate + " of " + sent + " dropped as over the punt rate");
+        assertTrue(monitor.status().stream().allMatch(st -> st.lastAnswerMs() >= 0 && st.lastAnswerMs() < 1000),
+                "every device answered within the last second: " + monitor.status());
+    }
+
+    /** Packets drop_reasons counted as DROP_PUNT_RATE (9). */
+    long droppedForPuntRate() {
+        long n = 0;
+        for (var c : target.pipeline().p4info().getCountersList()) {
+            if (c.getPreamble().getName().endsWith("drop_reasons")) {
+                n += client.read(List.of(p4.v1.P4RuntimeOuterClass.Entity.newBuilder().setCounterEntry(
+                        p4.v1.P4RuntimeOuterClass.CounterEntry.newBuilder().setCounterId(c.getPreamble().getId())
+                                .setIndex(p4.v1.P4RuntimeOuterClass.Index.newBuilder().setIndex(9))).build()))
+                        .get(0).getCounterEntry().getData().getPacketCount();
+            }
+        }
+        return n;
     }
 
     @Test

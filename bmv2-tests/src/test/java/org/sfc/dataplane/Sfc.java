@@ -68,6 +68,11 @@ final class Sfc implements AutoCloseable {
         }
     }
 
+    /** How a compiled entity goes onto a fresh switch: INSERT, but a meter cell always exists, so MODIFY. */
+    static Update install(Entity e) {
+        return P4Rt.update(e.hasMeterEntry() ? Update.Type.MODIFY : Update.Type.INSERT, e);
+    }
+
     void insert(TableEntry... entries) {
         for (TableEntry e : entries) {
             write(P4Rt.insert(e));

@@ -41,6 +41,19 @@ class SfcProgramTest {
                         + "./sfc switch p4info -p p4src/v1model/sfc.p4 -o p4src/v1model/sfc.p4info.txtpb");
     }
 
+    /** The metrics and `sfc stats` name drop reasons as the program numbers them (define.p4's DROP_* constants). */
+    @Test
+    void everyDropReasonTheProgramCountsHasTheNameTheControllerGivesIt() throws Exception {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("const bit<8> DROP_(\\w+)\\s*=\\s*(\\d+);")
+                .matcher(Files.readString(Path.of("../p4src/include/define.p4")));
+        int n = 0;
+        while (m.find()) {
+            assertEquals(m.group(1).toLowerCase(), org.sfc.controller.Accounting.dropReason(Long.parseLong(m.group(2))));
+            n++;
+        }
+        assertEquals(9, n, "every reason was seen");
+    }
+
     @Test
     void p4cCompilesItWithoutAWarning() throws Exception {
         Assumptions.assumeTrue(P4c.unavailable() == null, P4c.unavailable());

@@ -74,10 +74,19 @@ public final class Accounting {
         }
         drops.forEach((reason, n) -> {
             if (n[0] > 0) {
-                rows.add(new Row("drops", "-", "reason " + reason, n[0], n[1]));
+                rows.add(new Row("drops", "-", dropReason(reason), n[0], n[1]));
             }
         });
         return rows;
+    }
+
+    /** The drop_reasons counter's indexes, named as p4src/include/define.p4 defines them (DROP_*). */
+    static final List<String> DROP_REASONS = List.of("-", "parser_error", "unknown_port", "not_a_service", "acl",
+            "meter", "no_step", "by_step", "no_next_hop", "punt_rate");
+
+    /** "acl", "punt_rate", ...: a drop_reasons index as an operator reads it ("reason 12" for one we do not know). */
+    public static String dropReason(long index) {
+        return index > 0 && index < DROP_REASONS.size() ? DROP_REASONS.get((int) index) : "reason " + index;
     }
 
     /**

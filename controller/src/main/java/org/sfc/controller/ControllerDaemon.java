@@ -354,7 +354,13 @@ public final class ControllerDaemon implements AutoCloseable {
     private static void serviceAndDeviceMetrics(StringBuilder b, java.util.List<Accounting.Row> rows) {
         java.util.Map<String, long[]> services = new java.util.TreeMap<>();
         java.util.Map<String, long[]> devices = new java.util.TreeMap<>();
+        java.util.Map<String, long[]> drops = new java.util.TreeMap<>();
         for (Accounting.Row r : rows) {
+            if (r.kind().equals("drops")) {
+                long[] n = drops.computeIfAbsent("reason=" + json(r.what()), k -> new long[2]);
+                n[0] += r.packets();
+                n[1] += r.bytes();
+            }
             if (r.kind().equals("requests") || r.kind().equals("replies")) {
                 long[] n = services.computeIfAbsent("service=" + json(r.owner()) + ",kind=" + json(r.kind()),
                         k -> new long[2]);
@@ -372,6 +378,8 @@ public final class ControllerDaemon implements AutoCloseable {
         series(b, "sfc_device_packets_total", "packets sent to (copies included) and received from each device",
                 devices, 0);
         series(b, "sfc_device_bytes_total", "bytes sent to (copies included) and received from each device", devices, 1);
+        series(b, "sfc_drops_total", "packets the switch dropped, by reason (a reason appears once it has dropped one)",
+                drops, 0);
     }
 
     private static void series(StringBuilder b, String name, String help, java.util.Map<String, long[]> values, int at) {

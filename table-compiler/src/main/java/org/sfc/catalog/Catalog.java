@@ -85,15 +85,21 @@ public record Catalog(SwitchInfo switchInfo, Map<String, Device> devices, Map<St
 
     /**
      * The switch's own MAC (source of rewritten frames), its uplinks toward clients and the network,
-     * optionally the ports it has (empty: not declared, any port 0..510 is accepted), and the address of the
-     * controller's heartbeat probes.
+     * optionally the ports it has (empty: not declared, any port 0..510 is accepted), the address of the
+     * controller's heartbeat probes, and how many packets a second each port may punt to the controller.
      */
-    public record SwitchInfo(Mac mac, List<Uplink> uplinks, List<PortRange> ports, Ipv4 probeIp, Src src) {
+    public record SwitchInfo(Mac mac, List<Uplink> uplinks, List<PortRange> ports, Ipv4 probeIp, Rate puntRate,
+                             Src src) {
         /** Where heartbeat probes come from and return to (a benchmarking address no client should have). */
         public static final Ipv4 DEFAULT_PROBE_IP = Ipv4.parse("198.18.0.1");
+        /**
+         * Per port: a device's heartbeats are a few packets a second; a flood from one port is held to this and
+         * cannot crowd out the other ports' answers.
+         */
+        public static final Rate DEFAULT_PUNT_RATE = new Rate(1000, 100, null);
 
         public SwitchInfo(Mac mac, List<Uplink> uplinks, Src src) {
-            this(mac, uplinks, List.of(), DEFAULT_PROBE_IP, src);
+            this(mac, uplinks, List.of(), DEFAULT_PROBE_IP, DEFAULT_PUNT_RATE, src);
         }
 
         public boolean hasPort(int port) {

@@ -286,8 +286,17 @@ public final class CatalogLoader {
 
     // ------------------------------------------------------------------ sections
 
+    /** {pps, burst}: packets a second, and how many may come at once (default a tenth of a second's worth). */
+    private Rate rate(Node r, String what) {
+        String key = what.equals("switch") ? "punt-rate of switch" : "rate of " + what;
+        Map<String, Node> rm = map(r, key, Set.of("pps", "burst"));
+        Integer pps = integer(rm, "pps", r, key, true, 1, Integer.MAX_VALUE);
+        Integer burst = integer(rm, "burst", r, key, false, 1, Integer.MAX_VALUE);
+        return pps == null ? null : new Rate(pps, burst == null ? Math.max(1, pps / 10) : burst, src(r));
+    }
+
     private SwitchInfo switchInfo(Node n) {
-        Map<String, Node> m = map(n, "switch", Set.of("mac", "uplinks", "ports", "probe-ip"));
+        Map<String, Node> m = map(n, "switch", Set.of("mac", "uplinks", "ports", "probe-ip", "punt-rate"));
         Mac mac = mac(m, "mac", n, "switch");
         List<Uplink> uplinks = new ArrayList<>();
         Node ul = m.get("uplinks");
@@ -318,8 +327,10 @@ public final class CatalogLoader {
             }
         }
         Ipv4 probe = ip(m, "probe-ip", n, "switch", false);
+        Rate punt = m.containsKey("punt-rate") ? rate(m.get("punt-rate"), "switch") : null;
         return new SwitchInfo(mac, List.copyOf(uplinks), List.copyOf(ports),
-                probe != null ? probe : SwitchInfo.DEFAULT_PROBE_IP, src(n));
+                probe != null ? probe : SwitchInfo.DEFAULT_PROBE_IP, punt != null ? punt : SwitchInfo.DEFAULT_PUNT_RATE,
+                src(n));
     }
 
     /** Functions whose devices may be bypassed when they fail with no spare left (else they drop). */
@@ -525,16 +536,7 @@ public final class CatalogLoader {
             problem(m.containsKey("choose") ? m.get("choose") : m.get("order"),
                     what + ": 'choose' and 'order' go with a 'package'");
         }
-        Rate rate = null;
-        if (m.containsKey("rate")) {
-            Node r = m.get("rate");
-            Map<String, Node> rm = map(r, "rate of " + what, Set.of("pps", "burst"));
-            Integer pps = integer(rm, "pps", r, "rate of " + what, true, 1, Integer.MAX_VALUE);
-            Integer burst = integer(rm, "burst", r, "rate of " + what, false, 1, Integer.MAX_VALUE);
-            if (pps != null) {
-                rate = new Rate(pps, burst == null ? Math.max(1, pps / 10) : burst, src(r));
-            }
-        }
+        Rate rate = m.containsKey("rate") ? rate(m.get("rate"), what) : null;
         Acl acl = m.containsKey("acl") ? acl(m.get("acl"), what) : null;
         if ((address == null && clients == null) || (pkg == null && steps.isEmpty())) {
             return null;

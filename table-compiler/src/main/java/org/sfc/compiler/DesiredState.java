@@ -181,7 +181,7 @@ public final class DesiredState {
             }
             case METER_ENTRY -> {
                 MeterEntry m = e.getMeterEntry();
-                return "meter[" + m.getIndex().getIndex() + "] cir=" + m.getConfig().getCir() + " cburst="
+                return schema.meterName(m.getMeterId()) + "[" + m.getIndex().getIndex() + "] cir=" + m.getConfig().getCir() + " cburst="
                         + m.getConfig().getCburst() + " pir=" + m.getConfig().getPir() + " pburst="
                         + m.getConfig().getPburst();
             }

@@ -146,6 +146,12 @@ public final class Schema {
         return b.build();
     }
 
+    /** Name (alias) of a meter id, for rendering. */
+    public String meterName(int id) {
+        return info.getMetersList().stream().filter(m -> m.getPreamble().getId() == id).findFirst()
+                .map(m -> m.getPreamble().getAlias()).orElse("meter#" + id);
+    }
+
     /** Name of an action id, for rendering. */
     public String actionName(int id) {
         return info.getActionsList().stream().filter(a -> a.getPreamble().getId() == id).findFirst()

@@ -552,11 +552,35 @@ public final class TableCompiler {
 
     // ------------------------------------------------------------------ tables
 
+    /**
+     * Heartbeats: whatever comes back addressed to the probe address goes to the controller (with its port) — from
+     * the ports the catalog names only, each held to the switch's punt rate by its own meter cell, so a flood on
+     * one port cannot crowd out the answers on the others. A port with nothing of ours on it punts nothing.
+     */
+    private void punts() {
+        Set<Integer> catalogPorts = new java.util.TreeSet<>();
+        c.switchInfo().uplinks().forEach(u -> catalogPorts.add(u.port()));
+        for (Device d : c.devices().values()) {
+            catalogPorts.add(d.outside().port());
+            if (d.twoPort()) {
+                catalogPorts.add(d.inside().port());
+            }
+        }
+        Rate rate = c.switchInfo().puntRate();
+        for (int port : catalogPorts) {
+            ports.add(entry(tableEntry("punt", 1, s.action("punt_to_cpu"),
+                    s.ternary("punt", "ig_port", port, 0x1FF),
+                    s.ternary("punt", "ipv4_dst", c.switchInfo().probeIp().value(), 0xFFFFFFFFL))));
+            ports.add(Entity.newBuilder().setMeterEntry(MeterEntry.newBuilder().setMeterId(s.meterId("punt_meter"))
+                    .setIndex(Index.newBuilder().setIndex(port)).setConfig(MeterConfig.newBuilder()
+                            .setCir(rate.pps()).setCburst(rate.burst()).setPir(rate.pps()).setPburst(rate.burst())))
+                    .build());
+        }
+    }
+
     /** Every port's role and slot (what sequence steps and ACL rules match: its own number, or its pool's). */
     private void portRoles() {
-        // Heartbeats: whatever comes back addressed to the probe address goes to the controller (with its port).
-        ports.add(entry(tableEntry("punt", 1, s.action("punt_to_cpu"),
-                s.ternary("punt", "ipv4_dst", c.switchInfo().probeIp().value(), 0xFFFFFFFFL))));
+        punts();
         for (Uplink u : c.switchInfo().uplinks()) {
             ports.add(entry(tableEntry("port_role", 0, s.action("set_uplink", "slot", u.port()),
                     s.exact("port_role", "ig_port", u.port()))));

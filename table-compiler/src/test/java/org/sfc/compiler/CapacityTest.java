@@ -68,7 +68,8 @@ class CapacityTest {
     void aMeteredServiceIdBeyondTheMeterArray() throws Exception {
         assertEquals(List.of("c.yaml: service api is rate-limited but its id 1 is beyond the target's 1 meters "
                 + "(ids 0..0); give fewer services a rate or use a target with more meters"),
-                problems(b -> b.getMetersBuilder(0).setSize(1)));
+                problems(b -> b.getMetersBuilderList().stream().filter(m -> m.getPreamble().getAlias().equals("service_meter"))
+                        .forEach(m -> m.setSize(1))));
     }
 
     @Test

@@ -197,9 +197,9 @@ class DiffTest {
     void addingAndRemovingARateIsOneMeterWrite() {
         String limited = BASE.replace("    dscp: 10", "    dscp: 10\n    rate: {pps: 1000, burst: 100}");
         assertEquals(List.of("# insert/modify next hops, copies, ports and meters",
-                "MODIFY meter[1] cir=1000 cburst=100 pir=1000 pburst=100"), diff(BASE, limited));
+                "MODIFY service_meter[1] cir=1000 cburst=100 pir=1000 pburst=100"), diff(BASE, limited));
         assertEquals(List.of("# delete next hops, copies, ports and meters",
-                "MODIFY meter[1] cir=0 cburst=0 pir=0 pburst=0"), diff(limited, BASE));
+                "MODIFY service_meter[1] cir=0 cburst=0 pir=0 pburst=0"), diff(limited, BASE));
     }
 
     @Test
