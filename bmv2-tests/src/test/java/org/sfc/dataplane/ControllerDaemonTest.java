@@ -1,6 +1,8 @@
 package org.sfc.dataplane;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -277,5 +279,36 @@ class ControllerDaemonTest {
             assertTrue(metrics.contains("\nsfc_switch_refused 1\n"), metrics);
             assertEquals(before, tableEntriesOnSwitch(schema), "nothing was wiped");
         }
+    }
+
+    /** HTTPS for the API with the operator's certificate, and /metrics on a listener of its own. */
+    @Test
+    void theApiServesHttpsAndTheMetricsTheirOwnListener() throws Exception {
+        daemon.close();
+        Pki ca = Pki.create(dir, "ops");
+        Pki.Issued cert = ca.issue("api");
+        daemon = ControllerDaemon.start(new ControllerDaemon.Config("127.0.0.1", server.port(), 1, 10, pipeline,
+                dir.resolve("sfc.db"), "127.0.0.1", 0, TOKEN, null)
+                .with(new ControllerDaemon.Listeners(cert.cert(), cert.key(), "127.0.0.1", 0)));
+        await(daemon::ready, "the daemon takes charge again");
+        HttpClient trusting = HttpClient.newBuilder().sslContext(org.sfc.controller.PemTls.trusting(ca.caCert)).build();
+        String api = "https://127.0.0.1:" + daemon.httpPort();
+        HttpResponse<String> status = trusting.send(HttpRequest.newBuilder(URI.create(api + "/v1/status"))
+                .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, status.statusCode());
+        assertTrue(status.body().contains("\"connected\": true"), status.body());
+        assertThrows(java.io.IOException.class, () -> http.send(HttpRequest.newBuilder(URI.create(api + "/v1/status"))
+                .build(), HttpResponse.BodyHandlers.ofString()), "a client that does not trust the CA gets nothing");
+        assertThrows(java.io.IOException.class, () -> http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + daemon.httpPort() + "/v1/status")).build(), HttpResponse.BodyHandlers.ofString()), "no plain HTTP");
+        HttpResponse<String> moved = trusting.send(HttpRequest.newBuilder(URI.create(api + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, moved.statusCode());
+        assertTrue(moved.body().contains("http://127.0.0.1:" + daemon.metricsPort() + "/metrics"), moved.body());
+        assertNotEquals(daemon.httpPort(), daemon.metricsPort());
+        HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + daemon.metricsPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, metrics.statusCode());
+        assertTrue(metrics.body().contains("\nsfc_switch_connected 1\n"), metrics.body());
     }
 }

@@ -50,6 +50,18 @@ final class ControllerCommand extends GroupCommand {
         @Mixin
         TakeoverOption takeover = new TakeoverOption();
 
+        @Option(names = "--api-tls-cert", paramLabel = "PEM",
+                description = "serve the API over HTTPS with this certificate chain (with --api-tls-key)")
+        Path apiTlsCert;
+
+        @Option(names = "--api-tls-key", paramLabel = "PEM", description = "the PKCS#8 PEM key of --api-tls-cert (a file: "
+                + "never in ps or a log)")
+        Path apiTlsKey;
+
+        @Option(names = "--metrics-listen", paramLabel = "HOST:PORT", description = {"serve /metrics here, apart from the",
+            "API (which then answers /metrics with where they are); default: beside the API"})
+        String metricsListen;
+
         @Option(names = "--drift-check", paramLabel = "SECONDS", defaultValue = "30",
                 description = {"read the switch this often and repair entries someone else added, changed or removed,",
                     "as an event and in sfc_drift_* metrics; 0: only on connect and apply (default: ${DEFAULT-VALUE})"})
@@ -70,7 +82,7 @@ final class ControllerCommand extends GroupCommand {
             ControllerDaemon d = ControllerDaemon.start(new ControllerDaemon.Config(target.target.substring(0, sw),
                     Integer.parseInt(target.target.substring(sw + 1)), target.deviceId, target.electionId, pipeline.load(),
                     target.database(), listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1)), token,
-                    target.tls()).with(new ControllerDaemon.Ownership(takeover.takeover(), driftCheckMillis())));
+                    target.tls()).with(new ControllerDaemon.Ownership(takeover.takeover(), driftCheckMillis())).with(listeners()));
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 d.close();
@@ -82,6 +94,22 @@ final class ControllerCommand extends GroupCommand {
             spec.commandLine().getOut().flush();
             stopped.await();
             return 0;
+        }
+
+        private ControllerDaemon.Listeners listeners() {
+            String host = null;
+            Integer port = null;
+            if (metricsListen != null) {
+                int colon = metricsListen.lastIndexOf(':');
+                try {
+                    port = Integer.parseInt(metricsListen.substring(colon + 1));
+                } catch (NumberFormatException | IndexOutOfBoundsException e) {
+                    throw new IllegalArgumentException("--metrics-listen is HOST:PORT, like 127.0.0.1:9601; not '"
+                            + metricsListen + "'");
+                }
+                host = metricsListen.substring(0, Math.max(0, colon));
+            }
+            return new ControllerDaemon.Listeners(apiTlsCert, apiTlsKey, host, port);
         }
 
         private long driftCheckMillis() {

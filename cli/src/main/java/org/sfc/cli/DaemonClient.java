@@ -27,6 +27,10 @@ final class DaemonClient {
     @Option(names = "--token-file", paramLabel = "FILE", description = "the daemon's API token (default: ~/.sfc/token)")
     Path tokenFile;
 
+    @Option(names = "--controller-ca", paramLabel = "PEM",
+            description = "for an https:// --controller: trust this CA certificate (default: the JDK's CAs)")
+    Path controllerCa;
+
     /** Whether commands should go through a daemon. */
     boolean enabled() {
         return base() != null;
@@ -50,7 +54,11 @@ final class DaemonClient {
                         : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
         HttpResponse<String> r;
         try {
-            r = HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+            HttpClient.Builder client = HttpClient.newBuilder();
+            if (controllerCa != null) {
+                client.sslContext(org.sfc.controller.PemTls.trusting(controllerCa));
+            }
+            r = client.build().send(b.build(), HttpResponse.BodyHandlers.ofString());
         } catch (java.net.ConnectException e) {
             throw new Errors.Unreachable("no controller daemon answered at " + base() + "; is 'sfc controller run' running?", e);
         }

@@ -19,8 +19,8 @@ import com.sun.net.httpserver.HttpServer;
 /**
  * The controller as a daemon: keeps one switch at its catalog version — connects (with backoff), pushes the
  * pipeline if missing and reconciles on every (re)connect, so a restarted switch gets everything back — and
- * serves a small HTTP/JSON API on loopback (bearer token) plus Prometheus metrics. The switch connection is
- * plaintext, or TLS when a CA certificate is configured.
+ * serves a small HTTP/JSON API on loopback (bearer token; HTTPS with a certificate) plus Prometheus metrics
+ * (beside the API, or on a listener of their own). The switch connection is plaintext, TLS, or mutual TLS.
  *
  * <pre>
  * GET  /v1/status                    switch, connected, version, and why the switch was refused (if it was)
@@ -34,7 +34,8 @@ import com.sun.net.httpserver.HttpServer;
  * POST /v1/devices/drain?device=D&amp;to=S      maintenance: D's traffic to spare S until restored
  * POST /v1/devices/restore?device=D          failback (or the end of a drain)
  * POST /v1/devices/replace?device=D&amp;with=N  every service of D regenerated with N (a new version)
- * GET  /metrics                      Prometheus text format (no token: scrape from loopback)
+ * GET  /metrics                      Prometheus text format (no token: scrape from loopback, or give metrics
+ *                                     a listener of their own and keep the API's port for the API)
  * </pre>
  */
 public final class ControllerDaemon implements AutoCloseable {
@@ -43,16 +44,21 @@ public final class ControllerDaemon implements AutoCloseable {
     /** Where the switch is, what it runs, where the state is kept, where the API listens and its token. */
     public record Config(String switchHost, int switchPort, long deviceId, long electionId, PipelineConfig pipeline,
                          Path database, String listenHost, int listenPort, String token, P4RuntimeClient.Tls tls,
-                         HealthMonitor.Passive passive, Ownership ownership) {
+                         HealthMonitor.Passive passive, Ownership ownership, Listeners listeners) {
         public Config(String switchHost, int switchPort, long deviceId, long electionId, PipelineConfig pipeline,
                       Path database, String listenHost, int listenPort, String token, P4RuntimeClient.Tls tls) {
             this(switchHost, switchPort, deviceId, electionId, pipeline, database, listenHost, listenPort, token, tls,
-                    HealthMonitor.Passive.DEFAULT, Ownership.DEFAULT);
+                    HealthMonitor.Passive.DEFAULT, Ownership.DEFAULT, Listeners.DEFAULT);
         }
 
         public Config with(Ownership o) {
             return new Config(switchHost, switchPort, deviceId, electionId, pipeline, database, listenHost, listenPort,
-                    token, tls, passive, o);
+                    token, tls, passive, o, listeners);
+        }
+
+        public Config with(Listeners l) {
+            return new Config(switchHost, switchPort, deviceId, electionId, pipeline, database, listenHost, listenPort,
+                    token, tls, passive, ownership, l);
         }
 
         String switchName() {
@@ -68,9 +74,24 @@ public final class ControllerDaemon implements AutoCloseable {
         public static final Ownership DEFAULT = new Ownership(Provisioner.Takeover.REFUSE, 30_000);
     }
 
+    /**
+     * HTTPS for the API (a PEM certificate chain and its PKCS#8 key; null: plain HTTP), and where /metrics is
+     * served: on a listener of its own (host and port; port 0 picks one), or, without one, beside the API.
+     */
+    public record Listeners(Path apiCert, Path apiKey, String metricsHost, Integer metricsPort) {
+        public static final Listeners DEFAULT = new Listeners(null, null, null, null);
+
+        public Listeners {
+            if ((apiCert == null) != (apiKey == null)) {
+                throw new IllegalArgumentException("the API's certificate and key go together (--api-tls-cert, --api-tls-key)");
+            }
+        }
+    }
+
     private final Config config;
     private final Store store;
     private final HttpServer http;
+    private final HttpServer metricsHttp; // null: /metrics is on the API listener
     private final Thread keeper;
     private volatile boolean running = true;
     private volatile P4RuntimeClient client;
@@ -88,10 +109,31 @@ public final class ControllerDaemon implements AutoCloseable {
     private ControllerDaemon(Config config) throws IOException {
         this.config = config;
         this.store = Store.open(config.database());
-        this.http = HttpServer.create(new InetSocketAddress(config.listenHost(), config.listenPort()), 0);
+        InetSocketAddress api = new InetSocketAddress(config.listenHost(), config.listenPort());
+        Listeners l = config.listeners();
+        if (l.apiCert() != null) {
+            var https = com.sun.net.httpserver.HttpsServer.create(api, 0);
+            https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(PemTls.server(l.apiCert(), l.apiKey())));
+            this.http = https;
+        } else {
+            this.http = HttpServer.create(api, 0);
+        }
         http.setExecutor(Executors.newFixedThreadPool(2));
         http.createContext("/v1/", this::api);
-        http.createContext("/metrics", this::metrics);
+        if (l.metricsPort() != null) {
+            this.metricsHttp = HttpServer.create(new InetSocketAddress(l.metricsHost(), l.metricsPort()), 0);
+            metricsHttp.setExecutor(Executors.newSingleThreadExecutor());
+            metricsHttp.createContext("/metrics", this::metrics);
+            http.createContext("/metrics", x -> {
+                try (x) {
+                    send(x, 404, "{\"error\": \"metrics are served on http://" + l.metricsHost() + ":" + metricsPort()
+                            + "/metrics\"}");
+                }
+            });
+        } else {
+            this.metricsHttp = null;
+            http.createContext("/metrics", this::metrics);
+        }
         this.keeper = new Thread(this::keep, "sfc-controller-keeper");
         keeper.setDaemon(true);
     }
@@ -99,14 +141,23 @@ public final class ControllerDaemon implements AutoCloseable {
     public static ControllerDaemon start(Config config) throws IOException {
         ControllerDaemon d = new ControllerDaemon(config);
         d.http.start();
+        if (d.metricsHttp != null) {
+            d.metricsHttp.start();
+        }
         d.keeper.start();
-        log.info("controller API on http://{}:{}/v1/, metrics on /metrics; switch {}", config.listenHost(),
-                d.httpPort(), config.switchName());
+        log.info("controller API on {}://{}:{}/v1/, metrics on {}; switch {}", config.listeners().apiCert() != null
+                ? "https" : "http", config.listenHost(), d.httpPort(), d.metricsHttp == null ? "/metrics"
+                : "http://" + config.listeners().metricsHost() + ":" + d.metricsPort() + "/metrics", config.switchName());
         return d;
     }
 
     public int httpPort() {
         return http.getAddress().getPort();
+    }
+
+    /** The port /metrics is served on: its own listener's, or the API's. */
+    public int metricsPort() {
+        return metricsHttp != null ? metricsHttp.getAddress().getPort() : httpPort();
     }
 
     /** Whether the switch is connected, this controller is primary, and the switch holds its version. */
@@ -476,6 +527,9 @@ public final class ControllerDaemon implements AutoCloseable {
         }
         keeper.interrupt();
         http.stop(0);
+        if (metricsHttp != null) {
+            metricsHttp.stop(0);
+        }
         try {
             keeper.join(5000);
         } catch (InterruptedException e) {

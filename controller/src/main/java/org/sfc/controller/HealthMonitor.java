@@ -165,7 +165,7 @@ public final class HealthMonitor implements AutoCloseable {
         return out;
     }
 
-    /** Rounds that ran late (a GC pause, a starved thread, a packet-in backlog), in which no device was judged. */
+    /** Rounds that ran late (a GC pause, a starved thread), in which no device was judged. */
     public synchronized long stalls() {
         return stalls;
     }
