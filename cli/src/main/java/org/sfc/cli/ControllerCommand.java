@@ -72,44 +72,33 @@ final class ControllerCommand extends GroupCommand {
 
         @Override
         public Integer call() throws Exception {
-            int colon = listen.lastIndexOf(':');
-            int sw = target.target.lastIndexOf(':');
-            if (colon < 0 || sw < 0) {
-                throw new IllegalArgumentException("--listen and --target are HOST:PORT");
-            }
+            HostPort api = HostPort.parse(listen, "--listen", "127.0.0.1:9600");
+            HostPort sw = target.address();
+            ControllerDaemon.Listeners listeners = listeners();
             Path tokens = tokenFile != null ? tokenFile : Path.of(System.getProperty("user.home"), ".sfc", "token");
             String token = token(tokens);
-            ControllerDaemon d = ControllerDaemon.start(new ControllerDaemon.Config(target.target.substring(0, sw),
-                    Integer.parseInt(target.target.substring(sw + 1)), target.deviceId, target.electionId, pipeline.load(),
-                    target.database(), listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1)), token,
-                    target.tls()).with(new ControllerDaemon.Ownership(takeover.takeover(), driftCheckMillis())).with(listeners()));
+            ControllerDaemon d = ControllerDaemon.start(new ControllerDaemon.Config(sw.host(), sw.port(), target.deviceId,
+                    target.electionId, pipeline.load(), target.database(), api.host(), api.port(), token, target.tls())
+                    .with(new ControllerDaemon.Ownership(takeover.takeover(), driftCheckMillis())).with(listeners));
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 d.close();
                 stopped.countDown();
             }));
-            spec.commandLine().getOut().printf("sfc controller: switch %s, API http://%s:%d/v1/ (token in %s), "
-                    + "metrics http://%s:%d/metrics%n", target.switchName(), listen.substring(0, colon), d.httpPort(),
-                    tokens, listen.substring(0, colon), d.httpPort());
+            spec.commandLine().getOut().printf("sfc controller: switch %s, API %s://%s:%d/v1/ (token in %s), "
+                    + "metrics http://%s:%d/metrics%n", target.switchName(), apiTlsCert != null ? "https" : "http",
+                    api.host(), d.httpPort(), tokens, listeners.metricsHost() != null ? listeners.metricsHost() : api.host(),
+                    d.metricsPort());
             spec.commandLine().getOut().flush();
             stopped.await();
             return 0;
         }
 
         private ControllerDaemon.Listeners listeners() {
-            String host = null;
-            Integer port = null;
-            if (metricsListen != null) {
-                int colon = metricsListen.lastIndexOf(':');
-                try {
-                    port = Integer.parseInt(metricsListen.substring(colon + 1));
-                } catch (NumberFormatException | IndexOutOfBoundsException e) {
-                    throw new IllegalArgumentException("--metrics-listen is HOST:PORT, like 127.0.0.1:9601; not '"
-                            + metricsListen + "'");
-                }
-                host = metricsListen.substring(0, Math.max(0, colon));
-            }
-            return new ControllerDaemon.Listeners(apiTlsCert, apiTlsKey, host, port);
+            HostPort metrics = metricsListen == null ? null
+                    : HostPort.parse(metricsListen, "--metrics-listen", "127.0.0.1:9601");
+            return new ControllerDaemon.Listeners(apiTlsCert, apiTlsKey, metrics == null ? null : metrics.host(),
+                    metrics == null ? null : metrics.port());
         }
 
         private long driftCheckMillis() {

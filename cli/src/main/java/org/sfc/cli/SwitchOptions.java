@@ -62,19 +62,15 @@ final class SwitchOptions {
         return tlsCa == null ? null : new P4RuntimeClient.Tls(tlsCa, tlsCert, tlsKey);
     }
 
+    /** The switch's address (--target). */
+    HostPort address() {
+        return HostPort.parse(target, "--target", "127.0.0.1:9559");
+    }
+
     P4RuntimeClient connect() {
-        int colon = target.lastIndexOf(':');
-        if (colon < 0) {
-            throw new IllegalArgumentException("--target must be HOST:PORT, like 127.0.0.1:9559; not '" + target + "'");
-        }
-        int port;
+        HostPort a = address();
         try {
-            port = Integer.parseInt(target.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--target must be HOST:PORT, like 127.0.0.1:9559; not '" + target + "'");
-        }
-        try {
-            return P4RuntimeClient.connect(target.substring(0, colon), port, deviceId, electionId, 5000, tls());
+            return P4RuntimeClient.connect(a.host(), a.port(), deviceId, electionId, 5000, tls());
         } catch (IllegalStateException e) {
             throw new Errors.Unreachable(e.getMessage(), e);
         }
