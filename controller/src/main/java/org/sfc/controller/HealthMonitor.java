@@ -214,14 +214,12 @@ public final class HealthMonitor implements AutoCloseable {
                         d.outside().mac().value(), d.outside().port());
             }
             for (Path p : t.paths) {
-                // Answers seen before a re-plan still count; a new path gets its whole allowance from now.
-                Long seen = old == null ? null : old.paths.stream().filter(o -> o.name().equals(p.name()))
-                        .map(old.lastAnswer::get).filter(java.util.Objects::nonNull).findFirst().orElse(null);
-                t.lastAnswer.put(p, seen != null ? seen : now);
-                java.util.ArrayDeque<Long> pending = old == null ? null : old.paths.stream()
-                        .filter(o -> o.name().equals(p.name())).map(old.unanswered::get)
-                        .filter(java.util.Objects::nonNull).findFirst().orElse(null);
-                t.unanswered.put(p, pending != null ? pending : new java.util.ArrayDeque<>());
+                // Answers seen and probes waiting before a re-plan still count; a new path gets its whole allowance
+                // from now.
+                Path was = old == null ? null : old.paths.stream().filter(o -> o.name().equals(p.name())).findFirst()
+                        .orElse(null);
+                t.lastAnswer.put(p, was != null ? old.lastAnswer.get(was) : now);
+                t.unanswered.put(p, was != null ? old.unanswered.get(was) : new java.util.ArrayDeque<>());
             }
             next.put(d.id(), t);
         }

@@ -232,11 +232,16 @@ public final class Provisioner {
         return c;
     }
 
+    /** Entities not compiled from a catalog (what the switch holds, or held when adopted) as one state. */
+    private DesiredState state(String owner, List<Entity> entities) {
+        return new DesiredState(List.of(new DesiredState.Fragment(owner, entities)), schema);
+    }
+
     /** Makes {@code v} what the switch should hold (a catalog compiled with its ids, or adopted entries). */
     private void load(Store.Version v) {
         if (v.isAdopted()) {
             current = null;
-            adopted = new DesiredState(List.of(new DesiredState.Fragment("adopted", v.adopted())), schema);
+            adopted = state("adopted", v.adopted());
         } else {
             current = TableCompiler.compile(CatalogLoader.loadText(v.file(), v.catalog()), schema, v.ids(),
                     store.deviceStates(switchName));
@@ -530,7 +535,7 @@ public final class Provisioner {
             return apply(v.file(), v.catalog(), who, note);
         }
         int number = store.addAdopted(who, note, v.file(), v.adopted());
-        DesiredState entries = new DesiredState(List.of(new DesiredState.Fragment("adopted", v.adopted())), schema);
+        DesiredState entries = state("adopted", v.adopted());
         return cutOver(number, entries, who, note, System.nanoTime(), () -> {
             current = null;
             adopted = entries;
@@ -550,7 +555,7 @@ public final class Provisioner {
      */
     private Report repair(String who, boolean drift) {
         long start = System.nanoTime();
-        DesiredState onSwitch = new DesiredState(List.of(new DesiredState.Fragment("switch", readAll())), schema);
+        DesiredState onSwitch = state("switch", readAll());
         List<Diff.Batch> batches = Diff.between(onSwitch, desired());
         int writes = write(batches, desired());
         if (writes > 0 && drift) {
@@ -565,7 +570,7 @@ public final class Provisioner {
                 (System.nanoTime() - start) / 1_000_000);
     }
 
-    /** "2 missing, 1 changed, 3 not ours": what the repairing writes undid. */
+    /** "2 missing, 1 changed, 3 written by someone else": what the repairing writes undid. */
     private static String describeDrift(List<Diff.Batch> batches) {
         Map<Update.Type, Long> n = batches.stream().flatMap(b -> b.updates().stream())
                 .collect(java.util.stream.Collectors.groupingBy(Update::getType, java.util.stream.Collectors.counting()));
@@ -626,7 +631,7 @@ public final class Provisioner {
 
     /** Back to the state before a failed cut-over: the switch is read and repaired to the current version. */
     private void undo() {
-        DesiredState onSwitch = new DesiredState(List.of(new DesiredState.Fragment("switch", readAll())), schema);
+        DesiredState onSwitch = state("switch", readAll());
         for (Diff.Batch b : Diff.between(onSwitch, desired())) {
             for (int from = 0; from < b.updates().size(); from += updatesPerRequest) {
                 send(b.updates().subList(from, Math.min(b.updates().size(), from + updatesPerRequest)));

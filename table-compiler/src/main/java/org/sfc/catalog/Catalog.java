@@ -126,17 +126,12 @@ public record Catalog(SwitchInfo switchInfo, Map<String, Device> devices, Map<St
     public enum Failback { AUTO, MANUAL }
 
     /**
-     * Heartbeats of a device: a probe every {@code intervalMs}; {@code misses} intervals without an answer make
-     * it failed; answering again for {@code holdDownMs} makes it healthy. {@code probePort} (tcp probes) is the
+     * Heartbeats of a device: a probe every {@code intervalMs}; {@code misses} probes in a row, each unanswered for
+     * its whole interval, make it failed; answering again for {@code holdDownMs} makes it healthy. {@code probePort} (tcp probes) is the
      * port the handshake goes to (null: the port of a service ending at the device).
      */
     public record Health(int intervalMs, int misses, int holdDownMs, Failback failback, Probe probe, Integer probePort) {
         public static final Health DEFAULT = new Health(100, 3, 1000, Failback.AUTO, Probe.AUTO, null);
-
-        /** How long without an answer before the device counts as failed. */
-        public long deadMillis() {
-            return (long) intervalMs * misses;
-        }
     }
 
     /** A device port: the switch port it is cabled to and the device's MAC on it. */
