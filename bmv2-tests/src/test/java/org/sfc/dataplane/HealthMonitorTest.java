@@ -371,16 +371,7 @@ abstract class HealthMonitorTest {
 
     /** Packets drop_reasons counted as DROP_PUNT_RATE (9). */
     long droppedForPuntRate() {
-        long n = 0;
-        for (var c : target.pipeline().p4info().getCountersList()) {
-            if (c.getPreamble().getName().endsWith("drop_reasons")) {
-                n += client.read(List.of(p4.v1.P4RuntimeOuterClass.Entity.newBuilder().setCounterEntry(
-                        p4.v1.P4RuntimeOuterClass.CounterEntry.newBuilder().setCounterId(c.getPreamble().getId())
-                                .setIndex(p4.v1.P4RuntimeOuterClass.Index.newBuilder().setIndex(9))).build()))
-                        .get(0).getCounterEntry().getData().getPacketCount();
-            }
-        }
-        return n;
+        return Sfc.dropped(client, target.pipeline().p4info(), 9);
     }
 
     @Test

@@ -182,12 +182,17 @@ final class Sfc implements AutoCloseable {
 
     /** Packets dropped for {@code reason}: in drop_reasons, and on TNA also egress_drop_reasons (the controller adds them). */
     long dropped(int reason) {
+        return dropped(client, p4info, reason);
+    }
+
+    /** As {@link #dropped(int)}, on any switch running the sfc program with {@code p4info}. */
+    static long dropped(P4RuntimeClient client, P4Info p4info, int reason) {
         long n = 0;
         for (var counter : p4info.getCountersList()) {
             if (counter.getPreamble().getName().endsWith("drop_reasons")) {
-                n += read(Entity.newBuilder().setCounterEntry(CounterEntry.newBuilder()
+                n += client.read(List.of(Entity.newBuilder().setCounterEntry(CounterEntry.newBuilder()
                         .setCounterId(counter.getPreamble().getId())
-                        .setIndex(Index.newBuilder().setIndex(reason))).build()).get(0).getCounterEntry()
+                        .setIndex(Index.newBuilder().setIndex(reason))).build())).get(0).getCounterEntry()
                         .getData().getPacketCount();
             }
         }

@@ -82,12 +82,9 @@ class SwitchFuzzTest {
     static void start() throws Exception {
         PipelineConfig pipeline = SoftwareSwitchTarget.sfcPipeline();
         Schema schema = new Schema(pipeline.p4info());
-        entities = new ArrayList<>();
-        for (String figure : List.of("figure-7", "figure-23")) {
-            String text = Files.readString(Path.of("../examples/" + figure + ".yaml"));
-            entities.addAll(TableCompiler.compile(CatalogLoader.loadText(figure + ".yaml", text), schema, Ids.empty())
-                    .state().entities());
-        }
+        List<Entity> figure7 = compiled("figure-7", schema);
+        entities = new ArrayList<>(figure7);
+        entities.addAll(compiled("figure-23", schema));
         sw = new SoftwareSwitch(1, 255);
         server = SwitchServer.start(sw, "127.0.0.1", 0);
         primary = P4RuntimeClient.connect("127.0.0.1", server.port(), 1, 10, 5000);
@@ -97,14 +94,18 @@ class SwitchFuzzTest {
 
         frames = new SoftwareSwitch(1, 255);
         frames.setPipeline(SoftwareSwitch.ConfigAction.VERIFY_AND_COMMIT, pipeline.p4info(), pipeline.deviceConfig(), 1);
-        String fig7 = Files.readString(Path.of("../examples/figure-7.yaml"));
-        List<Update> all = TableCompiler.compile(CatalogLoader.loadText("figure-7.yaml", fig7), schema, Ids.empty())
-                .state().entities().stream().map(e -> Update.newBuilder().setType(e.hasMeterEntry() ? Update.Type.MODIFY
-                        : Update.Type.INSERT).setEntity(e).build()).toList();
+        List<Update> all = figure7.stream().map(e -> Update.newBuilder().setType(e.hasMeterEntry() ? Update.Type.MODIFY
+                : Update.Type.INSERT).setEntity(e).build()).toList(); // (a meter cell always exists: MODIFY)
         frames.write(all, WriteRequest.Atomicity.CONTINUE_ON_ERROR);
         request = Packets.tcp(0x02000000fe01L, 0xa1, "198.51.100.7", "203.0.113.10", 40000, 443, 64, 0, "GET".getBytes());
         requestPath = ports(frames.receive(1, request));
         assertFalse(requestPath.isEmpty(), "Figure 7 forwards the request");
+    }
+
+    /** The entities an example catalog compiles to. */
+    static List<Entity> compiled(String figure, Schema schema) throws java.io.IOException {
+        String text = Files.readString(Path.of("../examples/" + figure + ".yaml"));
+        return TableCompiler.compile(CatalogLoader.loadText(figure + ".yaml", text), schema, Ids.empty()).state().entities();
     }
 
     @AfterContainer
