@@ -116,9 +116,9 @@ class ControllerDaemonTest {
         assertEquals("figure-7.yaml", current.headers().firstValue("X-Sfc-File").orElse(null));
         assertEquals(404, call("GET", "/v1/catalog?version=9", null, TOKEN).statusCode());
         HttpResponse<String> history = call("GET", "/v1/history", null, TOKEN);
-        assertTrue(history.body().contains("\"author\": \"alice\"") && history.body().contains("\"note\": \"first\""),
+        assertTrue(history.body().contains("\"author\": \"admin\"") && history.body().contains("\"note\": \"first\""),
                 history.body());
-        HttpResponse<String> metrics = call("GET", "/metrics", null, null);
+        HttpResponse<String> metrics = call("GET", "/metrics", null, TOKEN);
         assertEquals(200, metrics.statusCode());
         assertTrue(metrics.body().contains("\nsfc_catalog_version 1\n") && metrics.body().contains("\nsfc_switch_connected 1\n")
                 && metrics.body().contains("sfc_service_packets_total{service=\"app\",kind=\"requests\"} 0"), metrics.body());
@@ -132,7 +132,7 @@ class ControllerDaemonTest {
     void metricsMoveWithTrafficCountCopiesAndNameEachSeriesOnce() throws Exception {
         String catalog = Files.readString(Path.of("../examples/figure-9.yaml"));
         assertEquals(200, call("POST", "/v1/catalog?file=figure-9.yaml", catalog, TOKEN).statusCode());
-        assertEquals(List.of(), duplicateSeries(call("GET", "/metrics", null, null).body()));
+        assertEquals(List.of(), duplicateSeries(call("GET", "/metrics", null, TOKEN).body()));
         // (Not probed: nothing answers heartbeats here, and a failed device would drop the packet below.)
         String fig7 = Files.readString(Path.of("../examples/figure-7.yaml"))
                 .replace("    function: ", "    health: {probe: none}\n    function: ");
@@ -141,7 +141,7 @@ class ControllerDaemonTest {
         byte[] fromVpn = org.sfc.sw.testing.Packets.tcp(0x02000000fe01L, 0xb1, "198.51.100.7", "203.0.113.10", 40000,
                 8080, 60, 0, "GET".getBytes());
         assertEquals(Set.of(5, 6), new TreeSet<>(sw.receive(4, fromVpn).stream().map(o -> o.port()).toList()));
-        String body = call("GET", "/metrics", null, null).body();
+        String body = call("GET", "/metrics", null, TOKEN).body();
         assertTrue(body.contains("\nsfc_service_packets_total{service=\"app\",kind=\"requests\"} 1\n"), body);
         assertTrue(body.contains("\nsfc_device_packets_total{device=\"ids-1\",direction=\"sent\"} 1\n"), body);
         assertTrue(body.contains("\nsfc_device_packets_total{device=\"app-1\",direction=\"sent\"} 1\n"), body);
@@ -153,7 +153,7 @@ class ControllerDaemonTest {
         // Drops reach the metrics by reason: a packet to no service's address.
         assertEquals(List.of(), sw.receive(1, org.sfc.sw.testing.Packets.tcp(0x02000000fe01L, 0xa1, "198.51.100.7",
                 "192.0.2.99", 40000, 80, 60, 0, new byte[0])));
-        String after = call("GET", "/metrics", null, null).body();
+        String after = call("GET", "/metrics", null, TOKEN).body();
         assertTrue(after.contains("\nsfc_drops_total{reason=\"not_a_service\"} 1\n"), after);
     }
 
@@ -170,7 +170,7 @@ class ControllerDaemonTest {
         assertEquals(200, call("POST", "/v1/catalog?file=figure-9.yaml", catalog, TOKEN).statusCode());
         sw.receive(1, org.sfc.sw.testing.Packets.tcp(0x02000000fe01L, 0xa1, "198.51.100.7", "203.0.113.10", 40000, 443,
                 64, 0, new byte[0]));
-        String body = call("GET", "/metrics", null, null).body();
+        String body = call("GET", "/metrics", null, TOKEN).body();
         Process p = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
         try (var in = p.getOutputStream()) {
             in.write(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -216,8 +216,8 @@ class ControllerDaemonTest {
         server = SwitchServer.start(sw, "127.0.0.1", port);
         await(() -> sw.pipeline() != null && tableEntriesOnSwitch(schema).equals(expected),
                 "the daemon reconnects, pushes the pipeline and reconciles");
-        assertEquals(200, call("GET", "/metrics", null, null).statusCode());
-        assertTrue(call("GET", "/metrics", null, null).body().contains("\nsfc_switch_connects_total 2\n"));
+        assertEquals(200, call("GET", "/metrics", null, TOKEN).statusCode());
+        assertTrue(call("GET", "/metrics", null, TOKEN).body().contains("\nsfc_switch_connects_total 2\n"));
     }
 
     HttpResponse<String> call(ControllerDaemon d, String path) throws Exception {
@@ -248,7 +248,7 @@ class ControllerDaemonTest {
         String events = call(daemon, "/v1/events").body();
         assertTrue(events.contains("\"kind\": \"drift\", \"detail\": \"127.0.0.1:" + server.port()
                 + "/1 differed from version 1: 1 missing; repaired (1 write)\""), events);
-        String metrics = call("GET", "/metrics", null, null).body();
+        String metrics = call("GET", "/metrics", null, TOKEN).body();
         assertTrue(metrics.contains("\nsfc_drift_found_total 1\n") && metrics.contains("\nsfc_drift_repaired_entries_total 1\n"),
                 metrics);
     }
@@ -275,7 +275,8 @@ class ControllerDaemonTest {
             assertTrue(status.contains("\"connected\": false") && status.matches("(?s).*holds \\d+ entries "
                     + "that no version of this database wrote.*"), status);
             String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + other.httpPort()
-                    + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+                    + "/metrics")).header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString())
+                    .body();
             assertTrue(metrics.contains("\nsfc_switch_refused 1\n"), metrics);
             assertEquals(before, tableEntriesOnSwitch(schema), "nothing was wiped");
         }

@@ -53,7 +53,7 @@ final class ApplyCommand implements Callable<Integer> {
         if (daemon.enabled()) {
             String answer = daemon.call("POST", "/v1/catalog?file=" + java.net.URLEncoder.encode(file.toString(),
                     java.nio.charset.StandardCharsets.UTF_8) + (note == null ? "" : "&note="
-                    + java.net.URLEncoder.encode(note, java.nio.charset.StandardCharsets.UTF_8)), text, target.who());
+                    + java.net.URLEncoder.encode(note, java.nio.charset.StandardCharsets.UTF_8)), text);
             spec.commandLine().getOut().println("applied through the controller: " + answer.trim());
             return 0;
         }

@@ -10,6 +10,6 @@ import picocli.CommandLine.Command;
             "validate and diff work offline; apply, rollback and history use the controller database and",
             "(apply, rollback) a P4Runtime switch."},
         subcommands = {ValidateCommand.class, DiffCommand.class, ApplyCommand.class, RollbackCommand.class,
-            HistoryCommand.class, CommandLine.HelpCommand.class})
+            HistoryCommand.class, ShowCatalogCommand.class, CommandLine.HelpCommand.class})
 final class CatalogCommand extends GroupCommand {
 }

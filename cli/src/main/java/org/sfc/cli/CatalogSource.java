@@ -36,8 +36,7 @@ final class CatalogSource {
         if (daemon != null && daemon.enabled()) {
             String text;
             try {
-                text = daemon.call("GET", "/v1/catalog" + (version != null ? "?version=" + version : ""), null,
-                        target.who());
+                text = daemon.call("GET", "/v1/catalog" + (version != null ? "?version=" + version : ""), null);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted", e);
@@ -46,22 +45,26 @@ final class CatalogSource {
             return new Loaded(name, text, CatalogLoader.loadText(name, text));
         }
         try (Store store = Store.open(target.database())) {
-            int n;
-            if (version != null) {
-                n = version;
-            } else {
-                Store.Applied a = store.applied(target.switchName());
-                if (a == null) {
-                    throw new IllegalArgumentException("nothing has been applied to " + target.switchName() + " (database "
-                            + target.database() + "); give --catalog FILE or --catalog-version N");
-                }
-                n = a.version();
-            }
-            Store.Version v = store.version(n);
-            if (v == null) {
-                throw new IllegalArgumentException("there is no version " + n + "; 'sfc catalog history' lists them");
-            }
-            return new Loaded("version " + n, v.catalogText(), CatalogLoader.loadText(v.file(), v.catalogText()));
+            Store.Version v = recorded(store, target, version);
+            return new Loaded("version " + v.number(), v.catalogText(), CatalogLoader.loadText(v.file(), v.catalogText()));
         }
+    }
+
+    /** Version {@code number} of the database, or (null) the one the switch has; a clear error if there is none. */
+    static Store.Version recorded(Store store, SwitchOptions target, Integer number) {
+        Integer n = number;
+        if (n == null) {
+            Store.Applied a = store.applied(target.switchName());
+            if (a == null) {
+                throw new IllegalArgumentException("nothing has been applied to " + target.switchName() + " (database "
+                        + target.database() + "); give --catalog FILE or --catalog-version N");
+            }
+            n = a.version();
+        }
+        Store.Version v = store.version(n);
+        if (v == null) {
+            throw new IllegalArgumentException("there is no version " + n + "; 'sfc catalog history' lists them");
+        }
+        return v;
     }
 }

@@ -26,11 +26,15 @@ final class ControllerCommand extends GroupCommand {
                 "holding entries this database did not write is left alone unless --replace, and /v1/status says",
                 "why); repair drift every --drift-check seconds; send heartbeats through every device and fail",
                 "over, bypass or drop by each device's policy.",
-                "Serves an HTTP/JSON API on loopback with a bearer token:",
-                "  GET  /v1/status, /v1/history, /v1/catalog[?version=N], /v1/devices, /v1/events[?limit=N]",
+                "Serves an HTTP/JSON API on loopback; every request carries a bearer token: the token file's (admin)",
+                "or a user's ('sfc user add', 'sfc token'), whose role decides what it may do and whose name the",
+                "audit log records:",
+                "  GET  /v1/status, /v1/history, /v1/catalog[?version=N], /v1/devices, /v1/events[?limit=N], /v1/stats",
                 "  POST /v1/catalog (YAML body), /v1/rollback?version=N,",
                 "       /v1/devices/drain?device=D&to=S, /v1/devices/restore?device=D, /v1/devices/replace?device=D&with=N",
-                "and Prometheus metrics on /metrics. Every 'sfc' command takes --controller URL to go through it.",
+                "A tenant's user reads and posts its view: its services only. Prometheus metrics on /metrics (an admin's",
+                "or viewer's token), or with no token on a --metrics-listen of their own. Every 'sfc' command takes",
+                "--controller URL to go through it.",
                 "Stops cleanly on Ctrl-C or SIGTERM."})
     static final class Run implements Callable<Integer> {
         @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9600",
@@ -38,7 +42,7 @@ final class ControllerCommand extends GroupCommand {
         String listen;
 
         @Option(names = "--token-file", paramLabel = "FILE",
-                description = "the API token (default: ~/.sfc/token, created with a random token if missing)")
+                description = "the admin's API token (default: ~/.sfc/token, created with a random token if missing)")
         Path tokenFile;
 
         @Mixin

@@ -24,7 +24,8 @@ final class DaemonClient {
                     + "default: $SFC_CONTROLLER")
     String url;
 
-    @Option(names = "--token-file", paramLabel = "FILE", description = "the daemon's API token (default: ~/.sfc/token)")
+    @Option(names = "--token-file", paramLabel = "FILE", description = {"the API token to present (default: ~/.sfc/token, "
+            + "the daemon's own: admin); a user's", "token from 'sfc user add' or 'sfc token issue' acts as that user"})
     Path tokenFile;
 
     @Option(names = "--controller-ca", paramLabel = "PEM",
@@ -41,15 +42,18 @@ final class DaemonClient {
         return u == null || u.isBlank() ? null : u.replaceAll("/+$", "");
     }
 
-    /** Sends a request; 200 returns the body, the rest become the errors the direct path would throw. */
-    String call(String method, String path, String body, String user) throws IOException, InterruptedException {
+    /**
+     * Sends a request as the token's principal (the daemon records who that is; nothing the client says about
+     * itself counts); 200 returns the body, the rest become the errors the direct path would throw.
+     */
+    String call(String method, String path, String body) throws IOException, InterruptedException {
         Path tokens = tokenFile != null ? tokenFile : Path.of(System.getProperty("user.home"), ".sfc", "token");
         if (!Files.exists(tokens)) {
             throw new IllegalArgumentException("no API token at " + tokens + "; the daemon writes it on its first start "
                     + "(or give --token-file)");
         }
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path))
-                .header("Authorization", "Bearer " + Files.readString(tokens).trim()).header("X-Sfc-User", user)
+                .header("Authorization", "Bearer " + Files.readString(tokens).trim())
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
         HttpResponse<String> r;
@@ -67,7 +71,10 @@ final class DaemonClient {
             case 422 -> throw new CatalogException(problems(r.body()));
             case 409 -> throw new Provisioner.ApplyFailed(error(r.body()), null);
             case 503 -> throw new Errors.Unreachable(error(r.body()), null);
-            case 401 -> throw new IllegalArgumentException("the daemon refused the token in " + tokens);
+            case 401 -> throw new IllegalArgumentException("the daemon refused the token in " + tokens + " (wrong, revoked, or "
+                    + "its user removed)");
+            case 403 -> throw new Errors.Forbidden(r.body().contains("\"problems\"") ? problems(r.body())
+                    : java.util.List.of(error(r.body())));
             default -> throw new IllegalArgumentException("the daemon answered " + r.statusCode() + ": " + error(r.body()));
         };
     }

@@ -42,7 +42,7 @@ final class DeviceActionCommands {
         @Override
         public Integer call() throws Exception {
             if (daemon.enabled()) {
-                String answer = daemon.call("POST", apiPath(), null, target.who());
+                String answer = daemon.call("POST", apiPath(), null);
                 spec.commandLine().getOut().println(done() + " through the controller: " + answer.trim());
                 return 0;
             }

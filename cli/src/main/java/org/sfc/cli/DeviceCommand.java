@@ -91,7 +91,7 @@ final class DeviceCommand extends GroupCommand {
             if (daemon.enabled()) {
                 var m = java.util.regex.Pattern.compile("\"device\": \"([^\"]*)\", \"state\": \"([^\"]*)\", "
                         + "\"probe\": \"[^\"]*\", \"action\": \"([^\"]*)\"[^}]*\"pending\": (true|false)")
-                        .matcher(daemon.call("GET", "/v1/devices", null, target.who()));
+                        .matcher(daemon.call("GET", "/v1/devices", null));
                 while (m.find()) {
                     out.put(m.group(1), m.group(2) + (m.group(3).equals("-") ? "" : ": " + m.group(3))
                             + (m.group(4).equals("true") ? " (being written)" : ""));

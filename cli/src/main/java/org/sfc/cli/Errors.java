@@ -23,6 +23,11 @@ final class Errors {
             err.println("sfc: " + e.getMessage());
             return SfcCommand.REFUSED;
         }
+        if (e instanceof Forbidden f) {
+            err.println("sfc: not permitted; nothing was changed:");
+            f.problems().forEach(p -> err.println("  " + p));
+            return SfcCommand.FORBIDDEN;
+        }
         if (e instanceof Unreachable) {
             err.println("sfc: " + e.getMessage());
             return SfcCommand.UNREACHABLE;
@@ -33,6 +38,20 @@ final class Errors {
         }
         err.println("sfc: " + e);
         return 1;
+    }
+
+    /** The daemon authenticated the caller, whose role or tenant does not allow what it asked (HTTP 403). */
+    static final class Forbidden extends RuntimeException {
+        private final java.util.List<String> problems;
+
+        Forbidden(java.util.List<String> problems) {
+            super(String.join("; ", problems));
+            this.problems = java.util.List.copyOf(problems);
+        }
+
+        java.util.List<String> problems() {
+            return problems;
+        }
     }
 
     /** No switch answered at the address given. */

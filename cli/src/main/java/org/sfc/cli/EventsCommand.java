@@ -33,7 +33,7 @@ final class EventsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
         if (daemon.enabled()) {
-            String json = daemon.call("GET", "/v1/events?limit=" + last, null, target.who());
+            String json = daemon.call("GET", "/v1/events?limit=" + last, null);
             if (format == DeviceCommand.List.Format.json) {
                 out.println(json.trim());
             } else {

@@ -32,7 +32,7 @@ final class HistoryCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
         if (daemon.enabled()) {
-            out.println(daemon.call("GET", "/v1/history", null, target.who()).trim()); // the daemon's JSON
+            out.println(daemon.call("GET", "/v1/history", null).trim()); // the daemon's JSON
             return 0;
         }
         try (Store store = Store.open(target.database())) {

@@ -37,7 +37,7 @@ final class RollbackCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (daemon.enabled()) {
-            String answer = daemon.call("POST", "/v1/rollback?version=" + version, null, target.who());
+            String answer = daemon.call("POST", "/v1/rollback?version=" + version, null);
             spec.commandLine().getOut().println("rolled back through the controller: " + answer.trim());
             return 0;
         }

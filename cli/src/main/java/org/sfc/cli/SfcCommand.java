@@ -12,14 +12,17 @@ import picocli.CommandLine.Command;
             "ordered sequence of devices (firewall, IDS, VPN, proxy, servers) and back, from a catalog.",
             "",
             "Exit codes: 0 ok, 1 the catalog is invalid, 2 bad usage, 3 the switch refused a change or holds",
-            "entries this database did not write (nothing was changed), 4 no switch could be reached."},
+            "entries this database did not write (nothing was changed), 4 no switch could be reached, 5 the",
+            "controller's API does not permit this user what it asked (nothing was changed)."},
         subcommands = {DemoCommand.class, CatalogCommand.class, ServiceCommand.class, DeviceCommand.class, PipelineCommand.class,
-            StatsCommand.class, EventsCommand.class, ControllerCommand.class, SwitchCommand.class, CompletionCommand.class,
+            StatsCommand.class, EventsCommand.class, ControllerCommand.class, UserCommand.class, TokenCommand.class,
+            SwitchCommand.class, CompletionCommand.class,
             CommandLine.HelpCommand.class})
 public final class SfcCommand extends GroupCommand {
     public static final int INVALID = 1;
     public static final int REFUSED = 3;
     public static final int UNREACHABLE = 4;
+    public static final int FORBIDDEN = 5;
 
 
     /** The command line as the launcher runs it (tests call {@link #run} to keep the JVM). */

@@ -34,7 +34,8 @@ final class SwitchOptions {
     @Option(names = "--db", paramLabel = "FILE", description = "the controller database (default: $SFC_DB or ~/.sfc/sfc.db)")
     Path db;
 
-    @Option(names = "--user", description = "who is making the change, for the audit log (default: $USER)")
+    @Option(names = "--user", description = {"who is making the change, for the audit log (default: $USER); through",
+            "--controller the daemon records the token's user instead"})
     String user;
 
     Path database() {

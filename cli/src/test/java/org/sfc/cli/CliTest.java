@@ -1,6 +1,7 @@
 package org.sfc.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
@@ -362,19 +363,25 @@ class CliTest {
         assertTrue(help.out().contains("POST /v1/catalog"), help.out());
     }
 
+    /** A controller daemon in charge of {@code sw}, keeping its state in {@code db}. */
+    static org.sfc.controller.ControllerDaemon daemon(SwitchServer sw, Path db, String token) throws Exception {
+        PipelineOptions o = new PipelineOptions();
+        o.program = Path.of(PROGRAM);
+        var daemon = org.sfc.controller.ControllerDaemon.start(new org.sfc.controller.ControllerDaemon.Config(
+                "127.0.0.1", sw.port(), 1, 10, o.load(), db, "127.0.0.1", 0, token, null));
+        long end = System.currentTimeMillis() + 10_000;
+        while (!daemon.ready() && System.currentTimeMillis() < end) {
+            Thread.sleep(50);
+        }
+        return daemon;
+    }
+
     @Test
     void applyAndRollbackThroughTheControllerDaemon() throws Exception {
         Path tokenFile = dir.resolve("token");
         String token = ControllerCommand.Run.token(tokenFile);
-        PipelineOptions o = new PipelineOptions();
-        o.program = Path.of(PROGRAM);
         try (SwitchServer own = SwitchServer.start(new SoftwareSwitch(1, 255), "127.0.0.1", 0);
-             var daemon = org.sfc.controller.ControllerDaemon.start(new org.sfc.controller.ControllerDaemon.Config(
-                     "127.0.0.1", own.port(), 1, 10, o.load(), dir.resolve("daemon.db"), "127.0.0.1", 0, token, null))) {
-            long end = System.currentTimeMillis() + 10_000;
-            while (!daemon.ready() && System.currentTimeMillis() < end) {
-                Thread.sleep(50);
-            }
+             var daemon = daemon(own, dir.resolve("daemon.db"), token)) {
             String url = "http://127.0.0.1:" + daemon.httpPort();
             Run apply = sfc("catalog", "apply", FIG7, "--controller", url, "--token-file", tokenFile.toString());
             assertEquals(0, apply.code(), apply.err());
@@ -390,6 +397,60 @@ class CliTest {
         }
         Run gone = sfc("catalog", "rollback", "1", "--controller", "http://127.0.0.1:1", "--token-file", tokenFile.toString());
         assertEquals(SfcCommand.UNREACHABLE, gone.code(), gone.err());
+    }
+
+    /**
+     * A tenant's user, made with 'sfc user add' while the daemon runs: 'catalog show' gives its view, 'catalog
+     * apply' of the view changes its ACL, a forbidden change exits 5; 'sfc token revoke' ends the token at once.
+     */
+    @Test
+    void aTenantsUserWorksThroughTheDaemonWithinItsRights() throws Exception {
+        Path tokenFile = dir.resolve("token");
+        String token = ControllerCommand.Run.token(tokenFile);
+        String db = dir.resolve("daemon.db").toString();
+        String fig13 = "../examples/figure-13.yaml";
+        try (SwitchServer own = SwitchServer.start(new SoftwareSwitch(1, 255), "127.0.0.1", 0);
+             var daemon = daemon(own, Path.of(db), token)) {
+            String url = "http://127.0.0.1:" + daemon.httpPort();
+            assertEquals(0, sfc("catalog", "apply", fig13, "--controller", url, "--token-file", tokenFile.toString()).code());
+            Path annToken = dir.resolve("ann.token");
+            Run add = sfc("user", "add", "ann", "--role", "tenant", "--tenant", "acme", "--token-out", annToken.toString(),
+                    "--db", db);
+            assertEquals(0, add.code(), add.err());
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(annToken)));
+            String secret = Files.readString(annToken).trim();
+            assertFalse(add.out().contains(secret), "the token went to the file, not the screen");
+            Run bad = sfc("user", "add", "bob", "--role", "tenant", "--db", db);
+            assertEquals(2, bad.code());
+            assertTrue(bad.err().contains("a tenant user names its tenant (--tenant T)"), bad.err());
+
+            Run show = sfc("catalog", "show", "--controller", url, "--token-file", annToken.toString());
+            assertEquals(0, show.code(), show.err());
+            assertTrue(show.out().contains("acme-portal:") && !show.out().contains("globex"), show.out());
+            Path view = dir.resolve("acme.yaml");
+            Files.writeString(view, show.out().replace("198.51.100.66", "198.51.100.77"));
+            Run apply = sfc("catalog", "apply", view.toString(), "--controller", url, "--token-file", annToken.toString());
+            assertEquals(0, apply.code(), apply.err());
+            assertTrue(apply.out().contains("\"version\": 2"), apply.out());
+
+            Files.writeString(view, show.out().replace("sequence: [app-1]", "sequence: [app-2]"));
+            Run refused = sfc("catalog", "apply", view.toString(), "--controller", url, "--token-file", annToken.toString());
+            assertEquals(SfcCommand.FORBIDDEN, refused.code(), refused.err());
+            assertTrue(refused.err().contains("not permitted; nothing was changed")
+                    && refused.err().contains(view + ":") && refused.err().contains("the sequence of service acme-portal changed"),
+                    refused.err());
+            Run rollback = sfc("catalog", "rollback", "1", "--controller", url, "--token-file", annToken.toString());
+            assertEquals(SfcCommand.FORBIDDEN, rollback.code(), rollback.err());
+
+            Run list = sfc("user", "list", "--db", db);
+            String id = secret.substring(0, secret.indexOf('.'));
+            assertTrue(list.out().contains("ann") && list.out().contains("tenant acme") && list.out().contains(id), list.out());
+            assertEquals(0, sfc("token", "revoke", id, "--db", db).code());
+            Run revoked = sfc("catalog", "show", "--controller", url, "--token-file", annToken.toString());
+            assertEquals(2, revoked.code());
+            assertTrue(revoked.err().contains("refused the token"), revoked.err());
+            assertTrue(sfc("token", "list", "--db", db).out().matches("(?s).*" + id + "\\s+ann\\s+\\S+\\s+20\\d\\d-.*"));
+        }
     }
 
     @Test

@@ -19,13 +19,18 @@ import com.sun.net.httpserver.HttpServer;
 /**
  * The controller as a daemon: keeps one switch at its catalog version — connects (with backoff), pushes the
  * pipeline if missing and reconciles on every (re)connect, so a restarted switch gets everything back — and
- * serves a small HTTP/JSON API on loopback (bearer token; HTTPS with a certificate) plus Prometheus metrics
- * (beside the API, or on a listener of their own). The switch connection is plaintext, TLS, or mutual TLS.
+ * serves a small HTTP/JSON API on loopback (HTTPS with a certificate) plus Prometheus metrics (beside the API,
+ * or on a listener of their own). The switch connection is plaintext, TLS, or mutual TLS.
+ *
+ * <p>Every request is authenticated by its bearer token ({@link Credentials}: the token file's admin, or a
+ * user's); what the {@link Principal} may do is {@link ApiAccess}'s to say, and the audit log records its name.
+ * A tenant's user works on its view ({@link TenantScope}): its services, its versions, events and counters.
  *
  * <pre>
- * GET  /v1/status                    switch, connected, version, and why the switch was refused (if it was)
+ * GET  /v1/status                    switch, connected, version, the caller, and why the switch was refused
  * GET  /v1/catalog?version=N         a version's catalog YAML (default: the one the switch has)
  * GET  /v1/history                   every catalog version
+ * GET  /v1/stats                     what the switch counted per service, step, ACL rule, device, drop reason
  * POST /v1/catalog?file=F&amp;note=N     body: catalog YAML; 200 {version, writes}, 422 {problems}, 409 refused
  * POST /v1/rollback?version=N        200 {version, writes}
  * GET  /v1/devices                   every device: health state, probe, action taken (pending: still being
@@ -34,8 +39,8 @@ import com.sun.net.httpserver.HttpServer;
  * POST /v1/devices/drain?device=D&amp;to=S      maintenance: D's traffic to spare S until restored
  * POST /v1/devices/restore?device=D          failback (or the end of a drain)
  * POST /v1/devices/replace?device=D&amp;with=N  every service of D regenerated with N (a new version)
- * GET  /metrics                      Prometheus text format (no token: scrape from loopback, or give metrics
- *                                     a listener of their own and keep the API's port for the API)
+ * GET  /metrics                      Prometheus text format (an admin's or viewer's token; or, with no token,
+ *                                     on a listener of its own)
  * </pre>
  */
 public final class ControllerDaemon implements AutoCloseable {
@@ -90,6 +95,7 @@ public final class ControllerDaemon implements AutoCloseable {
 
     private final Config config;
     private final Store store;
+    private final Credentials credentials;
     private final HttpServer http;
     private final HttpServer metricsHttp; // null: /metrics is on the API listener
     private final Thread keeper;
@@ -109,6 +115,7 @@ public final class ControllerDaemon implements AutoCloseable {
     private ControllerDaemon(Config config) throws IOException {
         this.config = config;
         this.store = Store.open(config.database());
+        this.credentials = new Credentials(store, config.token());
         InetSocketAddress api = new InetSocketAddress(config.listenHost(), config.listenPort());
         Listeners l = config.listeners();
         if (l.apiCert() != null) {
@@ -132,7 +139,7 @@ public final class ControllerDaemon implements AutoCloseable {
             });
         } else {
             this.metricsHttp = null;
-            http.createContext("/metrics", this::metrics);
+            http.createContext("/metrics", this::authenticatedMetrics);
         }
         this.keeper = new Thread(this::keep, "sfc-controller-keeper");
         keeper.setDaemon(true);
@@ -246,23 +253,35 @@ public final class ControllerDaemon implements AutoCloseable {
 
     private void api(HttpExchange x) throws IOException {
         try (x) {
-            if (!("Bearer " + config.token()).equals(x.getRequestHeaders().getFirst("Authorization"))) {
-                send(x, 401, "{\"error\": \"missing or wrong token: send 'Authorization: Bearer <token>'\"}");
+            Principal who = authenticate(x);
+            if (who == null) {
                 return;
             }
             String path = x.getRequestURI().getPath();
             String method = x.getRequestMethod();
+            String denied = ApiAccess.refusal(who, method, path);
+            if (denied != null) {
+                send(x, 403, "{\"error\": " + json(denied) + "}");
+                return;
+            }
+            TenantScope tenant = who.role() == Principal.Role.TENANT ? new TenantScope(store, config.switchName(), who) : null;
             if (method.equals("GET") && path.equals("/v1/status")) {
                 Provisioner p = provisioner;
                 String why = refusal;
                 send(x, 200, "{\"switch\": " + json(config.switchName()) + ", \"connected\": " + (p != null)
-                        + ", \"version\": " + (p == null ? "null" : p.version())
+                        + ", \"version\": " + (p == null ? "null" : p.version()) + ", \"user\": " + json(who.name())
+                        + ", \"role\": " + json(who.role().name().toLowerCase())
+                        + (who.tenant() == null ? "" : ", \"tenant\": " + json(who.tenant()))
                         + (why == null ? "" : ", \"refused\": " + json(why)) + "}");
             } else if (method.equals("GET") && path.equals("/v1/catalog")) {
-                catalogText(x);
+                catalogText(x, tenant);
             } else if (method.equals("GET") && path.equals("/v1/history")) {
+                java.util.Set<String> users = tenant == null ? null : tenant.users();
                 StringBuilder b = new StringBuilder("[");
                 for (Store.Version v : store.history()) {
+                    if (users != null && !users.contains(v.author())) {
+                        continue; // a tenant sees the versions its own users made
+                    }
                     b.append(b.length() > 1 ? ", " : "").append("{\"version\": ").append(v.number()).append(", \"created\": ")
                             .append(json(v.created().toString())).append(", \"author\": ").append(json(v.author()))
                             .append(", \"file\": ").append(json(v.file())).append(", \"note\": ").append(json(v.note()))
@@ -272,10 +291,11 @@ public final class ControllerDaemon implements AutoCloseable {
             } else if (method.equals("POST") && path.equals("/v1/catalog")) {
                 String text = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
                 String file = query(x.getRequestURI(), "file", "catalog.yaml");
-                change(x, p -> p.apply(file, text, who(x), query(x.getRequestURI(), "note", null)));
+                String note = query(x.getRequestURI(), "note", null);
+                change(x, tenant == null ? p -> p.apply(file, text, who.name(), note) : p -> tenant.apply(p, file, text, note));
             } else if (method.equals("POST") && path.equals("/v1/rollback")) {
                 int version = Integer.parseInt(query(x.getRequestURI(), "version", "0"));
-                change(x, p -> p.rollback(version, who(x)));
+                change(x, p -> p.rollback(version, who.name()));
             } else if (method.equals("GET") && path.equals("/v1/devices")) {
                 HealthMonitor m = monitor;
                 if (m == null) {
@@ -295,24 +315,61 @@ public final class ControllerDaemon implements AutoCloseable {
             } else if (method.equals("GET") && path.equals("/v1/events")) {
                 int limit = Integer.parseInt(query(x.getRequestURI(), "limit", "100"));
                 StringBuilder b = new StringBuilder("[");
-                for (Store.Audit a : store.deviceEvents(limit)) {
+                for (Store.Audit a : tenant == null ? store.deviceEvents(limit) : store.eventsBy(tenant.users(), limit)) {
                     b.append(b.length() > 1 ? ", " : "").append("{\"at\": ").append(json(a.at().toString()))
                             .append(", \"who\": ").append(json(a.who())).append(", \"kind\": ").append(json(a.action()))
                             .append(", \"detail\": ").append(json(a.detail())).append('}');
                 }
                 send(x, 200, b.append(']').toString());
+            } else if (method.equals("GET") && path.equals("/v1/stats")) {
+                stats(x, tenant);
             } else if (method.equals("POST") && path.startsWith("/v1/devices/")) {
                 String device = query(x.getRequestURI(), "device", "");
                 switch (path.substring("/v1/devices/".length())) {
-                    case "drain" -> change(x, p -> p.drain(device, query(x.getRequestURI(), "to", ""), who(x)));
-                    case "restore" -> change(x, p -> p.restore(device, who(x)));
-                    case "replace" -> change(x, p -> p.replace(device, query(x.getRequestURI(), "with", ""), who(x)));
+                    case "drain" -> change(x, p -> p.drain(device, query(x.getRequestURI(), "to", ""), who.name()));
+                    case "restore" -> change(x, p -> p.restore(device, who.name()));
+                    case "replace" -> change(x, p -> p.replace(device, query(x.getRequestURI(), "with", ""), who.name()));
                     default -> send(x, 404, "{\"error\": \"no such device operation; drain, restore or replace\"}");
                 }
             } else {
                 send(x, 404, "{\"error\": \"no " + method + " " + json(path).replace("\"", "") + "\"}");
             }
         }
+    }
+
+    /** The principal of the request's bearer token; null after answering 401 (no token, a wrong or revoked one). */
+    private Principal authenticate(HttpExchange x) throws IOException {
+        String header = x.getRequestHeaders().getFirst("Authorization");
+        Principal who = header != null && header.startsWith("Bearer ") ? credentials.authenticate(header.substring(7).trim())
+                : null;
+        if (who == null) {
+            x.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"sfc\"");
+            send(x, 401, "{\"error\": \"missing, wrong or revoked token: send 'Authorization: Bearer <token>' (the daemon's "
+                    + "token file, or one from 'sfc user add' / 'sfc token issue')\"}");
+        }
+        return who;
+    }
+
+    /** Per service, step, ACL rule, device and drop reason, what the switch counted; a tenant's services only. */
+    private void stats(HttpExchange x, TenantScope tenant) throws IOException {
+        Provisioner p = provisioner;
+        var compiled = p == null ? null : p.compiled();
+        if (compiled == null) {
+            send(x, 503, "{\"error\": \"not connected to switch " + config.switchName() + ", or nothing applied yet\"}");
+            return;
+        }
+        java.util.Set<String> own = tenant == null ? null : tenant.services();
+        StringBuilder b = new StringBuilder("[");
+        for (Accounting.Row r : Accounting.read(client, compiled.state(),
+                compiled.ids().asMap().getOrDefault("device", java.util.Map.of()))) {
+            if (own != null && (!own.contains(r.owner()) || r.kind().equals("device") || r.kind().equals("drops"))) {
+                continue; // devices and drops are the operator's; other services other tenants'
+            }
+            b.append(b.length() > 1 ? ", " : "").append("{\"kind\": ").append(json(r.kind())).append(", \"owner\": ")
+                    .append(json(r.owner())).append(", \"what\": ").append(json(r.what())).append(", \"packets\": ")
+                    .append(r.packets()).append(", \"bytes\": ").append(r.bytes()).append('}');
+        }
+        send(x, 200, b.append(']').toString());
     }
 
     private interface Change {
@@ -330,8 +387,8 @@ public final class ControllerDaemon implements AutoCloseable {
             applies.incrementAndGet();
             send(x, 200, "{\"version\": " + r.version() + ", \"writes\": " + r.writes() + ", \"millis\": " + r.millis() + "}");
         } catch (CatalogException e) {
-            send(x, 422, "{\"problems\": [" + String.join(", ", e.problems().stream().map(ControllerDaemon::json).toList())
-                    + "]}");
+            send(x, e instanceof org.sfc.catalog.TenantPolicy.Refused ? 403 : 422, "{\"problems\": [" + String.join(", ",
+                    e.problems().stream().map(ControllerDaemon::json).toList()) + "]}");
         } catch (Provisioner.ApplyFailed e) {
             applyFailures.incrementAndGet();
             send(x, 409, "{\"error\": " + json(e.getMessage()) + "}");
@@ -341,6 +398,23 @@ public final class ControllerDaemon implements AutoCloseable {
             log.warn("change failed: {}", e.toString());
             send(x, 500, "{\"error\": " + json(e.toString()) + "}");
         }
+    }
+
+    /** /metrics beside the API: for the operator's principals (an admin's or a viewer's token). */
+    private void authenticatedMetrics(HttpExchange x) throws IOException {
+        Principal who = authenticate(x);
+        if (who == null) {
+            x.close();
+            return;
+        }
+        String denied = ApiAccess.refusal(who, x.getRequestMethod(), "/metrics");
+        if (denied != null) {
+            try (x) {
+                send(x, 403, "{\"error\": " + json(denied) + "}");
+            }
+            return;
+        }
+        metrics(x);
     }
 
     private void metrics(HttpExchange x) throws IOException {
@@ -444,11 +518,6 @@ public final class ControllerDaemon implements AutoCloseable {
                 .append(type).append('\n').append(name).append(' ').append(value).append('\n');
     }
 
-    private static String who(HttpExchange x) {
-        String u = x.getRequestHeaders().getFirst("X-Sfc-User");
-        return u == null ? "api" : u;
-    }
-
     private static String query(URI uri, String key, String dflt) {
         String q = uri.getRawQuery();
         if (q != null) {
@@ -463,7 +532,7 @@ public final class ControllerDaemon implements AutoCloseable {
     }
 
     /** The YAML of a recorded version (?version=N; default: the one the switch has), its file name in X-Sfc-File. */
-    private void catalogText(HttpExchange x) throws IOException {
+    private void catalogText(HttpExchange x, TenantScope tenant) throws IOException {
         String asked = query(x.getRequestURI(), "version", null);
         Store.Applied applied = store.applied(config.switchName());
         Integer n = asked != null ? Integer.valueOf(asked) : applied == null ? null : applied.version();
@@ -480,7 +549,7 @@ public final class ControllerDaemon implements AutoCloseable {
         }
         x.getResponseHeaders().set("X-Sfc-File", v.file());
         x.getResponseHeaders().set("X-Sfc-Version", String.valueOf(v.number()));
-        respond(x, 200, "application/yaml; charset=utf-8", v.catalog());
+        respond(x, 200, "application/yaml; charset=utf-8", tenant == null ? v.catalog() : tenant.view(v.number()));
     }
 
     private static void send(HttpExchange x, int code, String json) throws IOException {

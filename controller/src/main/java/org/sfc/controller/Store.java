@@ -45,6 +45,12 @@ public final class Store implements AutoCloseable {
         }
     }
 
+    /**
+     * A token as stored: its public id, whose it is, the Argon2id hash of its secret (never the secret), and when
+     * it was revoked (null: it is valid).
+     */
+    public record Token(String id, String principal, String hash, Instant created, Instant revoked) {}
+
     /** One line of the audit log. */
     public record Audit(long id, Instant at, String who, String action, String detail) {}
 
@@ -81,6 +87,10 @@ public final class Store implements AutoCloseable {
                         + "action TEXT NOT NULL, spare TEXT, at TEXT NOT NULL, PRIMARY KEY (switch, device))");
                 s.execute("CREATE TABLE IF NOT EXISTS audit (id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, "
                         + "who TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL)");
+                s.execute("CREATE TABLE IF NOT EXISTS principals (name TEXT PRIMARY KEY, role TEXT NOT NULL, tenant TEXT, "
+                        + "created TEXT NOT NULL)");
+                s.execute("CREATE TABLE IF NOT EXISTS tokens (id TEXT PRIMARY KEY, principal TEXT NOT NULL REFERENCES "
+                        + "principals(name) ON DELETE CASCADE, hash TEXT NOT NULL, created TEXT NOT NULL, revoked TEXT)");
             }
             return new Store(c);
         } catch (Exception e) {
@@ -259,6 +269,118 @@ public final class Store implements AutoCloseable {
         ins.executeUpdate();
     }
 
+    /** Records a principal; refuses a name already taken. */
+    public synchronized void addPrincipal(Principal who) {
+        try (PreparedStatement p = db.prepareStatement("INSERT INTO principals (name, role, tenant, created) VALUES "
+                + "(?, ?, ?, ?)")) {
+            p.setString(1, who.name());
+            p.setString(2, who.role().name().toLowerCase());
+            p.setString(3, who.tenant());
+            p.setString(4, Instant.now().toString());
+            p.executeUpdate();
+        } catch (SQLException e) {
+            if (principal(who.name()) != null) {
+                throw new IllegalArgumentException("there is already a user '" + who.name() + "'; 'sfc user list' lists them");
+            }
+            throw failed("record user " + who.name(), e);
+        }
+    }
+
+    /** The principal named {@code name}, or null. */
+    public synchronized Principal principal(String name) {
+        try (PreparedStatement p = db.prepareStatement("SELECT * FROM principals WHERE name = ?")) {
+            p.setString(1, name);
+            try (ResultSet r = p.executeQuery()) {
+                return r.next() ? principal(r) : null;
+            }
+        } catch (SQLException e) {
+            throw failed("read user " + name, e);
+        }
+    }
+
+    /** Every principal, by name. */
+    public synchronized List<Principal> principals() {
+        List<Principal> out = new ArrayList<>();
+        try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT * FROM principals ORDER BY name")) {
+            while (r.next()) {
+                out.add(principal(r));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw failed("read the users", e);
+        }
+    }
+
+    /** Removes a principal and every token it had; false if there was none. */
+    public synchronized boolean removePrincipal(String name) {
+        try (PreparedStatement p = db.prepareStatement("DELETE FROM principals WHERE name = ?")) {
+            p.setString(1, name);
+            return p.executeUpdate() > 0;
+        } catch (SQLException e) {
+            throw failed("remove user " + name, e);
+        }
+    }
+
+    private static Principal principal(ResultSet r) throws SQLException {
+        return new Principal(r.getString("name"), Principal.Role.valueOf(r.getString("role").toUpperCase()),
+                r.getString("tenant"));
+    }
+
+    /** Records a token (its secret already hashed). */
+    public synchronized void addToken(String id, String principal, String hash) {
+        try (PreparedStatement p = db.prepareStatement("INSERT INTO tokens (id, principal, hash, created) VALUES (?, ?, ?, ?)")) {
+            p.setString(1, id);
+            p.setString(2, principal);
+            p.setString(3, hash);
+            p.setString(4, Instant.now().toString());
+            p.executeUpdate();
+        } catch (SQLException e) {
+            throw failed("record a token for " + principal, e);
+        }
+    }
+
+    /** The token with public id {@code id}, or null. */
+    public synchronized Token token(String id) {
+        try (PreparedStatement p = db.prepareStatement("SELECT * FROM tokens WHERE id = ?")) {
+            p.setString(1, id);
+            try (ResultSet r = p.executeQuery()) {
+                return r.next() ? token(r) : null;
+            }
+        } catch (SQLException e) {
+            throw failed("read token " + id, e);
+        }
+    }
+
+    /** Every token (revoked ones too), oldest first. */
+    public synchronized List<Token> tokens() {
+        List<Token> out = new ArrayList<>();
+        try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT * FROM tokens ORDER BY created, id")) {
+            while (r.next()) {
+                out.add(token(r));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw failed("read the tokens", e);
+        }
+    }
+
+    /** Revokes a token for good; false if there is no such token or it was revoked already. */
+    public synchronized boolean revokeToken(String id) {
+        try (PreparedStatement p = db.prepareStatement("UPDATE tokens SET revoked = ? WHERE id = ? AND revoked IS NULL")) {
+            p.setString(1, Instant.now().toString());
+            p.setString(2, id);
+            return p.executeUpdate() > 0;
+        } catch (SQLException e) {
+            throw failed("revoke token " + id, e);
+        }
+    }
+
+    private static Token token(ResultSet r) throws SQLException {
+        String revoked = r.getString("revoked");
+        return new Token(r.getString("id"), r.getString("principal"), r.getString("hash"),
+                Instant.parse(r.getString("created")), revoked == null ? null : Instant.parse(revoked));
+    }
+
     public synchronized void audit(String who, String action, String detail) {
         try (PreparedStatement p = db.prepareStatement("INSERT INTO audit (at, who, action, detail) VALUES (?, ?, ?, ?)")) {
             p.setString(1, Instant.now().toString());
@@ -285,6 +407,31 @@ public final class Store implements AutoCloseable {
             return out;
         } catch (SQLException e) {
             throw failed("read the device events", e);
+        }
+    }
+
+    /** The last {@code limit} audit lines written by any of {@code who}, oldest first (a tenant's own events). */
+    public synchronized List<Audit> eventsBy(java.util.Collection<String> who, int limit) {
+        List<Audit> out = new ArrayList<>();
+        if (who.isEmpty()) {
+            return out;
+        }
+        String marks = String.join(", ", java.util.Collections.nCopies(who.size(), "?"));
+        try (PreparedStatement p = db.prepareStatement("SELECT * FROM (SELECT * FROM audit WHERE who IN (" + marks
+                + ") ORDER BY id DESC LIMIT ?) ORDER BY id")) {
+            int i = 1;
+            for (String w : who) {
+                p.setString(i++, w);
+            }
+            p.setInt(i, limit);
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    out.add(audit(r));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw failed("read the events of " + who, e);
         }
     }
 

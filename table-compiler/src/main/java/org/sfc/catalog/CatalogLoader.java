@@ -62,6 +62,24 @@ public final class CatalogLoader {
         return new Yaml(options).compose(new StringReader(text));
     }
 
+    /** As {@link #compose(String)}, a YAML error becoming a problem located in {@code file} (null: empty text). */
+    static Node compose(String file, String text) {
+        try {
+            return compose(text);
+        } catch (MarkedYAMLException e) {
+            var m = e.getProblemMark();
+            throw new CatalogException(List.of(file + ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1) + ": "
+                    + e.getProblem() + (e.getContext() != null ? " (" + e.getContext() + ")" : "")));
+        } catch (org.yaml.snakeyaml.reader.ReaderException e) {
+            // A character YAML does not allow (a NUL, a control character): located by its code point index.
+            int[] at = lineAndColumn(text, e.getPosition());
+            throw new CatalogException(List.of(file + ":" + at[0] + ":" + at[1] + ": special character 0x"
+                    + Integer.toHexString(e.getCodePoint()) + " is not allowed in YAML; remove it"));
+        } catch (org.yaml.snakeyaml.error.YAMLException e) {
+            throw new CatalogException(List.of(file + ":1:1: " + e.getMessage()));
+        }
+    }
+
     /** Line and column (from 1) of the code point at {@code index}. */
     private static int[] lineAndColumn(String text, int index) {
         int line = 1;
@@ -80,21 +98,7 @@ public final class CatalogLoader {
     }
 
     private Catalog read(String text) {
-        Node root;
-        try {
-            root = compose(text);
-        } catch (MarkedYAMLException e) {
-            var m = e.getProblemMark();
-            throw new CatalogException(List.of(file + ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1) + ": "
-                    + e.getProblem() + (e.getContext() != null ? " (" + e.getContext() + ")" : "")));
-        } catch (org.yaml.snakeyaml.reader.ReaderException e) {
-            // A character YAML does not allow (a NUL, a control character): located by its code point index.
-            int[] at = lineAndColumn(text, e.getPosition());
-            throw new CatalogException(List.of(file + ":" + at[0] + ":" + at[1] + ": special character 0x"
-                    + Integer.toHexString(e.getCodePoint()) + " is not allowed in YAML; remove it"));
-        } catch (org.yaml.snakeyaml.error.YAMLException e) {
-            throw new CatalogException(List.of(file + ":1:1: " + e.getMessage()));
-        }
+        Node root = compose(file, text);
         if (root == null) {
             throw new CatalogException(List.of(file + ":1:1: the catalog is empty; it needs switch, devices and services"));
         }

@@ -19,13 +19,20 @@ import org.sfc.catalog.Catalog.*;
 public final class TenantPolicy {
     private TenantPolicy() {}
 
-    /** Throws a {@link CatalogException} listing everything {@code tenant} changed but may not. */
+    /** A change the catalog would accept but the tenant may not make (an API answers it 403, not 422). */
+    public static final class Refused extends CatalogException {
+        public Refused(List<String> problems) {
+            super(problems);
+        }
+    }
+
+    /** Throws {@link Refused} listing everything {@code tenant} changed but may not. */
     public static void check(Catalog before, Catalog after, String tenant) {
         List<String> problems = new ArrayList<>();
         Tenant t = after.tenants().get(tenant);
         String file = after.switchInfo().src().file() + ": ";
         if (t == null || !same(before.tenants().get(tenant), t)) {
-            throw new CatalogException(List.of(file + "unknown tenant '" + tenant + "'; the catalog's tenants are "
+            throw new Refused(List.of(file + "unknown tenant '" + tenant + "'; the catalog's tenants are "
                     + new TreeSet<>(before.tenants().keySet())));
         }
         if (!same(before.switchInfo(), after.switchInfo()) || !same(before.devices(), after.devices())
@@ -45,7 +52,10 @@ public final class TenantPolicy {
             }
             Src where = now != null ? now.src() : was.src();
             String owner = owner(was, now, tenant);
-            if (owner != null) {
+            if (was == null && now.tenant() == null) {
+                problems.add(where + ": new service " + name + " has no 'tenant: " + tenant + "'; a tenant's services say "
+                        + "whose they are");
+            } else if (owner != null) {
                 problems.add(where + ": tenant " + tenant + " may not change service " + name + ", which belongs to "
                         + owner);
             } else if (was == null || now == null) {
@@ -63,7 +73,7 @@ public final class TenantPolicy {
             }
         }
         if (!problems.isEmpty()) {
-            throw new CatalogException(problems);
+            throw new Refused(problems);
         }
     }
 

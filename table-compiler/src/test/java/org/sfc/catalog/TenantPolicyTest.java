@@ -61,6 +61,9 @@ class TenantPolicyTest {
                     sequence: [app-1]
                 """;
         assertEquals(List.of("c.yaml:29:5: tenant acme may not add services (may-change: [acl])"), problems(more, "acme"));
+        assertEquals(List.of("c.yaml:29:5: new service acme-api has no 'tenant: globex'; a tenant's services say whose "
+                + "they are"), problems(more.replace("    tenant: acme\n    address: {ip: 203.0.113.3", "    address: {ip: "
+                + "203.0.113.3"), "globex"));
         TenantPolicy.check(load(BASE), load(more.replace("tenant: acme\n    address: {ip: 203.0.113.3",
                 "tenant: globex\n    address: {ip: 203.0.113.3")), "globex");
     }
