@@ -235,14 +235,15 @@ class ScenarioTest(BaseTest):
 
     # -- the sfc command, through the controller daemon
 
-    def sfc(self, *args, check=True, direct=False):
-        """Runs the sfc command through the controller daemon (or, direct=True, as a controller of its own)."""
+    def sfc(self, *args, check=True, direct=False, token_file=None):
+        """Runs the sfc command through the controller daemon, as the operator or (token_file) as the user whose
+        token that file holds; or, direct=True, as a controller of its own."""
         env = dict(os.environ)
         env.pop("SFC_CONTROLLER", None)
         extra = []
         if not direct:
             env["SFC_CONTROLLER"] = param("controller")
-            extra = ["--token-file", param("token_file")]
+            extra = ["--token-file", token_file or param("token_file")]
         r = subprocess.run([root_path("sfc")] + list(args) + extra, env=env, capture_output=True, text=True,
                            timeout=120)
         if check and r.returncode != 0:

@@ -4,7 +4,10 @@ Catalog: examples/figure-13.yaml. Port 1 uplink; 2 app-1 (acme-portal, 203.0.113
 deny 198.51.100.66, permit 198.51.100.0/24, permit 192.0.2.0/25 from ports 1024-65535); 3 app-2 (globex-api,
 203.0.113.2 udp/5000: default permit, deny sources in 203.0.113.0/24). One tenant's rules never touch the other's.
 """
-from sfc_ptf import ScenarioTest, tcp, udp
+import os
+import time
+
+from sfc_ptf import ScenarioTest, param, tcp, udp
 
 SWITCH, ROUTER = "02:00:00:00:fe:01", 0xa1
 UPLINK, APP1, APP2 = 1, 2, 3
@@ -55,3 +58,32 @@ class GlobexRulesAreItsOwn(Figure13):
             self.hop(UPLINK, self.globex(src), APP2, APP2_MAC, 0)
         self.send(UPLINK, self.globex("203.0.113.200"))
         self.expect_nothing()
+
+
+class TenantChangesItsOwnAclInRealTime(Figure13):
+    """¶151: acme's administrator, with a token of its own, reads acme's rules (and nothing of globex's) and
+    changes them through the controller; the switch obeys at once. globex's rules it cannot touch (exit 5)."""
+
+    def runTest(self):
+        user = "acme-admin-%d" % int(time.time() * 1000)
+        token = os.path.join(param("work"), user + ".token")
+        self.sfc("user", "add", user, "--role", "tenant", "--tenant", "acme", "--token-out", token,
+                 "--db", os.path.join(param("work"), "sfc.db"), direct=True)
+        view = self.sfc("catalog", "show", token_file=token).stdout
+        self.assertIn("acme-portal:", view)
+        self.assertNotIn("globex", view)
+        edited = os.path.join(param("work"), user + ".yaml")
+        with open(edited, "w") as f:
+            f.write(view.replace("198.51.100.66", "198.51.100.77"))
+        self.sfc("catalog", "apply", edited, token_file=token)
+        self.hop(UPLINK, self.acme("198.51.100.66", 40000), APP1, APP1_MAC, 0)  # unblocked
+        self.send(UPLINK, self.acme("198.51.100.77", 40000))                    # blocked instead
+        self.expect_nothing()
+
+        with open(edited, "w") as f:
+            f.write(view + "  globex-api:\n    tenant: globex\n    address: {ip: 203.0.113.2, protocol: udp, port: 5000}\n"
+                    "    sequence: [app-2]\n    acl: {default: deny}\n")
+        refused = self.sfc("catalog", "apply", edited, token_file=token, check=False)
+        self.assertEqual(5, refused.returncode, refused.stderr)
+        self.assertIn("may not change service globex-api, which belongs to tenant globex", refused.stderr)
+        self.hop(UPLINK, self.globex("198.51.100.66"), APP2, APP2_MAC, 0)       # globex's rules as they were

@@ -351,6 +351,21 @@ class CliTest {
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("drops,-,1,")), r.out());
     }
 
+    /** The ./sfc launcher hands every command of SfcCommand to it (a new command once went missing there). */
+    @Test
+    void theLauncherRunsEveryCommand() throws Exception {
+        String launcher = Files.readString(Path.of("../sfc"));
+        var cases = java.util.regex.Pattern.compile("\n  ([a-z|]+)\\)\n    build_if_needed\n").matcher(launcher);
+        assertTrue(cases.find(), "the launcher's case for SfcCommand");
+        java.util.Set<String> launched = java.util.Set.of(cases.group(1).split("\\|"));
+        for (String command : SfcCommand.commandLine().getSubcommands().keySet()) {
+            if (!command.equals("help") && !command.equals("switch")) {
+                assertTrue(launched.contains(command), "./sfc does not run '" + command + "': " + launched);
+            }
+        }
+        assertTrue(launcher.contains("if [ \"${2:-}\" = adopt ]"), "'sfc switch adopt' is SfcCommand's, not the switch's");
+    }
+
     @Test
     void theDaemonsTokenIsRandomPrivateAndKept() throws Exception {
         Path file = dir.resolve("sub/token");
