@@ -40,6 +40,7 @@ const bit<8> DROP_NO_STEP       = 6;  // no sequence step for (service, directio
 const bit<8> DROP_BY_STEP       = 7;  // the sequence says drop (e.g. a failed device with policy drop)
 const bit<8> DROP_NO_NEXT_HOP   = 8;  // the next hop has no usable member
 const bit<8> DROP_PUNT_RATE     = 9;  // a punt to the controller over its ingress port's punt meter
+const bit<8> DROP_PORT_RATE     = 10; // over its ingress port's limit (port meter red)
 const bit<32> DROP_REASONS = 16;
 
 #endif

@@ -122,6 +122,7 @@ struct local_metadata_t {
     bit<16>      flow_hash;        // CRC-16 of them: a group member is chosen by its low bits (NextHop)
     bit<8>       color;            // the service meter's color (Classify)
     bit<8>       punt_color;       // a punt's color: its ingress port's punt meter (Punt)
+    bit<8>       port_color;       // the color of its ingress port's limit (PortRole)
     bool         is_copy;          // egress: this packet is a distributor copy
     bit<16>      copy_rid;         // egress: the copy's replica instance = the copy target's device id
     // Carried to copies (field list 1): a reply un-NATed at classification must reach copies un-NATed too.
@@ -139,7 +140,7 @@ struct local_metadata_t {
     tag_mode = 0, rx_device = 0, is_service = false, service_id = 0, direction = 0, step = 0, nh_id = 0, nh_pooled = false, \
     nh_device = 0, nh_side = 0, nh_grouped = false, nh_bucket = 0, tx_device = 0, count_tx = false, copy_session = 0, \
     to_cpu = false, drop = false, drop_reason = 0, l4_rewritten = false, dport_translated = false, flow_ip_x = 0, flow_port_x = 0, flow_hash = 0, color = 0, \
-    punt_color = 0, \
+    punt_color = 0, port_color = 0, \
     is_copy = false, copy_rid = 0, unnat = false, unnat_ip = 0, unnat_port = 0 }
 
 #endif

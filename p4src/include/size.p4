@@ -13,6 +13,9 @@
 #ifndef PUNT_PORTS
 #define PUNT_PORTS         512     // punt meter cells: one per port number (9 bits)
 #endif
+#ifndef PORT_LIMITS
+#define PORT_LIMITS        512     // port (ingress limit) meter cells: one per port number (9 bits)
+#endif
 #ifndef PUNT_SIZE
 #define PUNT_SIZE          512     // one probe entry per port the catalog names
 #endif

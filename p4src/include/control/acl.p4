@@ -38,8 +38,12 @@ control Acl(inout headers_t hdr, inout local_metadata_t meta) {
     }
 
     apply {
-        // Over its service's rate (Classify's meter): dropped before the rules.
-        if (meta.color == SFC_METER_RED) {
+        // Over its ingress port's limit (PortRole's meter) or its service's rate (Classify's): dropped before
+        // the rules.
+        if (meta.port_color == SFC_METER_RED) {
+            meta.drop = true;
+            meta.drop_reason = DROP_PORT_RATE;
+        } else if (meta.color == SFC_METER_RED) {
             meta.drop = true;
             meta.drop_reason = DROP_METER;
         } else {

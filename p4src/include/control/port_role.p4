@@ -12,6 +12,7 @@
 control PortRole(inout headers_t hdr, inout local_metadata_t meta) {
     @id(0x13000002) SFC_DIRECT_COUNTER(port_role_counter);
     @id(0x12000001) SFC_COUNTER(device_rx, MAX_DEVICES);
+    @id(0x14000003) SFC_METER(port_meter, PORT_LIMITS);
 
     @id(0x01000002)
     action set_uplink(port_t slot) {
@@ -48,6 +49,9 @@ control PortRole(inout headers_t hdr, inout local_metadata_t meta) {
 
     apply {
         port_role.apply();
+        // Every packet is colored by its port's limit (a cell the catalog gives no rate stays green). The color
+        // only: Acl drops a red packet, beside the service meter's red, so nothing waits on it for a stage.
+        SFC_EXECUTE_METER(port_meter, meta.ig_port, meta.port_color);
         // The packet's step in its sequence: known from the port (Sequence matches it). Here, early, so that on
         // Tofino it does not take a stage of its own before the sequence table.
         if (meta.port_role == ROLE_UPLINK) {

@@ -40,7 +40,7 @@ class DataplaneTest {
     static final String W1 = "203.0.113.10", U1 = "198.51.100.7";
     static final int SVC = 7;
     static final int DROP_PARSER = 1, DROP_UNKNOWN_PORT = 2, DROP_NOT_A_SERVICE = 3, DROP_ACL = 4, DROP_METER = 5,
-            DROP_NO_STEP = 6, DROP_BY_STEP = 7, DROP_NO_NEXT_HOP = 8;
+            DROP_NO_STEP = 6, DROP_BY_STEP = 7, DROP_NO_NEXT_HOP = 8, DROP_PORT_RATE = 10;
 
     @AutoClose
     Sfc sfc;
@@ -373,6 +373,47 @@ class DataplaneTest {
         assertEquals(burst, deviceCounter("device_tx", 2), "sent to the server");
         sfc.send(SERVER, Packets.tcp(Sfc.SWITCH_MAC, SERVER_MAC, W1, U1, 80, 40000, 64, 0, new byte[0]));
         assertEquals(1, deviceCounter("device_rx", 2), "received back from the server");
+    }
+
+    /**
+     * Seed ¶153, per port: a flood entering on a limited port is held to the port's rate (the rest dropped and
+     * counted as port_rate), while the other ports (no limit: their meter cells have no rate) pass everything.
+     */
+    @Test
+    void item8PortLimitHoldsAFloodToItsPortsRateAndLeavesTheOtherPortsAlone() {
+        sfc.write(P4Rt.update(Update.Type.MODIFY, Entity.newBuilder().setMeterEntry(MeterEntry.newBuilder()
+                .setMeterId(sfc.p4info.getMetersList().stream().filter(m -> m.getPreamble().getAlias().equals("port_meter"))
+                        .findFirst().orElseThrow().getPreamble().getId())
+                .setIndex(Index.newBuilder().setIndex(UPLINK))
+                .setConfig(MeterConfig.newBuilder().setCir(1).setCburst(1).setPir(1).setPburst(5))).build()));
+        long before = sfc.dropped(DROP_PORT_RATE);
+        java.util.concurrent.BlockingQueue<byte[]> atServer = sfc.target.capture(SERVER);
+        java.util.concurrent.BlockingQueue<byte[]> atUplink = sfc.target.capture(UPLINK);
+        long start = System.nanoTime();
+        for (int i = 0; i < 20; i++) {
+            sfc.target.inject(UPLINK, request(80));
+        }
+        for (int i = 0; i < 10; i++) { // the server's replies come in on its own port, which has no limit
+            sfc.target.inject(SERVER, Packets.tcp(Sfc.SWITCH_MAC, SERVER_MAC, W1, U1, 80, 40000, 64, 0, new byte[0]));
+        }
+        int delivered = 0;
+        int replies = 0;
+        try {
+            while (atServer.poll(500, java.util.concurrent.TimeUnit.MILLISECONDS) != null) {
+                delivered++;
+            }
+            while (atUplink.poll(500, java.util.concurrent.TimeUnit.MILLISECONDS) != null) {
+                replies++;
+            }
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        long refills = (System.nanoTime() - start) / 1_000_000_000L;
+        assertTrue(delivered >= 5 && delivered <= 5 + refills, "a burst of 5 from the uplink, then red (+1 per second "
+                + "the flood took, " + refills + " s): " + delivered + " delivered");
+        assertEquals(before + 20 - delivered, sfc.dropped(DROP_PORT_RATE), "every red packet dropped, as port_rate");
+        assertEquals(10, replies, "the server's port is not limited");
+        assertEquals(0, sfc.dropped(DROP_METER), "the service's own meter was not what dropped them");
     }
 
     long deviceCounter(String name, int device) {

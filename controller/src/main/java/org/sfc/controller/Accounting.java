@@ -82,7 +82,7 @@ public final class Accounting {
 
     /** The drop_reasons counter's indexes, named as p4src/include/define.p4 defines them (DROP_*). */
     static final List<String> DROP_REASONS = List.of("-", "parser_error", "unknown_port", "not_a_service", "acl",
-            "meter", "no_step", "by_step", "no_next_hop", "punt_rate");
+            "meter", "no_step", "by_step", "no_next_hop", "punt_rate", "port_rate");
 
     /** "acl", "punt_rate", ...: a drop_reasons index as an operator reads it ("reason 12" for one we do not know). */
     public static String dropReason(long index) {

@@ -86,10 +86,11 @@ public record Catalog(SwitchInfo switchInfo, Map<String, Device> devices, Map<St
     /**
      * The switch's own MAC (source of rewritten frames), its uplinks toward clients and the network,
      * optionally the ports it has (empty: not declared, any port 0..510 is accepted), the address of the
-     * controller's heartbeat probes, and how many packets a second each port may punt to the controller.
+     * controller's heartbeat probes, how many packets a second each port may punt to the controller, and the
+     * ports whose ingress is limited.
      */
     public record SwitchInfo(Mac mac, List<Uplink> uplinks, List<PortRange> ports, Ipv4 probeIp, Rate puntRate,
-                             Src src) {
+                             List<PortLimit> portLimits, Src src) {
         /** Where heartbeat probes come from and return to (a benchmarking address no client should have). */
         public static final Ipv4 DEFAULT_PROBE_IP = Ipv4.parse("198.18.0.1");
         /**
@@ -99,7 +100,7 @@ public record Catalog(SwitchInfo switchInfo, Map<String, Device> devices, Map<St
         public static final Rate DEFAULT_PUNT_RATE = new Rate(1000, 100, null);
 
         public SwitchInfo(Mac mac, List<Uplink> uplinks, Src src) {
-            this(mac, uplinks, List.of(), DEFAULT_PROBE_IP, DEFAULT_PUNT_RATE, src);
+            this(mac, uplinks, List.of(), DEFAULT_PROBE_IP, DEFAULT_PUNT_RATE, List.of(), src);
         }
 
         public boolean hasPort(int port) {
@@ -292,4 +293,7 @@ public record Catalog(SwitchInfo switchInfo, Map<String, Device> devices, Map<St
 
     /** Packets per second and burst size (packets) for the service's meter. */
     public record Rate(long pps, long burst, Src src) {}
+
+    /** At most {@code rate} packets a second enter on switch port {@code port}; the rest is dropped (seed ¶153). */
+    public record PortLimit(int port, Rate rate, Src src) {}
 }

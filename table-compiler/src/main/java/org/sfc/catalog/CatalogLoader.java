@@ -300,7 +300,7 @@ public final class CatalogLoader {
     }
 
     private SwitchInfo switchInfo(Node n) {
-        Map<String, Node> m = map(n, "switch", Set.of("mac", "uplinks", "ports", "probe-ip", "punt-rate"));
+        Map<String, Node> m = map(n, "switch", Set.of("mac", "uplinks", "ports", "probe-ip", "punt-rate", "port-limits"));
         Mac mac = mac(m, "mac", n, "switch");
         List<Uplink> uplinks = new ArrayList<>();
         Node ul = m.get("uplinks");
@@ -334,7 +334,33 @@ public final class CatalogLoader {
         Rate punt = m.containsKey("punt-rate") ? rate(m.get("punt-rate"), "switch") : null;
         return new SwitchInfo(mac, List.copyOf(uplinks), List.copyOf(ports),
                 probe != null ? probe : SwitchInfo.DEFAULT_PROBE_IP, punt != null ? punt : SwitchInfo.DEFAULT_PUNT_RATE,
-                src(n));
+                portLimits(m.get("port-limits")), src(n));
+    }
+
+    /** [{port, pps, burst}]: ports whose ingress is limited (optional). */
+    private List<PortLimit> portLimits(Node n) {
+        List<PortLimit> out = new ArrayList<>();
+        if (n == null) {
+            return out;
+        }
+        if (!(n instanceof SequenceNode seq)) {
+            problem(n, "'port-limits' of switch must be a list of {port, pps, burst}");
+            return out;
+        }
+        for (Node item : seq.getValue()) {
+            Map<String, Node> lm = map(item, "a port limit", Set.of("port", "pps", "burst"));
+            Integer port = integer(lm, "port", item, "a port limit", true, 0, 510);
+            if (port == null) {
+                continue;
+            }
+            Integer pps = integer(lm, "pps", item, "the limit of port " + port, true, 1, Integer.MAX_VALUE);
+            Integer burst = integer(lm, "burst", item, "the limit of port " + port, false, 1, Integer.MAX_VALUE);
+            if (pps != null) {
+                out.add(new PortLimit(port, new Rate(pps, burst == null ? Math.max(1, pps / 10) : burst, src(item)),
+                        src(item)));
+            }
+        }
+        return List.copyOf(out);
     }
 
     /** Functions whose devices may be bypassed when they fail with no spare left (else they drop). */

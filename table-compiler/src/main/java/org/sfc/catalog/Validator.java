@@ -164,6 +164,23 @@ public final class Validator {
                 }
             }
         }
+        portLimits(owner);
+    }
+
+    /** A port limit is on a port the catalog names, once. */
+    private void portLimits(Map<Integer, String> owner) {
+        Map<Integer, PortLimit> seen = new HashMap<>();
+        for (PortLimit l : c.switchInfo().portLimits()) {
+            if (!owner.containsKey(l.port())) {
+                problem(l.src(), "port-limits: port " + l.port() + " is no uplink's or device's port " + new java.util.TreeSet<>(
+                        owner.keySet()) + "; a packet from a port with no role is dropped anyway");
+            }
+            PortLimit prev = seen.putIfAbsent(l.port(), l);
+            if (prev != null) {
+                problem(l.src(), "port-limits: port " + l.port() + " is limited twice (also at line " + prev.src().line()
+                        + "); keep one");
+            }
+        }
     }
 
     private void claim(Map<Integer, String> owner, int port, String who, Src src) {

@@ -578,9 +578,20 @@ public final class TableCompiler {
         }
     }
 
+    /** The ports whose ingress is limited (seed ¶153): a meter cell each, at the port's number. */
+    private void portLimits() {
+        for (PortLimit l : c.switchInfo().portLimits()) {
+            ports.add(Entity.newBuilder().setMeterEntry(MeterEntry.newBuilder().setMeterId(s.meterId("port_meter"))
+                    .setIndex(Index.newBuilder().setIndex(l.port())).setConfig(MeterConfig.newBuilder()
+                            .setCir(l.rate().pps()).setCburst(l.rate().burst()).setPir(l.rate().pps())
+                            .setPburst(l.rate().burst()))).build());
+        }
+    }
+
     /** Every port's role and slot (what sequence steps and ACL rules match: its own number, or its pool's). */
     private void portRoles() {
         punts();
+        portLimits();
         for (Uplink u : c.switchInfo().uplinks()) {
             ports.add(entry(tableEntry("port_role", 0, s.action("set_uplink", "slot", u.port()),
                     s.exact("port_role", "ig_port", u.port()))));

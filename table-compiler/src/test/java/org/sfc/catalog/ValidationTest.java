@@ -251,4 +251,20 @@ class ValidationTest {
                   x: {port: 1}
                 """).size(), "bad mac, device x without function, device x without mac");
     }
+
+    @Test
+    void portLimitsAreOnTheCatalogsPortsOnce() {
+        String svc = "services:\n  web:\n    address: {ip: 203.0.113.1, protocol: tcp, port: 80}\n    sequence: [app-1]\n";
+        assertEquals(List.of("c.yaml:6:7: the limit of port 2 needs 'pps'"),
+                problems(SWITCH + "  port-limits:\n    - {port: 2}\n" + DEVICES + svc));
+        String limits = SWITCH + "  port-limits:\n    - {port: 1, pps: 1000}\n    - {port: 9, pps: 10}\n"
+                + "    - {port: 1, pps: 5}\n" + DEVICES + svc;
+        assertEquals(List.of("c.yaml:7:7: port-limits: port 9 is no uplink's or device's port [1, 2, 3, 6]; a packet from a port "
+                        + "with no role is dropped anyway",
+                "c.yaml:8:7: port-limits: port 1 is limited twice (also at line 6); keep one"), problems(limits));
+        Catalog ok = CatalogLoader.loadText("c.yaml", SWITCH + "  port-limits:\n    - {port: 6, pps: 1000}\n" + DEVICES + svc);
+        Catalog.PortLimit l = ok.switchInfo().portLimits().get(0);
+        assertEquals(List.of(6L, 1000L, 100L), List.of((long) l.port(), l.rate().pps(), l.rate().burst()),
+                "port 6 at 1,000 packets a second, a burst of a tenth of that by default");
+    }
 }

@@ -203,6 +203,19 @@ class DiffTest {
     }
 
     @Test
+    void aPortLimitIsOneMeterCellAtThePortsNumber() {
+        String limited = BASE.replace("    - {name: internet, port: 1, router-mac: 00:00:00:00:00:a1}\n",
+                "    - {name: internet, port: 1, router-mac: 00:00:00:00:00:a1}\n  port-limits:\n"
+                        + "    - {port: 1, pps: 100000}\n    - {port: 6, pps: 500, burst: 20}\n");
+        assertEquals(List.of("# insert/modify next hops, copies, ports and meters",
+                "MODIFY port_meter[1] cir=100000 cburst=10000 pir=100000 pburst=10000",
+                "MODIFY port_meter[6] cir=500 cburst=20 pir=500 pburst=20"), diff(BASE, limited));
+        assertEquals(List.of("# delete next hops, copies, ports and meters",
+                "MODIFY port_meter[1] cir=0 cburst=0 pir=0 pburst=0", "MODIFY port_meter[6] cir=0 cburst=0 pir=0 pburst=0"),
+                diff(limited, BASE));
+    }
+
+    @Test
     void changingAnAclWritesOnlyTheRulesThatChanged() {
         String v1 = BASE.replace("    dscp: 10", "    dscp: 10\n    acl:\n      default: deny\n      rules:\n"
                 + "        - {action: permit, source: 198.51.100.0/24}");
