@@ -14,6 +14,9 @@ typedef bit<16> session_t;     // clone session of the packet distributor (0: no
 
 const bit<16> ETHERTYPE_IPV4 = 0x0800;
 const bit<16> ETHERTYPE_VLAN = 0x8100;
+const bit<16> ETHERTYPE_ARP  = 0x0806;
+const bit<16> ARP_REQUEST = 1;
+const bit<16> ARP_REPLY   = 2;
 const bit<8>  IP_PROTO_ICMP = 1;
 const bit<8>  IP_PROTO_TCP  = 6;
 const bit<8>  IP_PROTO_UDP  = 17;

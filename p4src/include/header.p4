@@ -33,6 +33,20 @@ header vlan_t {
     bit<16> ether_type;
 }
 
+// ARP (RFC 826). The parser extracts any; Arp answers only a request for IPv4 over Ethernet (htype 1, ptype
+// 0x0800, lengths 6 and 4).
+header arp_t {
+    bit<16> htype;
+    bit<16> ptype;
+    bit<8>  hlen;
+    bit<8>  plen;
+    bit<16> oper;
+    bit<48> sha;
+    bit<32> spa;
+    bit<48> tha;
+    bit<32> tpa;
+}
+
 header ipv4_t {
     bit<4>  version;
     bit<4>  ihl;
@@ -81,6 +95,7 @@ struct headers_t {
     packet_in_t  packet_in;
     ethernet_t   ethernet;
     vlan_t       vlan;
+    arp_t        arp;
     ipv4_t       ipv4;
     tcp_t        tcp;
     udp_t        udp;
@@ -123,6 +138,8 @@ struct local_metadata_t {
     bit<8>       color;            // the service meter's color (Classify)
     bit<8>       punt_color;       // a punt's color: its ingress port's punt meter (Punt)
     bit<8>       port_color;       // the color of its ingress port's limit (PortRole)
+    bool         arp_request;      // the parser found an ARP request for an IPv4 address (arp_target)
+    bit<32>      arp_target;
     bool         is_copy;          // egress: this packet is a distributor copy
     bit<16>      copy_rid;         // egress: the copy's replica instance = the copy target's device id
     // Carried to copies (field list 1): a reply un-NATed at classification must reach copies un-NATed too.
@@ -140,7 +157,7 @@ struct local_metadata_t {
     tag_mode = 0, rx_device = 0, is_service = false, service_id = 0, direction = 0, step = 0, nh_id = 0, nh_pooled = false, \
     nh_device = 0, nh_side = 0, nh_grouped = false, nh_bucket = 0, tx_device = 0, count_tx = false, copy_session = 0, \
     to_cpu = false, drop = false, drop_reason = 0, l4_rewritten = false, dport_translated = false, flow_ip_x = 0, flow_port_x = 0, flow_hash = 0, color = 0, \
-    punt_color = 0, port_color = 0, \
+    punt_color = 0, port_color = 0, arp_request = false, arp_target = 0, \
     is_copy = false, copy_rid = 0, unnat = false, unnat_ip = 0, unnat_port = 0 }
 
 #endif

@@ -19,6 +19,9 @@
 #ifndef PUNT_SIZE
 #define PUNT_SIZE          512     // one probe entry per port the catalog names
 #endif
+#ifndef ARP_SIZE
+#define ARP_SIZE           65536   // one address the engine answers ARP for per service address, and its own
+#endif
 #ifndef CLASSIFY_SIZE
 #define CLASSIFY_SIZE      65536
 #endif

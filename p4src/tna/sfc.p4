@@ -33,10 +33,14 @@
 #ifndef MAX_SERVICES
 #define MAX_SERVICES       16384   // service meters: a rate-limited service's id must be below this
 #endif
+#ifndef ARP_SIZE
+#define ARP_SIZE           16384   // distinct service addresses (and the engine's own) answered in ARP
+#endif
 #include "../include/size.p4"
 #include "../include/header.p4"
 #include "../include/control/punt.p4"
 #include "../include/control/port_role.p4"
+#include "../include/control/arp.p4"
 #include "../include/control/classify.p4"
 #include "../include/control/acl.p4"
 #include "../include/control/sequence.p4"
@@ -152,6 +156,7 @@ parser SfcIngressParser(packet_in packet, out tna_headers_t hdr, out tna_metadat
         transition select(hdr.sfc.ethernet.ether_type) {
             ETHERTYPE_VLAN: parse_vlan;
             ETHERTYPE_IPV4: parse_ipv4;
+            ETHERTYPE_ARP: parse_arp;
             default: accept;
         }
     }
@@ -162,6 +167,36 @@ parser SfcIngressParser(packet_in packet, out tna_headers_t hdr, out tna_metadat
             ETHERTYPE_IPV4: parse_ipv4;
             default: accept;
         }
+    }
+
+    // Only a request for an IPv4 address over Ethernet is marked for Arp; any other ARP is dropped as not ours.
+    // (Three states: Tofino 1's parser matches on at most 1 x 16 + 2 x 8 bits at a time.)
+    state parse_arp {
+        packet.extract(hdr.sfc.arp);
+        meta.sfc.arp_target = hdr.sfc.arp.tpa;
+        transition select(hdr.sfc.arp.ptype, hdr.sfc.arp.hlen, hdr.sfc.arp.plen) {
+            (ETHERTYPE_IPV4, 8w6, 8w4): parse_arp_htype;
+            default: accept;
+        }
+    }
+
+    state parse_arp_htype {
+        transition select(hdr.sfc.arp.htype) {
+            16w1: parse_arp_oper;
+            default: accept;
+        }
+    }
+
+    state parse_arp_oper {
+        transition select(hdr.sfc.arp.oper) {
+            ARP_REQUEST: arp_request;
+            default: accept;
+        }
+    }
+
+    state arp_request {
+        meta.sfc.arp_request = true;
+        transition accept;
     }
 
     state parse_ipv4 {
@@ -228,6 +263,7 @@ control SfcIngress(inout tna_headers_t hdr, inout tna_metadata_t meta,
 
     Punt() punt_ctl;
     PortRole() port_role_ctl;
+    Arp() arp_ctl;
     PortKey() port_key_ctl;
     Classify() classify_ctl;
     Acl() acl_ctl;
@@ -258,22 +294,28 @@ control SfcIngress(inout tna_headers_t hdr, inout tna_metadata_t meta,
             punt_ctl.apply(hdr.sfc, meta.sfc);
             if (!meta.sfc.to_cpu) {
                 port_role_ctl.apply(hdr.sfc, meta.sfc);
-                if (!meta.sfc.drop) {
-                    if (hdr.sfc.ipv4.isValid()) {
-                        classify_ctl.apply(hdr.sfc, meta.sfc);
-                    } else {
-                        meta.sfc.drop = true;
-                        meta.sfc.drop_reason = DROP_NOT_A_SERVICE;
+                if (hdr.sfc.arp.isValid()) {
+                    if (!meta.sfc.drop) {
+                        arp_ctl.apply(hdr.sfc, meta.sfc);
                     }
-                }
-                if (!meta.sfc.drop) {
-                    acl_ctl.apply(hdr.sfc, meta.sfc);
-                }
-                if (!meta.sfc.drop) {
-                    sequence_ctl.apply(hdr.sfc, meta.sfc);
-                }
-                if (!meta.sfc.drop) {
-                    next_hop_ctl.apply(hdr.sfc, meta.sfc);
+                } else {
+                    if (!meta.sfc.drop) {
+                        if (hdr.sfc.ipv4.isValid()) {
+                            classify_ctl.apply(hdr.sfc, meta.sfc);
+                        } else {
+                            meta.sfc.drop = true;
+                            meta.sfc.drop_reason = DROP_NOT_A_SERVICE;
+                        }
+                    }
+                    if (!meta.sfc.drop) {
+                        acl_ctl.apply(hdr.sfc, meta.sfc);
+                    }
+                    if (!meta.sfc.drop) {
+                        sequence_ctl.apply(hdr.sfc, meta.sfc);
+                    }
+                    if (!meta.sfc.drop) {
+                        next_hop_ctl.apply(hdr.sfc, meta.sfc);
+                    }
                 }
             }
         }

@@ -14,6 +14,7 @@
 #include "../include/header.p4"
 #include "../include/control/punt.p4"
 #include "../include/control/port_role.p4"
+#include "../include/control/arp.p4"
 #include "../include/control/classify.p4"
 #include "../include/control/acl.p4"
 #include "../include/control/sequence.p4"
@@ -52,6 +53,7 @@ parser SfcParser(packet_in packet, out headers_t hdr, inout local_metadata_t met
         transition select(hdr.ethernet.ether_type) {
             ETHERTYPE_VLAN: parse_vlan;
             ETHERTYPE_IPV4: parse_ipv4;
+            ETHERTYPE_ARP: parse_arp;
             default: accept;
         }
     }
@@ -62,6 +64,21 @@ parser SfcParser(packet_in packet, out headers_t hdr, inout local_metadata_t met
             ETHERTYPE_IPV4: parse_ipv4;
             default: accept;
         }
+    }
+
+    // Only a request for an IPv4 address over Ethernet is marked for Arp; any other ARP is dropped as not ours.
+    state parse_arp {
+        packet.extract(hdr.arp);
+        meta.arp_target = hdr.arp.tpa;
+        transition select(hdr.arp.htype, hdr.arp.ptype, hdr.arp.hlen, hdr.arp.plen, hdr.arp.oper) {
+            (16w1, ETHERTYPE_IPV4, 8w6, 8w4, ARP_REQUEST): arp_request;
+            default: accept;
+        }
+    }
+
+    state arp_request {
+        meta.arp_request = true;
+        transition accept;
     }
 
     state parse_ipv4 {
@@ -111,6 +128,7 @@ control SfcIngress(inout headers_t hdr, inout local_metadata_t meta,
 
     Punt() punt_ctl;
     PortRole() port_role_ctl;
+    Arp() arp_ctl;
     PortKey() port_key_ctl;
     Classify() classify_ctl;
     Acl() acl_ctl;
@@ -140,22 +158,28 @@ control SfcIngress(inout headers_t hdr, inout local_metadata_t meta,
             punt_ctl.apply(hdr, meta);
             if (!meta.to_cpu) {
                 port_role_ctl.apply(hdr, meta);
-                if (!meta.drop) {
-                    if (hdr.ipv4.isValid()) {
-                        classify_ctl.apply(hdr, meta);
-                    } else {
-                        meta.drop = true;
-                        meta.drop_reason = DROP_NOT_A_SERVICE;
+                if (hdr.arp.isValid()) {
+                    if (!meta.drop) {
+                        arp_ctl.apply(hdr, meta);
                     }
-                }
-                if (!meta.drop) {
-                    acl_ctl.apply(hdr, meta);
-                }
-                if (!meta.drop) {
-                    sequence_ctl.apply(hdr, meta);
-                }
-                if (!meta.drop) {
-                    next_hop_ctl.apply(hdr, meta);
+                } else {
+                    if (!meta.drop) {
+                        if (hdr.ipv4.isValid()) {
+                            classify_ctl.apply(hdr, meta);
+                        } else {
+                            meta.drop = true;
+                            meta.drop_reason = DROP_NOT_A_SERVICE;
+                        }
+                    }
+                    if (!meta.drop) {
+                        acl_ctl.apply(hdr, meta);
+                    }
+                    if (!meta.drop) {
+                        sequence_ctl.apply(hdr, meta);
+                    }
+                    if (!meta.drop) {
+                        next_hop_ctl.apply(hdr, meta);
+                    }
                 }
             }
         }
@@ -218,6 +242,7 @@ control SfcDeparser(packet_out packet, in headers_t hdr) {
         packet.emit(hdr.packet_in);
         packet.emit(hdr.ethernet);
         packet.emit(hdr.vlan);
+        packet.emit(hdr.arp);
         packet.emit(hdr.ipv4);
         packet.emit(hdr.tcp);
         packet.emit(hdr.udp);

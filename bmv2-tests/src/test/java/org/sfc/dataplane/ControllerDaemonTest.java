@@ -101,7 +101,7 @@ class ControllerDaemonTest {
         assertEquals(401, call("POST", "/v1/catalog", catalog, "guess").statusCode());
         HttpResponse<String> ok = call("POST", "/v1/catalog?file=figure-7.yaml&note=first", catalog, TOKEN);
         assertEquals(200, ok.statusCode(), ok.body());
-        assertTrue(ok.body().startsWith("{\"version\": 1, \"writes\": 35"), ok.body());
+        assertTrue(ok.body().startsWith("{\"version\": 1, \"writes\": 36"), ok.body());
         HttpResponse<String> bad = call("POST", "/v1/catalog?file=bad.yaml", catalog.replace("port: 6", "port: 600"), TOKEN);
         assertEquals(422, bad.statusCode());
         assertTrue(bad.body().contains("bad.yaml:") && bad.body().contains("must be 0..510, not 600"), bad.body());

@@ -416,6 +416,40 @@ class DataplaneTest {
         assertEquals(0, sfc.dropped(DROP_METER), "the service's own meter was not what dropped them");
     }
 
+    /** An ARP frame (padded to Ethernet's 60 bytes, as a router sends it) for IPv4 over Ethernet. */
+    static byte[] arp(long dstMac, long srcMac, int oper, long sha, String spa, long tha, String tpa) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(60);
+        b.put(Packets.mac(dstMac)).put(Packets.mac(srcMac)).putShort((short) 0x0806);
+        b.putShort((short) 1).putShort((short) 0x0800).put((byte) 6).put((byte) 4).putShort((short) oper);
+        b.put(Packets.mac(sha)).putInt((int) Packets.ip(spa)).put(Packets.mac(tha)).putInt((int) Packets.ip(tpa));
+        return b.array();
+    }
+
+    /**
+     * The engine owns its addresses (seed ¶158): a router's ARP request on the uplink for a service address is
+     * answered, out of the same port, with the MAC the entry names; a request for an address the engine does not
+     * hold, a request from a device port and an ARP reply are dropped as not ours.
+     */
+    @Test
+    void item10ArpRequestsForTheEnginesAddressesAreAnsweredOnTheUplink() {
+        sfc.insert(sfc.rt.entry("arp", sfc.rt.call("arp_reply", Sfc.SWITCH_MAC), 0,
+                sfc.rt.exact("arp", "ipv4", Packets.ip(W1))));
+        byte[] request = arp(0xFFFFFFFFFFFFL, ROUTER, 1, ROUTER, "198.51.100.1", 0, W1);
+        List<Output> out = sfc.send(UPLINK, request);
+        assertEquals(List.of(UPLINK), Sfc.ports(out), "answered out of the port it came in on");
+        byte[] expected = arp(ROUTER, Sfc.SWITCH_MAC, 2, Sfc.SWITCH_MAC, W1, ROUTER, "198.51.100.1");
+        assertEquals(Packets.hex(expected), Packets.hex(out.get(0).data()), "the reply, padding kept");
+
+        long before = sfc.dropped(DROP_NOT_A_SERVICE);
+        assertEquals(List.of(), sfc.send(UPLINK, arp(0xFFFFFFFFFFFFL, ROUTER, 1, ROUTER, "198.51.100.1", 0,
+                "203.0.113.99")), "an address the engine does not hold");
+        assertEquals(List.of(), sfc.send(SERVER, arp(0xFFFFFFFFFFFFL, SERVER_MAC, 1, SERVER_MAC, "10.0.0.2", 0, W1)),
+                "not on a device port");
+        assertEquals(List.of(), sfc.send(UPLINK, arp(Sfc.SWITCH_MAC, ROUTER, 2, ROUTER, "198.51.100.1", Sfc.SWITCH_MAC,
+                W1)), "a reply is not a request");
+        assertEquals(before + 3, sfc.dropped(DROP_NOT_A_SERVICE), "each dropped as not ours, and counted");
+    }
+
     long deviceCounter(String name, int device) {
         int id = sfc.p4info.getCountersList().stream().filter(c -> c.getPreamble().getName().endsWith(name))
                 .findFirst().orElseThrow().getPreamble().getId();

@@ -400,7 +400,7 @@ class CliTest {
             String url = "http://127.0.0.1:" + daemon.httpPort();
             Run apply = sfc("catalog", "apply", FIG7, "--controller", url, "--token-file", tokenFile.toString());
             assertEquals(0, apply.code(), apply.err());
-            assertTrue(apply.out().startsWith("applied through the controller: {\"version\": 1, \"writes\": 35"), apply.out());
+            assertTrue(apply.out().startsWith("applied through the controller: {\"version\": 1, \"writes\": 36"), apply.out());
             Path bad = dir.resolve("bad.yaml");
             Files.writeString(bad, Files.readString(Path.of(FIG7)).replace("port: 6", "port: 600"));
             Run refused = sfc("catalog", "apply", bad.toString(), "--controller", url, "--token-file", tokenFile.toString());

@@ -84,13 +84,14 @@ public record Catalog(SwitchInfo switchInfo, Map<String, Device> devices, Map<St
     }
 
     /**
-     * The switch's own MAC (source of rewritten frames), its uplinks toward clients and the network,
+     * The switch's own MAC (source of rewritten frames) and, optionally, its own IP (answered in ARP with that MAC,
+     * as every service address is), its uplinks toward clients and the network,
      * optionally the ports it has (empty: not declared, any port 0..510 is accepted), the address of the
      * controller's heartbeat probes, how many packets a second each port may punt to the controller, and the
      * ports whose ingress is limited.
      */
-    public record SwitchInfo(Mac mac, List<Uplink> uplinks, List<PortRange> ports, Ipv4 probeIp, Rate puntRate,
-                             List<PortLimit> portLimits, Src src) {
+    public record SwitchInfo(Mac mac, Ipv4 ip, List<Uplink> uplinks, List<PortRange> ports, Ipv4 probeIp,
+                             Rate puntRate, List<PortLimit> portLimits, Src src) {
         /** Where heartbeat probes come from and return to (a benchmarking address no client should have). */
         public static final Ipv4 DEFAULT_PROBE_IP = Ipv4.parse("198.18.0.1");
         /**
@@ -100,7 +101,7 @@ public record Catalog(SwitchInfo switchInfo, Map<String, Device> devices, Map<St
         public static final Rate DEFAULT_PUNT_RATE = new Rate(1000, 100, null);
 
         public SwitchInfo(Mac mac, List<Uplink> uplinks, Src src) {
-            this(mac, uplinks, List.of(), DEFAULT_PROBE_IP, DEFAULT_PUNT_RATE, List.of(), src);
+            this(mac, null, uplinks, List.of(), DEFAULT_PROBE_IP, DEFAULT_PUNT_RATE, List.of(), src);
         }
 
         public boolean hasPort(int port) {

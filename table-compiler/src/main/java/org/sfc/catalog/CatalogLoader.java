@@ -300,7 +300,8 @@ public final class CatalogLoader {
     }
 
     private SwitchInfo switchInfo(Node n) {
-        Map<String, Node> m = map(n, "switch", Set.of("mac", "uplinks", "ports", "probe-ip", "punt-rate", "port-limits"));
+        Map<String, Node> m = map(n, "switch", Set.of("mac", "ip", "uplinks", "ports", "probe-ip", "punt-rate",
+                "port-limits"));
         Mac mac = mac(m, "mac", n, "switch");
         List<Uplink> uplinks = new ArrayList<>();
         Node ul = m.get("uplinks");
@@ -332,7 +333,7 @@ public final class CatalogLoader {
         }
         Ipv4 probe = ip(m, "probe-ip", n, "switch", false);
         Rate punt = m.containsKey("punt-rate") ? rate(m.get("punt-rate"), "switch") : null;
-        return new SwitchInfo(mac, List.copyOf(uplinks), List.copyOf(ports),
+        return new SwitchInfo(mac, ip(m, "ip", n, "switch", false), List.copyOf(uplinks), List.copyOf(ports),
                 probe != null ? probe : SwitchInfo.DEFAULT_PROBE_IP, punt != null ? punt : SwitchInfo.DEFAULT_PUNT_RATE,
                 portLimits(m.get("port-limits")), src(n));
     }

@@ -331,6 +331,7 @@ public final class TableCompiler {
                     "smac", c.switchInfo().mac().value()), s.exact("copy_target", "copy_rid", deviceId(name)))));
         });
         all.addAll(ports);
+        arp(all);
         List<DesiredState.Fragment> fragments = new ArrayList<>();
         fragments.add(new DesiredState.Fragment("shared", List.copyOf(all)));
         fragments.addAll(serviceFragments);
@@ -575,6 +576,27 @@ public final class TableCompiler {
                     .setIndex(Index.newBuilder().setIndex(port)).setConfig(MeterConfig.newBuilder()
                             .setCir(rate.pps()).setCburst(rate.burst()).setPir(rate.pps()).setPburst(rate.burst())))
                     .build());
+        }
+    }
+
+    /**
+     * The addresses the engine answers ARP for on its uplinks, with its MAC: every service address (once, though
+     * several services share it) and the switch's own IP. Shared, not per service: the service owning an address
+     * in one version may be gone in the next while another keeps it.
+     */
+    private void arp(List<Entity> out) {
+        Set<Long> addresses = new java.util.TreeSet<>();
+        if (c.switchInfo().ip() != null) {
+            addresses.add(c.switchInfo().ip().value());
+        }
+        for (Service svc : c.services().values()) {
+            if (svc.address() != null && svc.address().ip() != null) {
+                addresses.add(svc.address().ip().value());
+            }
+        }
+        long mac = c.switchInfo().mac().value();
+        for (long ip : addresses) {
+            out.add(entry(tableEntry("arp", 0, s.action("arp_reply", "mac", mac), s.exact("arp", "ipv4", ip))));
         }
     }
 

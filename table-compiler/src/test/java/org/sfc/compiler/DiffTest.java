@@ -1,6 +1,7 @@
 package org.sfc.compiler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -124,6 +125,10 @@ class DiffTest {
     @Test
     void addingAServiceOnlyInsertsItsOwnEntriesClassifiersLast() {
         assertEquals(List.of(
+                // Its address is answered in ARP (before anything else: a router's packets are not yet classified,
+                // as they were not before).
+                "# insert/modify next hops, copies, ports and meters",
+                "INSERT arp ipv4=203.0.113.11 -> arp_reply(mac=02:00:00:00:fe:01)",
                 "# insert/modify sequence steps",
                 // The new service reuses the existing next hops (app-1 is nh 2, the uplink nh 3): no new members.
                 "INSERT sequence service_id=2 direction=0 step=0 slot=1 -> to_next_hop(nh_id=2, dscp=0)",
@@ -152,8 +157,25 @@ class DiffTest {
                 "# delete classifiers and ACLs",
                 "# delete sequence steps",
                 "# delete next hops, copies, ports and meters"), d.stream().filter(l -> l.startsWith("#")).toList());
-        assertEquals(7, d.size() - 3, "2 classifiers, 4 steps, fw-2's next hop (one-port: one next hop)");
+        assertEquals(8, d.size() - 3, "2 classifiers, 4 steps, fw-2's next hop (one-port: one next hop), the address's "
+                + "ARP entry");
+        assertTrue(d.contains("DELETE arp ipv4=203.0.113.11 -> arp_reply(mac=02:00:00:00:fe:01)"), d.toString());
         assertEquals(0, d.stream().filter(l -> l.startsWith("INSERT") || l.startsWith("MODIFY")).count());
+    }
+
+    @Test
+    void anAddressStaysAnsweredWhileAnyServiceHasIt() {
+        String two = BASE + """
+                  web-tls:
+                    address: {ip: 203.0.113.10, protocol: tcp, port: 443}
+                    sequence: [app-1]
+                """;
+        assertTrue(diff(BASE, two).stream().noneMatch(l -> l.contains(" arp ")), "203.0.113.10 was answered already");
+        assertTrue(diff(two, BASE).stream().noneMatch(l -> l.contains(" arp ")), "and still is, for web");
+        assertEquals(List.of("# insert/modify next hops, copies, ports and meters",
+                "INSERT arp ipv4=192.0.2.1 -> arp_reply(mac=02:00:00:00:fe:01)"),
+                diff(BASE, BASE.replace("  mac: 02:00:00:00:fe:01\n", "  mac: 02:00:00:00:fe:01\n  ip: 192.0.2.1\n")),
+                "the engine's own address");
     }
 
     @Test
