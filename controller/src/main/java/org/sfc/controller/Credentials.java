@@ -16,7 +16,9 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
  * The API's credentials: tokens {@code ID.SECRET}, issued to a principal, stored as the Argon2id hash of the
  * secret (the PHC string format) and revocable; and the daemon's token file, which authenticates as the
  * {@value #FILE_ADMIN} admin. A token is checked against the store on every request (a revocation takes effect at
- * once, from any process sharing the database); the slow hash is computed once per token and process.
+ * once, from any process sharing the database); the slow hash is computed once per token and process. After
+ * {@value #MAX_FAILURES} wrong secrets for one token id within a minute, that id is not hashed again until the
+ * minute is over (guessing costs no CPU); a secret already verified in this process still gets in.
  */
 public final class Credentials {
     /** The principal the daemon's own token file authenticates as (a name no user may take). */
@@ -27,6 +29,8 @@ public final class Credentials {
     private static final int PASSES = 2;
     private static final int LANES = 1;
     private static final SecureRandom RANDOM = new SecureRandom();
+    static final int MAX_FAILURES = 5;
+    private static final long FAILURE_WINDOW_MILLIS = 60_000;
 
     /** A token just issued: its public id and the whole token, which is shown once and stored nowhere. */
     public record Issued(String id, String token) {}
@@ -34,6 +38,8 @@ public final class Credentials {
     private final Store store;
     private final byte[] fileTokenDigest; // null: no token file
     private final Map<String, byte[]> verified = new ConcurrentHashMap<>(); // token id -> digest of its checked secret
+    private final Map<String, long[]> failures = new ConcurrentHashMap<>(); // token id -> {window start, count}
+    private final java.util.concurrent.atomic.AtomicLong hashes = new java.util.concurrent.atomic.AtomicLong();
 
     public Credentials(Store store, String fileToken) {
         this.store = store;
@@ -77,12 +83,30 @@ public final class Credentials {
         byte[] digest = sha256(secret);
         byte[] known = verified.get(id);
         if (known == null || !MessageDigest.isEqual(known, digest)) {
-            if (!verify(t.hash(), secret)) {
+            if (lockedOut(id)) {
                 return null;
             }
+            hashes.incrementAndGet();
+            if (!verify(t.hash(), secret)) {
+                failures.merge(id, new long[] {System.currentTimeMillis(), 1}, (was, one) ->
+                        one[0] - was[0] > FAILURE_WINDOW_MILLIS ? one : new long[] {was[0], was[1] + 1});
+                return null;
+            }
+            failures.remove(id);
             verified.put(id, digest);
         }
         return store.principal(t.principal());
+    }
+
+    /** Whether {@code id} had {@value #MAX_FAILURES} wrong secrets within the current minute. */
+    private boolean lockedOut(String id) {
+        long[] f = failures.get(id);
+        return f != null && f[1] >= MAX_FAILURES && System.currentTimeMillis() - f[0] <= FAILURE_WINDOW_MILLIS;
+    }
+
+    /** How many slow hashes authentication has computed (what guessing costs). */
+    long hashesComputed() {
+        return hashes.get();
     }
 
     /** The Argon2id hash of {@code secret} with a fresh salt, as a PHC string. */

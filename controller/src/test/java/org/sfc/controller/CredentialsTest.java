@@ -59,6 +59,24 @@ class CredentialsTest {
     }
 
     @Test
+    void guessingATokensSecretStopsCostingHashesAfterAFewTries() throws Exception {
+        try (Store store = Store.open(dir.resolve("sfc.db"))) {
+            store.addPrincipal(new Principal("ann", Principal.Role.ADMIN, null));
+            Credentials.Issued issued = Credentials.issue(store, "ann");
+            Credentials creds = new Credentials(store, null);
+            assertEquals("ann", creds.authenticate(issued.token()).name());
+            assertEquals(1, creds.hashesComputed());
+            for (int i = 0; i < 20; i++) {
+                assertNull(creds.authenticate(issued.id() + ".guess" + i));
+            }
+            assertEquals(1 + Credentials.MAX_FAILURES, creds.hashesComputed(), "only the first wrong guesses were hashed");
+            assertEquals("ann", creds.authenticate(issued.token()).name(), "the secret verified before still gets in");
+            Credentials.Issued other = Credentials.issue(store, "ann");
+            assertEquals("ann", creds.authenticate(other.token()).name(), "another token of the user is not locked");
+        }
+    }
+
+    @Test
     void secretsAreNeverStored() throws Exception {
         Path db = dir.resolve("sfc.db");
         String secret;
