@@ -339,11 +339,7 @@ class DataplaneTest {
 
     @Test
     void item8MeterDropsFloodsAndCountersAccountPerServiceStepAndDevice() {
-        sfc.write(P4Rt.update(Update.Type.MODIFY, Entity.newBuilder().setMeterEntry(MeterEntry.newBuilder()
-                .setMeterId(sfc.p4info.getMetersList().stream().filter(m -> m.getPreamble().getAlias().equals("service_meter"))
-                        .findFirst().orElseThrow().getPreamble().getId())
-                .setIndex(Index.newBuilder().setIndex(SVC))
-                .setConfig(MeterConfig.newBuilder().setCir(1).setCburst(1).setPir(1).setPburst(5))).build()));
+        burstOfFive("service_meter", SVC);
         long before = sfc.dropped(DROP_METER);
         // 20 back to back (like a flood, not one at a time): the bucket of 5 passes, then red. The meter refills at
         // 1 packet/s, so a slow target may let one more through per second the burst took to go through it.
@@ -381,11 +377,7 @@ class DataplaneTest {
      */
     @Test
     void item8PortLimitHoldsAFloodToItsPortsRateAndLeavesTheOtherPortsAlone() {
-        sfc.write(P4Rt.update(Update.Type.MODIFY, Entity.newBuilder().setMeterEntry(MeterEntry.newBuilder()
-                .setMeterId(sfc.p4info.getMetersList().stream().filter(m -> m.getPreamble().getAlias().equals("port_meter"))
-                        .findFirst().orElseThrow().getPreamble().getId())
-                .setIndex(Index.newBuilder().setIndex(UPLINK))
-                .setConfig(MeterConfig.newBuilder().setCir(1).setCburst(1).setPir(1).setPburst(5))).build()));
+        burstOfFive("port_meter", UPLINK);
         long before = sfc.dropped(DROP_PORT_RATE);
         java.util.concurrent.BlockingQueue<byte[]> atServer = sfc.target.capture(SERVER);
         java.util.concurrent.BlockingQueue<byte[]> atUplink = sfc.target.capture(UPLINK);
@@ -448,6 +440,15 @@ class DataplaneTest {
         assertEquals(List.of(), sfc.send(UPLINK, arp(Sfc.SWITCH_MAC, ROUTER, 2, ROUTER, "198.51.100.1", Sfc.SWITCH_MAC,
                 W1)), "a reply is not a request");
         assertEquals(before + 3, sfc.dropped(DROP_NOT_A_SERVICE), "each dropped as not ours, and counted");
+    }
+
+    /** Cell {@code index} of meter array {@code alias} lets a burst of 5 through, then 1 packet a second. */
+    void burstOfFive(String alias, int index) {
+        sfc.write(P4Rt.update(Update.Type.MODIFY, Entity.newBuilder().setMeterEntry(MeterEntry.newBuilder()
+                .setMeterId(sfc.p4info.getMetersList().stream().filter(m -> m.getPreamble().getAlias().equals(alias))
+                        .findFirst().orElseThrow().getPreamble().getId())
+                .setIndex(Index.newBuilder().setIndex(index))
+                .setConfig(MeterConfig.newBuilder().setCir(1).setCburst(1).setPir(1).setPburst(5))).build()));
     }
 
     long deviceCounter(String name, int device) {

@@ -2,7 +2,6 @@ package org.sfc.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.concurrent.Callable;
@@ -116,16 +115,10 @@ final class ControllerCommand extends GroupCommand {
             if (Files.exists(file)) {
                 return Files.readString(file).trim();
             }
-            Files.createDirectories(file.toAbsolutePath().getParent());
             byte[] random = new byte[24];
             new SecureRandom().nextBytes(random);
             String token = HexFormat.of().formatHex(random);
-            Files.writeString(file, token + "\n");
-            try {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException e) {
-                // not a POSIX file system: the file stays as created
-            }
+            PrivateFile.write(file, token + "\n");
             return token;
         }
     }

@@ -1,7 +1,6 @@
 package org.sfc.cli;
 
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.sfc.catalog.CatalogLoader;
@@ -75,7 +74,7 @@ final class StatsCommand implements Callable<Integer> {
             compiled = TableCompiler.compile(CatalogLoader.loadText(v.file(), v.catalogText()), pipeline.schema(), v.ids());
         }
         try (P4RuntimeClient client = target.connect()) {
-            return Accounting.read(client, compiled.state(), compiled.ids().asMap().getOrDefault("device", Map.of()));
+            return Accounting.read(client, compiled);
         }
     }
 

@@ -43,9 +43,11 @@ final class SwitchOptions {
     }
 
     String who() {
-        if (user != null) {
-            return user;
-        }
+        return user != null ? user : localUser();
+    }
+
+    /** Who runs this command on this machine ($USER), for the audit log of local changes. */
+    static String localUser() {
         String u = System.getenv("USER");
         return u != null ? u : System.getProperty("user.name", "unknown");
     }

@@ -41,7 +41,7 @@ final class TokenCommand extends GroupCommand {
         public Integer call() throws IOException {
             try (Store store = database.open()) {
                 Credentials.Issued t = Credentials.issue(store, user);
-                store.audit(UserCommand.localUser(), "token", "issued token " + t.id() + " to " + user);
+                store.audit(SwitchOptions.localUser(), "token", "issued token " + t.id() + " to " + user);
                 UserCommand.show(spec.commandLine().getOut(), t, tokenOut);
             }
             return 0;
@@ -92,7 +92,7 @@ final class TokenCommand extends GroupCommand {
                     throw new IllegalArgumentException(t == null ? "no token '" + tokenId + "'; 'sfc token list' lists them"
                             : "token " + tokenId + " was revoked already, at " + t.revoked());
                 }
-                store.audit(UserCommand.localUser(), "token", "revoked token " + tokenId);
+                store.audit(SwitchOptions.localUser(), "token", "revoked token " + tokenId);
                 spec.commandLine().getOut().printf("token %s revoked%n", tokenId);
             }
             return 0;

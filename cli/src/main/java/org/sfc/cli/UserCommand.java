@@ -2,9 +2,7 @@ package org.sfc.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.Callable;
 
 import org.sfc.controller.Credentials;
@@ -77,7 +75,7 @@ final class UserCommand extends GroupCommand {
             try (Store store = database.open()) {
                 store.addPrincipal(who);
                 Credentials.Issued t = Credentials.issue(store, name);
-                store.audit(localUser(), "user", "added user " + name + " (" + describe(who) + ") with token " + t.id());
+                store.audit(SwitchOptions.localUser(), "user", "added user " + name + " (" + describe(who) + ") with token " + t.id());
                 PrintWriter out = spec.commandLine().getOut();
                 out.printf("user %s added (%s)%n", name, describe(who));
                 show(out, t, tokenOut);
@@ -99,9 +97,12 @@ final class UserCommand extends GroupCommand {
             try (Store store = database.open()) {
                 PrintWriter out = spec.commandLine().getOut();
                 out.printf("%-20s %-16s %s%n", "USER", "ROLE", "VALID TOKENS");
+                java.util.Map<String, java.util.List<String>> valid = store.tokens().stream().filter(t -> t.revoked() == null)
+                        .collect(java.util.stream.Collectors.groupingBy(Store.Token::principal,
+                                java.util.stream.Collectors.mapping(Store.Token::id, java.util.stream.Collectors.toList())));
                 for (Principal p : store.principals()) {
-                    out.printf("%-20s %-16s %s%n", p.name(), describe(p), String.join(" ", store.tokens().stream()
-                            .filter(t -> t.principal().equals(p.name()) && t.revoked() == null).map(Store.Token::id).toList()));
+                    out.printf("%-20s %-16s %s%n", p.name(), describe(p),
+                            String.join(" ", valid.getOrDefault(p.name(), java.util.List.of())));
                 }
             }
             return 0;
@@ -126,7 +127,7 @@ final class UserCommand extends GroupCommand {
                 if (!store.removePrincipal(name)) {
                     throw new IllegalArgumentException("no user '" + name + "'; 'sfc user list' lists them");
                 }
-                store.audit(localUser(), "user", "removed user " + name);
+                store.audit(SwitchOptions.localUser(), "user", "removed user " + name);
                 spec.commandLine().getOut().printf("user %s removed; its tokens no longer work%n", name);
             }
             return 0;
@@ -151,20 +152,7 @@ final class UserCommand extends GroupCommand {
             out.printf("token %s (shown once; give it to the user, e.g. in a file for --token-file):%n%s%n", t.id(), t.token());
             return;
         }
-        Files.deleteIfExists(file);
-        Files.createFile(file);
-        try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system: the file stays as created
-        }
-        Files.writeString(file, t.token() + "\n");
+        PrivateFile.write(file, t.token() + "\n");
         out.printf("token %s written to %s (use it with --token-file)%n", t.id(), file);
-    }
-
-    /** Who runs this command on this machine, for the audit log of local changes. */
-    static String localUser() {
-        String u = System.getenv("USER");
-        return u != null ? u : System.getProperty("user.name", "unknown");
     }
 }

@@ -22,6 +22,11 @@ public final class Accounting {
 
     private Accounting() {}
 
+    /** Reads the counters of the version {@code compiled} describes (its entries and device ids name them). */
+    public static List<Row> read(P4RuntimeClient client, org.sfc.compiler.TableCompiler.Result compiled) {
+        return read(client, compiled.state(), compiled.ids().asMap().getOrDefault("device", Map.of()));
+    }
+
     /** Reads the counters; {@code desired} names the entries, {@code deviceIds} the devices (name -> id). */
     public static List<Row> read(P4RuntimeClient client, DesiredState desired, Map<String, Integer> deviceIds) {
         var info = desired.schema().p4info();

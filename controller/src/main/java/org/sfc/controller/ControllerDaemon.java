@@ -253,17 +253,12 @@ public final class ControllerDaemon implements AutoCloseable {
 
     private void api(HttpExchange x) throws IOException {
         try (x) {
-            Principal who = authenticate(x);
+            Principal who = admit(x);
             if (who == null) {
                 return;
             }
             String path = x.getRequestURI().getPath();
             String method = x.getRequestMethod();
-            String denied = ApiAccess.refusal(who, method, path);
-            if (denied != null) {
-                send(x, 403, "{\"error\": " + json(denied) + "}");
-                return;
-            }
             TenantScope tenant = who.role() == Principal.Role.TENANT ? new TenantScope(store, config.switchName(), who) : null;
             if (method.equals("GET") && path.equals("/v1/status")) {
                 Provisioner p = provisioner;
@@ -337,6 +332,20 @@ public final class ControllerDaemon implements AutoCloseable {
         }
     }
 
+    /**
+     * The principal of the request's bearer token, if it may do what the request asks; null after answering 401
+     * (no token, a wrong or revoked one) or 403 (its role does not allow it).
+     */
+    private Principal admit(HttpExchange x) throws IOException {
+        Principal who = authenticate(x);
+        String denied = who == null ? null : ApiAccess.refusal(who, x.getRequestMethod(), x.getRequestURI().getPath());
+        if (denied != null) {
+            send(x, 403, "{\"error\": " + json(denied) + "}");
+            return null;
+        }
+        return who;
+    }
+
     /** The principal of the request's bearer token; null after answering 401 (no token, a wrong or revoked one). */
     private Principal authenticate(HttpExchange x) throws IOException {
         String header = x.getRequestHeaders().getFirst("Authorization");
@@ -360,8 +369,7 @@ public final class ControllerDaemon implements AutoCloseable {
         }
         java.util.Set<String> own = tenant == null ? null : tenant.services();
         StringBuilder b = new StringBuilder("[");
-        for (Accounting.Row r : Accounting.read(client, compiled.state(),
-                compiled.ids().asMap().getOrDefault("device", java.util.Map.of()))) {
+        for (Accounting.Row r : Accounting.read(client, compiled)) {
             if (own != null && (!own.contains(r.owner()) || r.kind().equals("device") || r.kind().equals("drops"))) {
                 continue; // devices and drops are the operator's; other services other tenants'
             }
@@ -402,16 +410,8 @@ public final class ControllerDaemon implements AutoCloseable {
 
     /** /metrics beside the API: for the operator's principals (an admin's or a viewer's token). */
     private void authenticatedMetrics(HttpExchange x) throws IOException {
-        Principal who = authenticate(x);
-        if (who == null) {
+        if (admit(x) == null) {
             x.close();
-            return;
-        }
-        String denied = ApiAccess.refusal(who, x.getRequestMethod(), "/metrics");
-        if (denied != null) {
-            try (x) {
-                send(x, 403, "{\"error\": " + json(denied) + "}");
-            }
             return;
         }
         metrics(x);
@@ -461,8 +461,7 @@ public final class ControllerDaemon implements AutoCloseable {
                 try {
                     var compiled = p.compiled();
                     if (compiled != null) {
-                        serviceAndDeviceMetrics(b, Accounting.read(client, compiled.state(),
-                                compiled.ids().asMap().getOrDefault("device", java.util.Map.of())));
+                        serviceAndDeviceMetrics(b, Accounting.read(client, compiled));
                     }
                 } catch (RuntimeException e) {
                     log.debug("metrics: counters unavailable: {}", e.getMessage());

@@ -293,9 +293,13 @@ public final class CatalogLoader {
     /** {pps, burst}: packets a second, and how many may come at once (default a tenth of a second's worth). */
     private Rate rate(Node r, String what) {
         String key = what.equals("switch") ? "punt-rate of switch" : "rate of " + what;
-        Map<String, Node> rm = map(r, key, Set.of("pps", "burst"));
-        Integer pps = integer(rm, "pps", r, key, true, 1, Integer.MAX_VALUE);
-        Integer burst = integer(rm, "burst", r, key, false, 1, Integer.MAX_VALUE);
+        return rate(map(r, key, Set.of("pps", "burst")), r, key);
+    }
+
+    /** The pps and burst of {@code m} (of node {@code r}, named {@code key} in problems); null if pps is bad. */
+    private Rate rate(Map<String, Node> m, Node r, String key) {
+        Integer pps = integer(m, "pps", r, key, true, 1, Integer.MAX_VALUE);
+        Integer burst = integer(m, "burst", r, key, false, 1, Integer.MAX_VALUE);
         return pps == null ? null : new Rate(pps, burst == null ? Math.max(1, pps / 10) : burst, src(r));
     }
 
@@ -354,11 +358,9 @@ public final class CatalogLoader {
             if (port == null) {
                 continue;
             }
-            Integer pps = integer(lm, "pps", item, "the limit of port " + port, true, 1, Integer.MAX_VALUE);
-            Integer burst = integer(lm, "burst", item, "the limit of port " + port, false, 1, Integer.MAX_VALUE);
-            if (pps != null) {
-                out.add(new PortLimit(port, new Rate(pps, burst == null ? Math.max(1, pps / 10) : burst, src(item)),
-                        src(item)));
+            Rate rate = rate(lm, item, "the limit of port " + port);
+            if (rate != null) {
+                out.add(new PortLimit(port, rate, src(item)));
             }
         }
         return List.copyOf(out);

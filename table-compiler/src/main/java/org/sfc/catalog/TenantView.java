@@ -32,7 +32,7 @@ public final class TenantView {
                 .append("). Edit them and post this file back ('sfc catalog apply FILE --controller URL'):\n")
                 .append("# a service left out is removed, a new one is added. The rest of the catalog is the operator's.\n");
         List<String> own = new ArrayList<>();
-        for (Block blk : blocks(file, lines).values()) {
+        for (Block blk : blocks(file, lines, CatalogLoader.compose(file, text)).values()) {
             Catalog.Service s = catalog.services().get(blk.name());
             if (s != null && tenant.equals(s.tenant())) {
                 own.add(String.join("\n", lines.subList(blk.from(), blk.to())));
@@ -51,7 +51,7 @@ public final class TenantView {
         Map<String, Block> posted = viewBlocks(viewFile, view, viewLines);
         Catalog catalog = CatalogLoader.loadText(file, text);
         List<String> lines = text.lines().toList();
-        Map<String, Block> current = blocks(file, lines);
+        Map<String, Block> current = blocks(file, lines, CatalogLoader.compose(file, text));
         int indent = current.isEmpty() ? 2 : current.values().iterator().next().indent();
         List<String> out = new ArrayList<>();
         List<int[]> origin = new ArrayList<>(); // per output line: {0, base line} or {1, view line, column shift}
@@ -169,10 +169,6 @@ public final class TenantView {
             throw new CatalogException(problems);
         }
         return blocks(viewFile, lines, root);
-    }
-
-    private static Map<String, Block> blocks(String file, List<String> lines) {
-        return blocks(file, lines, CatalogLoader.compose(file, String.join("\n", lines) + "\n"));
     }
 
     /** The entries of the top-level services mapping, in order. */

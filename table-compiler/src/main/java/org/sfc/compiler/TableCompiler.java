@@ -572,10 +572,7 @@ public final class TableCompiler {
             ports.add(entry(tableEntry("punt", 1, s.action("punt_to_cpu"),
                     s.ternary("punt", "ig_port", port, 0x1FF),
                     s.ternary("punt", "ipv4_dst", c.switchInfo().probeIp().value(), 0xFFFFFFFFL))));
-            ports.add(Entity.newBuilder().setMeterEntry(MeterEntry.newBuilder().setMeterId(s.meterId("punt_meter"))
-                    .setIndex(Index.newBuilder().setIndex(port)).setConfig(MeterConfig.newBuilder()
-                            .setCir(rate.pps()).setCburst(rate.burst()).setPir(rate.pps()).setPburst(rate.burst())))
-                    .build());
+            ports.add(meterCell("punt_meter", port, rate));
         }
     }
 
@@ -600,13 +597,18 @@ public final class TableCompiler {
         }
     }
 
+    /** Cell {@code index} of meter array {@code meter} at {@code rate} (one rate: committed and peak alike). */
+    private Entity meterCell(String meter, long index, Rate rate) {
+        return Entity.newBuilder().setMeterEntry(MeterEntry.newBuilder().setMeterId(s.meterId(meter))
+                .setIndex(Index.newBuilder().setIndex(index)).setConfig(MeterConfig.newBuilder()
+                        .setCir(rate.pps()).setCburst(rate.burst()).setPir(rate.pps()).setPburst(rate.burst())))
+                .build();
+    }
+
     /** The ports whose ingress is limited (seed ¶153): a meter cell each, at the port's number. */
     private void portLimits() {
         for (PortLimit l : c.switchInfo().portLimits()) {
-            ports.add(Entity.newBuilder().setMeterEntry(MeterEntry.newBuilder().setMeterId(s.meterId("port_meter"))
-                    .setIndex(Index.newBuilder().setIndex(l.port())).setConfig(MeterConfig.newBuilder()
-                            .setCir(l.rate().pps()).setCburst(l.rate().burst()).setPir(l.rate().pps())
-                            .setPburst(l.rate().burst()))).build());
+            ports.add(meterCell("port_meter", l.port(), l.rate()));
         }
     }
 
@@ -756,10 +758,7 @@ public final class TableCompiler {
         }
         acl(svc, id, clientPorts);
         if (svc.rate() != null) {
-            meters.add(Entity.newBuilder().setMeterEntry(MeterEntry.newBuilder().setMeterId(s.meterId("service_meter"))
-                    .setIndex(Index.newBuilder().setIndex(id)).setConfig(MeterConfig.newBuilder()
-                            .setCir(svc.rate().pps()).setCburst(svc.rate().burst()).setPir(svc.rate().pps())
-                            .setPburst(svc.rate().burst()))).build());
+            meters.add(meterCell("service_meter", id, svc.rate()));
         }
     }
 
