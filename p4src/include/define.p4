@@ -9,7 +9,7 @@ typedef bit<20> service_id_t;  // one id per service address; table sizes, not t
 typedef bit<16> nh_id_t;       // next hop: a device, a group of identical devices, or the uplink router
 typedef bit<8>  nh_bucket_t;   // a group's buckets: up to 256, so up to 256 members share one evenly
 typedef bit<16> device_id_t;   // per-device accounting (sent to / received back from)
-typedef bit<6>  step_t;        // the step tag, carried in the IPv4 DSCP field
+typedef bit<6>  step_t;        // the step tag, carried in the IPv4 DSCP field: version (1 bit) ++ step (5 bits)
 typedef bit<16> session_t;     // clone session of the packet distributor (0: no copy)
 
 const bit<16> ETHERTYPE_IPV4 = 0x0800;
@@ -28,7 +28,10 @@ const bit<2> ROLE_DEVICE  = 2;
 // How a device port tells the step of a returning packet (set_device's tag_mode): 0 = the step is in DSCP
 // (the device preserves it); 1 = the port itself identifies the step, which is then STEP_FROM_PORT.
 const bit<1> TAG_DSCP = 0;
-const step_t STEP_FROM_PORT = 63;
+// The step of a packet whose port tells its step. A tag's top bit is the version it was written under (a
+// cut-over installs a service's changed steps under the other version beside the old ones, see Sequence), so
+// tags are 1..30 and the version bit; 31 and 63 are never tags.
+const step_t STEP_FROM_PORT = 31;
 
 // The direction of a packet within its service (set_service's direction, the sequence's key) is a value the
 // control plane chooses: 0 = client -> service (the sequence in order), 1 = service -> client (in reverse).

@@ -117,6 +117,8 @@ struct local_metadata_t {
     bool         is_service;
     service_id_t service_id;
     bit<1>       direction;
+    bit<1>       version_mask;     // 1 where the port gives no tag (uplink, port-tagged device): see Sequence
+    bit<1>       version;          // the service's version now, where the packet has no tag (Classify), else 0
     step_t       step;
     nh_id_t      nh_id;
     bool         nh_pooled;        // the next hop names a pooled device and a side: device_attach gives the port
@@ -154,7 +156,7 @@ struct local_metadata_t {
 // Every field of local_metadata_t, zero (a shell whose architecture does not zero metadata starts from this).
 #define SFC_LOCAL_METADATA_INIT { \
     ig_port = 0, slot = 0, eg_port = 0, l4_src_port = 0, l4_dst_port = 0, sport_key = 0, dport_key = 0, l4_len = 0, port_role = 0, \
-    tag_mode = 0, rx_device = 0, is_service = false, service_id = 0, direction = 0, step = 0, nh_id = 0, nh_pooled = false, \
+    tag_mode = 0, rx_device = 0, is_service = false, service_id = 0, direction = 0, version_mask = 0, version = 0, step = 0, nh_id = 0, nh_pooled = false, \
     nh_device = 0, nh_side = 0, nh_grouped = false, nh_bucket = 0, tx_device = 0, count_tx = false, copy_session = 0, \
     to_cpu = false, drop = false, drop_reason = 0, l4_rewritten = false, dport_translated = false, flow_ip_x = 0, flow_port_x = 0, flow_hash = 0, color = 0, \
     punt_color = 0, port_color = 0, arp_request = false, arp_target = 0, \

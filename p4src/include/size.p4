@@ -1,6 +1,6 @@
 /*
  * sfc: table and array sizes, in one place. They fit a real deployment: >= 64k service addresses,
- * >= 16 steps per sequence (the step tag has 6 bits), >= 4k next hops. A target with more memory can
+ * >= 15 devices per sequence (30 step tags under each of two versions), >= 4k next hops. A target with more memory can
  * take bigger tables without an edit: each size can be given on the compiler's command line
  * (p4c -DSEQUENCE_SIZE=1048576 ...).
  */

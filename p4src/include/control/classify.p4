@@ -7,7 +7,9 @@
  * choose their chain by the sender. classify_dst then matches a service address. Both are exact on IP,
  * protocol and port key (PortKey, below): the classifiers, the big tables, are exact (SRAM on Tofino, not
  * TCAM) and only the few ranges take a range match. Their direct counters are the per-service-address
- * accounting. A per-service meter colors the packet (Acl drops what is red).
+ * accounting. A per-service meter colors the packet (Acl drops what is red). Every action also gives the
+ * service's tag version now: what a packet entering the chain here starts with (see Sequence); flipping it is
+ * how a cut-over moves a service to its new steps.
  * Written by: the table compiler, from the catalog's services.
  */
 control Classify(inout headers_t hdr, inout local_metadata_t meta) {
@@ -19,30 +21,32 @@ control Classify(inout headers_t hdr, inout local_metadata_t meta) {
     // What both tables' actions do; each table has actions of its own, because an action counts into the
     // direct counter of the table it is in (TNA: every hit action of a counted table calls count()).
     @id(0x01000018) // never in the P4Info (no table runs it), but every action has its id
-    action mark_service(service_id_t service_id, bit<1> direction) {
+    action mark_service(service_id_t service_id, bit<1> direction, bit<1> version) {
         meta.is_service = true;
         meta.service_id = service_id;
         meta.direction = direction;
+        meta.version = version & meta.version_mask; // a packet with a tag has its version in the tag
     }
 
     @id(0x01000005)
-    action set_service(service_id_t service_id, bit<1> direction) {
+    action set_service(service_id_t service_id, bit<1> direction, bit<1> version) {
         SFC_DIRECT_COUNT(classify_dst_counter);
-        mark_service(service_id, direction);
+        mark_service(service_id, direction, version);
     }
 
     // A reply, or a request of a source-keyed service.
     @id(0x01000017)
-    action set_service_by_src(service_id_t service_id, bit<1> direction) {
+    action set_service_by_src(service_id_t service_id, bit<1> direction, bit<1> version) {
         SFC_DIRECT_COUNT(classify_src_counter);
-        mark_service(service_id, direction);
+        mark_service(service_id, direction, version);
     }
 
     // A reply from a NAT-mode server (source S1:TP1) becomes a reply from the service address (W1:P1).
     @id(0x01000006)
-    action set_service_unnat(service_id_t service_id, bit<1> direction, bit<32> service_ip, bit<16> service_port) {
+    action set_service_unnat(service_id_t service_id, bit<1> direction, bit<32> service_ip, bit<16> service_port,
+                             bit<1> version) {
         SFC_DIRECT_COUNT(classify_src_counter);
-        mark_service(service_id, direction);
+        mark_service(service_id, direction, version);
         hdr.ipv4.src_addr = service_ip;
         meta.l4_src_port = service_port; // into the TCP/UDP header after the table (see apply)
         meta.l4_rewritten = true;

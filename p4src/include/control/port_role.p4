@@ -19,6 +19,7 @@ control PortRole(inout headers_t hdr, inout local_metadata_t meta) {
         SFC_DIRECT_COUNT(port_role_counter);
         meta.port_role = ROLE_UPLINK;
         meta.slot = slot;
+        meta.version_mask = 1;
     }
 
     @id(0x01000003)
@@ -27,6 +28,7 @@ control PortRole(inout headers_t hdr, inout local_metadata_t meta) {
         meta.port_role = ROLE_DEVICE;
         meta.tag_mode = tag_mode;
         meta.slot = slot;
+        meta.version_mask = tag_mode; // TAG_PORT: no tag, the packet takes its service's version (Classify)
         meta.rx_device = device_id;
     }
 

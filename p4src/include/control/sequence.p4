@@ -6,6 +6,15 @@
  * back from the device that was expected;
  * anything else is dropped and counted.
  *
+ * Steps are versioned. A tag a device kept carries the version the packet was sent with in its top bit (the
+ * key's version is then 0); a packet with no tag (from the uplink, or from a port-tagged device) takes its
+ * service's version now from Classify, in the key's version (its step is 0 or STEP_FROM_PORT). A cut-over
+ * that changes a service's steps installs the new ones under the other version, flips the service's
+ * classifier entries, and removes the old steps after a drain time: a packet held inside a tag-keeping
+ * device across the change comes back to its old chain, a new one takes the new chain, none is handled by a
+ * mix of the two. (A separate key field, not the step's top bit: on Tofino writing the bit would take a
+ * stage between Classify and the sequence.)
+ *
  * Actions choose the next hop and the DSCP the packet leaves with: the next step's tag toward a device
  * that keeps tags, the service's marking toward the uplink. Optionally they copy the packet as received to
  * a clone session (the packet distributor, e.g. to an IDS: the copy keeps the service address) and/or
@@ -62,6 +71,7 @@ control Sequence(inout headers_t hdr, inout local_metadata_t meta) {
             meta.direction  : exact @name("direction");
             meta.step       : exact @name("step");
             meta.slot       : exact @name("slot");
+            meta.version    : exact @name("version");
         }
         actions = {
             to_next_hop;

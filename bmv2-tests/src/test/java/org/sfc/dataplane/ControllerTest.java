@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sfc.catalog.CatalogException;
 import org.sfc.compiler.DesiredState;
+import org.sfc.compiler.DeviceStates;
 import org.sfc.compiler.Diff;
 import org.sfc.controller.P4RuntimeClient;
 import org.sfc.controller.PipelineConfig;
@@ -127,12 +128,41 @@ abstract class ControllerTest {
         DesiredState first = p.desired();
         Provisioner.Report r = p.apply("v2.yaml", v1.replace("dscp: 10 ", "dscp: 12 "), "alice", "marking 12");
         assertEquals(2, r.version());
-        assertEquals(2, r.writes(), "the two steps that write the marking: " + r.batches());
+        // The marking is written by two of vpn-access's steps: all four go under its other version (a packet in
+        // flight finishes with the marking it started with), its two classifiers flip to them.
+        assertEquals(List.of("vpn-access"), r.versioned());
+        assertEquals(6, r.writes(), "4 steps beside the old ones, 2 classifiers flipped: " + r.batches());
+        assertEquals(4, r.draining(), "the 4 old steps stay for the drain time");
+        p.settle(); // (waits for the drain time: then they go)
+        assertEquals(0, p.draining());
+        assertSwitchHolds(p, p.desired());
         Provisioner.Report back = p.rollback(1, "bob");
         assertEquals(3, back.version(), "a rollback is a new version");
-        assertEquals(2, back.writes());
+        assertEquals(6, back.writes());
+        p.settle();
         assertSwitchHolds(p, first);
         assertEquals("rollback to version 1", store.version(3).note());
+    }
+
+    @Test
+    void aCatalogThatRemovesASpareStandingInIsRefusedAndOneThatRemovesTheFailedDeviceEndsItsState() throws Exception {
+        Provisioner p = controller();
+        String fig15b = Files.readString(Path.of("../examples/figure-15b.yaml"));
+        p.apply("figure-15b.yaml", fig15b, "alice", null);
+        p.fail("fw-1", "monitor");
+        assertEquals("spare fw-3", p.deviceStates().describe("fw-1"));
+        String noSpare = fig15b.replaceAll("(?m)^  fw-3: .*\n", "").replace("    spares: [fw-3]\n", "");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> p.apply("no-spare.yaml", noSpare, "alice", null));
+        assertEquals("device fw-3 stands in for device fw-1, which the catalog keeps, but the catalog removes fw-3; "
+                + "nothing was changed. Restore fw-1 first ('sfc device restore fw-1'), or remove it too", e.getMessage());
+        assertEquals(1, store.history().size(), "nothing recorded");
+
+        String noFw1 = fig15b.replaceAll("(?m)^  fw-1: .*\n", "").replace("members: [fw-1, fw-2]", "members: [fw-2]");
+        p.apply("no-fw-1.yaml", noFw1, "alice", "fw-1 is gone");
+        assertEquals(DeviceStates.NONE, p.deviceStates(), "what was done to fw-1 ended with it");
+        p.settle();
+        assertSwitchHolds(p, p.desired());
     }
 
     @Test
@@ -392,6 +422,8 @@ abstract class ControllerTest {
         }
         assertEquals(List.of(w2Port), Sfc.ports(target.send(1, Packets.tcp(Sfc.SWITCH_MAC, 0xa1, "198.51.100.7",
                 "203.0.113.2", 40000, 443, 64, 0, new byte[0]))), "w2 did not use fw-2061 and stays");
+        assertEquals(List.of("w1", "w5", "w9"), r.versioned());
+        p.settle();
         assertSwitchHolds(p, p.desired());
         p.rollback(1, "bob");
         assertEquals(List.of(2), Sfc.ports(target.send(1, Packets.tcp(Sfc.SWITCH_MAC, 0xa1, "198.51.100.7",

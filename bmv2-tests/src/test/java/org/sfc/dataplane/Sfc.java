@@ -27,7 +27,7 @@ final class Sfc implements AutoCloseable {
     static final Path PROGRAM = SoftwareSwitchTarget.PROGRAM;
     static final int FWD = 0;
     static final int REPLY = 1;
-    static final int STEP_FROM_PORT = 63;
+    static final int STEP_FROM_PORT = 31;
     static final long SWITCH_MAC = 0x02000000fe01L;
 
     final Target target;
@@ -100,13 +100,13 @@ final class Sfc implements AutoCloseable {
 
     /** Packets to ip:port (or to a port whose range stands for that port, see dstPortRange) are the service's. */
     TableEntry serviceByDst(String ip, int proto, int port, int service, int direction) {
-        return rt.entry("classify_dst", rt.call("set_service", service, direction), 0,
+        return rt.entry("classify_dst", rt.call("set_service", service, direction, 0), 0,
                 rt.exact("classify_dst", "ipv4_dst", Packets.ip(ip)), rt.exact("classify_dst", "ip_proto", proto),
                 rt.exact("classify_dst", "l4_dport", port));
     }
 
     TableEntry serviceBySrc(String ip, int proto, int port, int service, int direction) {
-        return rt.entry("classify_src", rt.call("set_service_by_src", service, direction), 0,
+        return rt.entry("classify_src", rt.call("set_service_by_src", service, direction, 0), 0,
                 rt.exact("classify_src", "ipv4_src", Packets.ip(ip)), rt.exact("classify_src", "ip_proto", proto),
                 rt.exact("classify_src", "l4_sport", port));
     }
@@ -125,15 +125,16 @@ final class Sfc implements AutoCloseable {
     }
 
     TableEntry replyFromNatServer(String serverIp, int proto, int port, int service, String serviceIp, int servicePort) {
-        return rt.entry("classify_src", rt.call("set_service_unnat", service, REPLY, Packets.ip(serviceIp), servicePort),
+        return rt.entry("classify_src", rt.call("set_service_unnat", service, REPLY, Packets.ip(serviceIp), servicePort, 0),
                 0, rt.exact("classify_src", "ipv4_src", Packets.ip(serverIp)),
                 rt.exact("classify_src", "ip_proto", proto), rt.exact("classify_src", "l4_sport", port));
     }
 
+    /** A step of a service at version 0 (the version every service starts at). */
     TableEntry step(int service, int direction, int step, int port, Action action) {
         return rt.entry("sequence", action, 0, rt.exact("sequence", "service_id", service),
                 rt.exact("sequence", "direction", direction), rt.exact("sequence", "step", step),
-                rt.exact("sequence", "slot", port));
+                rt.exact("sequence", "slot", port), rt.exact("sequence", "version", 0));
     }
 
     Action toNextHop(int nh, int dscp) {

@@ -93,7 +93,11 @@ class SfcProgramTest {
         int stepBits = info.getTablesList().stream().filter(t -> t.getPreamble().getAlias().equals("sequence"))
                 .findFirst().orElseThrow().getMatchFieldsList().stream().filter(f -> f.getName().equals("step"))
                 .findFirst().orElseThrow().getBitwidth();
-        assertTrue((1 << stepBits) - 1 >= 16, ">= 16 steps per sequence (one tag value is the port marker)");
+        // A tag's top bit is its version; of the rest, 0 is the uplink's step and the top value the port marker, and a
+        // service of n steps needs 2n tags (forward and reply).
+        int tags = (1 << (stepBits - 1)) - 2;
+        assertTrue(tags >= 2 * org.sfc.catalog.Validator.MAX_STEPS && org.sfc.catalog.Validator.MAX_STEPS >= 15,
+                ">= 15 steps per sequence, under two versions");
     }
 
     private static long size(P4Info info, String alias) {

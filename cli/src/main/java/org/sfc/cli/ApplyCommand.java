@@ -24,7 +24,9 @@ import picocli.CommandLine.Parameters;
             "and the error names the service (exit 3). An invalid catalog changes nothing (exit 1).",
             "The switch is read first: what it holds is the truth. Entries someone else added, changed or removed",
             "since this database's last write are repaired (drift, reported). A switch holding entries that no",
-            "version of this database wrote is refused (exit 3) unless --replace; 'sfc switch adopt' records them."})
+            "version of this database wrote is refused (exit 3) unless --replace; 'sfc switch adopt' records them.",
+            "A service whose chain changes is cut over per packet: its new steps are written beside the old ones,",
+            "its classifiers flip to them, and the old ones go after --drain; the command waits for that."})
 final class ApplyCommand implements Callable<Integer> {
     @Parameters(paramLabel = "CATALOG", description = "the catalog file (YAML)")
     Path file;
@@ -42,6 +44,9 @@ final class ApplyCommand implements Callable<Integer> {
     TakeoverOption takeover = new TakeoverOption();
 
     @Mixin
+    DrainOption drain = new DrainOption();
+
+    @Mixin
     DaemonClient daemon = new DaemonClient();
 
     @CommandLine.Spec
@@ -50,6 +55,7 @@ final class ApplyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         String text = Files.readString(file);
+        java.time.Duration drainTime = drain.time(); // (a bad value is refused before anything happens)
         if (daemon.enabled()) {
             String answer = daemon.call("POST", "/v1/catalog?file=" + java.net.URLEncoder.encode(file.toString(),
                     java.nio.charset.StandardCharsets.UTF_8) + (note == null ? "" : "&note="
@@ -63,6 +69,7 @@ final class ApplyCommand implements Callable<Integer> {
             Provisioner p = Provisioner.start(client, pipeline.load(), store, target.switchName(), target.who(),
                     takeover.takeover());
             Progress.attach(p, spec.commandLine().getErr());
+            p.drainTime(drainTime);
             int had = p.version();
             Provisioner.Report r = p.apply(file.toString(), text, target.who(), note);
             var out = spec.commandLine().getOut();
@@ -73,6 +80,7 @@ final class ApplyCommand implements Callable<Integer> {
             out.printf("version %d applied to %s: %s in %d ms%s%n", r.version(),
                     target.switchName(), Provisioner.writes(r.writes()), r.millis(),
                     r.batches().isEmpty() ? " (no change)" : " " + r.batches());
+            DrainReport.print(out, p, r);
             return 0;
         }
     }

@@ -70,6 +70,9 @@ final class ControllerCommand extends GroupCommand {
                     "as an event and in sfc_drift_* metrics; 0: only on connect and apply (default: ${DEFAULT-VALUE})"})
         long driftCheckSeconds;
 
+        @CommandLine.Mixin
+        DrainOption drain = new DrainOption();
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -82,7 +85,7 @@ final class ControllerCommand extends GroupCommand {
             String token = token(tokens);
             ControllerDaemon d = ControllerDaemon.start(new ControllerDaemon.Config(sw.host(), sw.port(), target.deviceId,
                     target.electionId, pipeline.load(), target.database(), api.host(), api.port(), token, target.tls())
-                    .with(new ControllerDaemon.Ownership(takeover.takeover(), driftCheckMillis())).with(listeners));
+                    .with(new ControllerDaemon.Ownership(takeover.takeover(), driftCheckMillis(), drain.time())).with(listeners));
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 d.close();

@@ -26,6 +26,9 @@ final class RollbackCommand implements Callable<Integer> {
     PipelineOptions pipeline = new PipelineOptions();
 
     @Mixin
+    DrainOption drain = new DrainOption();
+
+    @Mixin
     TakeoverOption takeover = new TakeoverOption();
 
     @Mixin
@@ -36,6 +39,7 @@ final class RollbackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        java.time.Duration drainTime = drain.time(); // (a bad value is refused before anything happens)
         if (daemon.enabled()) {
             String answer = daemon.call("POST", "/v1/rollback?version=" + version, null);
             spec.commandLine().getOut().println("rolled back through the controller: " + answer.trim());
@@ -49,9 +53,11 @@ final class RollbackCommand implements Callable<Integer> {
             try (P4RuntimeClient client = target.connect()) {
                 Provisioner p = Provisioner.start(client, pipeline.load(), store, target.switchName(), target.who(),
                         takeover.takeover());
+                p.drainTime(drainTime);
                 Provisioner.Report r = p.rollback(version, target.who());
                 spec.commandLine().getOut().printf("version %d (= version %d) applied to %s: %d writes in %d ms%n",
                         r.version(), version, target.switchName(), r.writes(), r.millis());
+                DrainReport.print(spec.commandLine().getOut(), p, r);
                 return 0;
             }
         }

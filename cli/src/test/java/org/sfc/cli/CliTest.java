@@ -138,11 +138,22 @@ class CliTest {
         Files.writeString(v2, Files.readString(Path.of(FIG7)).replace("dscp: 10 ", "dscp: 12 "));
         Run r = sfc("catalog", "diff", FIG7, v2.toString(), "--program", PROGRAM);
         assertEquals(0, r.code(), r.err());
-        // vpn-access's marking: toward the port-tagged VPN, and toward the uplink.
+        // vpn-access's marking (toward the port-tagged VPN, and toward the uplink) changes two of its steps: all four
+        // go under its other version beside the old ones, its classifiers flip, then the old ones go.
         assertEquals(List.of("# insert/modify sequence steps",
-                "~ sequence service_id=2 direction=0 step=1 slot=3 -> to_next_hop(nh_id=2, dscp=12)",
-                "~ sequence service_id=2 direction=1 step=3 slot=2 -> to_next_hop(nh_id=5, dscp=12)",
-                "2 writes"), r.out().lines().toList());
+                "+ sequence service_id=2 direction=0 step=0 slot=1 version=1 -> to_next_hop(nh_id=3, dscp=33)",
+                "+ sequence service_id=2 direction=0 step=33 slot=3 version=0 -> to_next_hop(nh_id=2, dscp=12)",
+                "+ sequence service_id=2 direction=1 step=31 slot=4 version=1 -> to_next_hop(nh_id=4, dscp=35)",
+                "+ sequence service_id=2 direction=1 step=35 slot=2 version=0 -> to_next_hop(nh_id=5, dscp=12)",
+                "# insert/modify classifiers and ACLs",
+                "~ classify_dst ipv4_dst=203.0.113.10 ip_proto=6 l4_dport=443 -> set_service(service_id=2, direction=0, version=1)",
+                "~ classify_src ipv4_src=203.0.113.10 ip_proto=6 l4_sport=443 -> set_service_by_src(service_id=2, direction=1, version=1)",
+                "# delete sequence steps",
+                "- sequence service_id=2 direction=0 step=0 slot=1 version=0 -> to_next_hop(nh_id=3, dscp=1)",
+                "- sequence service_id=2 direction=0 step=1 slot=3 version=0 -> to_next_hop(nh_id=2, dscp=10)",
+                "- sequence service_id=2 direction=1 step=31 slot=4 version=0 -> to_next_hop(nh_id=4, dscp=3)",
+                "- sequence service_id=2 direction=1 step=3 slot=2 version=0 -> to_next_hop(nh_id=5, dscp=10)",
+                "10 writes"), r.out().lines().toList());
     }
 
     @Test
@@ -152,11 +163,20 @@ class CliTest {
         assertTrue(first.out().startsWith("version 1 applied to 127.0.0.1:" + server.port() + "/1: "), first.out());
         Path v2 = dir.resolve("v2.yaml");
         Files.writeString(v2, Files.readString(Path.of(FIG7)).replace("dscp: 10 ", "dscp: 12 "));
-        Run second = sfc(withSwitch("catalog", "apply", v2.toString()));
-        assertTrue(second.out().contains("version 2 applied") && second.out().contains(": 2 writes"), second.out());
-        Run back = sfc(withSwitch("catalog", "rollback", "1"));
+        Run second = sfc(withSwitch("catalog", "apply", v2.toString(), "--drain", "100ms"));
+        // vpn-access's marking changed: its steps go under its other version, the old ones after the drain
+        assertTrue(second.out().contains("version 2 applied") && second.out().contains(": 6 writes"), second.out());
+        assertTrue(second.out().contains("per-packet cut-over of vpn-access: new steps beside the old ones, classifiers "
+                + "flipped\nkeeping 4 old entries 100 ms for packets inside devices...\nold entries removed"), second.out());
+        Run unreadable = sfc(withSwitch("catalog", "apply", v2.toString(), "--drain", "2 minutes"));
+        assertEquals(2, unreadable.code());
+        assertTrue(unreadable.err().contains("--drain takes a time such as 2s or 500ms (or 0), not '2 minutes'"),
+                unreadable.err());
+        Run back = sfc(withSwitch("catalog", "rollback", "1", "--drain", "0"));
         assertEquals(0, back.code(), back.err());
         assertTrue(back.out().startsWith("version 3 (= version 1) applied"), back.out());
+        assertTrue(back.out().contains("per-packet cut-over of vpn-access") && !back.out().contains("keeping"),
+                "with no drain the old steps went at once: " + back.out());
         Run history = sfc(withSwitch("catalog", "history"));
         List<String> lines = history.out().lines().toList();
         assertEquals(5, lines.size(), history.out());
@@ -346,8 +366,8 @@ class CliTest {
         assertEquals(0, r.code(), r.err());
         List<String> lines = r.out().lines().toList();
         assertTrue(lines.contains("requests,vpn-access,1,55,\"classify_dst ipv4_dst=203.0.113.10 ip_proto=6 l4_dport=443 "
-                + "-> set_service(service_id=2, direction=0)\""), r.out());
-        assertTrue(lines.contains("step,vpn-access,1,55,\"sequence service_id=2 direction=0 step=0 slot=1 -> "
+                + "-> set_service(service_id=2, direction=0, version=0)\""), r.out());
+        assertTrue(lines.contains("step,vpn-access,1,55,\"sequence service_id=2 direction=0 step=0 slot=1 version=0 -> "
                 + "to_next_hop(nh_id=3, dscp=1)\""), r.out());
         assertTrue(lines.contains("device,fw-1,1,55,\"sent to\""), r.out()); // bytes too (they were always 0)
         assertTrue(lines.contains("device,app-1,0,0,\"sent to\""), r.out());

@@ -72,11 +72,16 @@ public final class ControllerDaemon implements AutoCloseable {
     }
 
     /**
-     * Whether to overwrite a switch holding entries this database did not write, and how often to read the
-     * switch for drift (entries someone else added, changed or removed; 0: only on connect and apply).
+     * Whether to overwrite a switch holding entries this database did not write, how often to read the switch for
+     * drift (entries someone else added, changed or removed; 0: only on connect and apply), and how long a
+     * versioned cut-over keeps old steps for packets in flight.
      */
-    public record Ownership(Provisioner.Takeover takeover, long driftCheckMillis) {
+    public record Ownership(Provisioner.Takeover takeover, long driftCheckMillis, java.time.Duration drain) {
         public static final Ownership DEFAULT = new Ownership(Provisioner.Takeover.REFUSE, 30_000);
+
+        public Ownership(Provisioner.Takeover takeover, long driftCheckMillis) {
+            this(takeover, driftCheckMillis, Provisioner.DEFAULT_DRAIN);
+        }
     }
 
     /**
@@ -185,6 +190,7 @@ public final class ControllerDaemon implements AutoCloseable {
                 try {
                     p = Provisioner.start(c, config.pipeline(), store, config.switchName(), "controller",
                             config.ownership().takeover());
+                    p.drainTime(config.ownership().drain());
                     refusal = null;
                 } catch (Provisioner.ForeignEntries e) {
                     if (!e.getMessage().equals(refusal)) {
@@ -393,7 +399,9 @@ public final class ControllerDaemon implements AutoCloseable {
         try {
             Provisioner.Report r = change.apply(p);
             applies.incrementAndGet();
-            send(x, 200, "{\"version\": " + r.version() + ", \"writes\": " + r.writes() + ", \"millis\": " + r.millis() + "}");
+            send(x, 200, "{\"version\": " + r.version() + ", \"writes\": " + r.writes() + ", \"millis\": " + r.millis()
+                    + ", \"versioned\": [" + String.join(", ", r.versioned().stream().map(ControllerDaemon::json).toList())
+                    + "], \"draining\": " + r.draining() + "}");
         } catch (CatalogException e) {
             send(x, e instanceof org.sfc.catalog.TenantPolicy.Refused ? 403 : 422, "{\"problems\": [" + String.join(", ",
                     e.problems().stream().map(ControllerDaemon::json).toList()) + "]}");

@@ -22,13 +22,38 @@ import p4.v1.P4RuntimeOuterClass.*;
  * reads the switch and repairs it to the desired state (a restarted switch or controller, a cut-off apply).
  */
 public final class Provisioner {
-    /** What an apply, rollback or reconcile did. */
-    public record Report(int version, int writes, List<String> batches, long millis, int repaired) {
+    /**
+     * What an apply, rollback or reconcile did. {@code versioned}: services whose changed steps were written under
+     * their other version; {@code draining}: old entries kept until the drain time is over (removed then).
+     */
+    public record Report(int version, int writes, List<String> batches, long millis, int repaired,
+                         List<String> versioned, int draining) {
+        public Report {
+            batches = List.copyOf(batches);
+            versioned = List.copyOf(versioned);
+        }
+
         /** A report with no drift repaired before the change. */
         public Report(int version, int writes, List<String> batches, long millis) {
-            this(version, writes, batches, millis, 0);
+            this(version, writes, batches, millis, 0, List.of(), 0);
         }
     }
+
+    /**
+     * How long a versioned cut-over keeps a service's old steps for packets still inside its devices: longer than
+     * any device holds a packet (a firewall's queue, a proxy's buffer), short enough not to delay the next change.
+     */
+    public static final java.time.Duration DEFAULT_DRAIN = java.time.Duration.ofSeconds(2);
+
+    /** Old entries a versioned cut-over keeps, until {@code dueNanos}, for packets inside devices. */
+    private record Draining(List<Entity> entities, long dueNanos) {}
+
+    private static final java.util.concurrent.ScheduledExecutorService DRAINS =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "sfc-drain");
+                t.setDaemon(true);
+                return t;
+            });
 
     /** "1 write", "4 writes": how operators read a count of updates. */
     public static String writes(int n) {
@@ -71,6 +96,8 @@ public final class Provisioner {
     private long cookie;
     private final java.util.concurrent.atomic.AtomicLong driftRepaired = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong driftFound = new java.util.concurrent.atomic.AtomicLong();
+    private java.time.Duration drainTime = DEFAULT_DRAIN;
+    private Draining draining;
 
     private Provisioner(P4RuntimeClient client, Schema schema, Store store, String switchName) {
         this.client = client;
@@ -267,6 +294,74 @@ public final class Provisioner {
         progress = listener;
     }
 
+    /**
+     * How long a versioned cut-over keeps the old steps (zero: removed at once, packets inside devices then meet
+     * no step and are dropped).
+     */
+    public synchronized void drainTime(java.time.Duration d) {
+        if (d.isNegative()) {
+            throw new IllegalArgumentException("the drain time cannot be negative: " + d);
+        }
+        drainTime = d;
+    }
+
+    public synchronized java.time.Duration drainTime() {
+        return drainTime;
+    }
+
+    /** Old entries kept for packets in flight now (0 when no cut-over is draining). */
+    public synchronized int draining() {
+        return draining == null ? 0 : draining.entities().size();
+    }
+
+    /**
+     * Waits for the drain under way to end and removes the old entries it kept, unless the drain's timer got there
+     * first (a CLI apply calls it before it exits). Returns how many this call removed.
+     */
+    public synchronized int settle() {
+        awaitDrain();
+        return finishDrain();
+    }
+
+    /** Waits (letting failovers through: the lock is released) until no drain is under way or it is due. */
+    private void awaitDrain() {
+        while (draining != null) {
+            long left = draining.dueNanos() - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            try {
+                wait(Math.max(1, left / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while old steps were draining", e);
+            }
+        }
+    }
+
+    /** Removes what the drain kept (what the switch should hold since has kept its own entries). */
+    private int finishDrain() {
+        if (draining == null) {
+            return 0;
+        }
+        List<Diff.Batch> batches = Diff.between(holding(), desired());
+        draining = null;
+        int n = write(batches, desired());
+        notifyAll();
+        return n;
+    }
+
+    /** What the switch holds: the desired state, and what a drain keeps beside it. */
+    private DesiredState holding() {
+        DesiredState d = desired();
+        if (draining == null) {
+            return d;
+        }
+        List<DesiredState.Fragment> f = new ArrayList<>(d.fragments());
+        f.add(new DesiredState.Fragment("draining", draining.entities()));
+        return new DesiredState(f, schema);
+    }
+
     /** The version the switch has (0: none). */
     public synchronized int version() {
         return currentVersion;
@@ -300,14 +395,25 @@ public final class Provisioner {
         return apply(file, text, who, note, current == null ? store.deviceStates(switchName) : current.states());
     }
 
-    private Report apply(String file, String text, String who, String note, DeviceStates states) {
+    private Report apply(String file, String text, String who, String note, DeviceStates had) {
         long start = System.nanoTime();
         Catalog catalog = CatalogLoader.loadText(file, text);
+        DeviceStates states = had.within(catalog.devices().keySet());
+        states.replacedBy().forEach((failed, spare) -> {
+            if (!catalog.devices().containsKey(spare)) {
+                throw new IllegalArgumentException("device " + spare + " stands in for device " + failed + ", which the "
+                        + "catalog keeps, but the catalog removes " + spare + "; nothing was changed. Restore " + failed
+                        + " first ('sfc device restore " + failed + "'), or remove it too");
+            }
+        });
+        awaitDrain(); // the old steps of the last cut-over go first: this one may put its own under their version
+        finishDrain();
         TableCompiler.Result next = current == null
                 ? TableCompiler.compile(catalog, schema, Ids.empty(), states)
-                : TableCompiler.compile(catalog, schema, current, states);
+                : TableCompiler.compile(catalog, schema, current, states, TableCompiler.CutOver.VERSIONED);
+        List<String> versioned = flipped(current, next);
         int version = store.addVersion(who, note, file, text, next.ids());
-        return cutOver(version, next.state(), who, note, start, () -> {
+        return cutOver(version, next.state(), versioned, who, note, start, () -> {
             DeviceStates previousStates = deviceStates();
             current = next;
             adopted = null;
@@ -321,7 +427,8 @@ public final class Provisioner {
      * Writes {@code version} (already recorded): first the switch is read and any drift repaired (what it holds
      * is the truth, not what this controller remembers), then only the difference to the new version.
      */
-    private Report cutOver(int version, DesiredState next, String who, String note, long start, Runnable done) {
+    private Report cutOver(int version, DesiredState next, List<String> versioned, String who, String note, long start,
+                           Runnable done) {
         Report repaired = repair(who, true);
         store.setApplied(switchName, version, false, cookie); // the intent survives a crash: a restart finishes it
         List<Diff.Batch> batches = Diff.between(desired(), next);
@@ -330,7 +437,7 @@ public final class Provisioner {
                 + (note == null ? "" : " (" + note + ")"));
         int writes;
         try {
-            writes = write(batches, next);
+            writes = writeKeepingOld(batches, next, !versioned.isEmpty());
         } catch (ApplyFailed e) {
             if (currentVersion > 0) {
                 store.setApplied(switchName, currentVersion, true, cookie);
@@ -342,10 +449,76 @@ public final class Provisioner {
         currentVersion = version;
         store.setApplied(switchName, version, true, cookie);
         Report r = new Report(version, writes, batches.stream().map(b -> b.label() + ": " + b.updates().size()).toList(),
-                (System.nanoTime() - start) / 1_000_000, repaired.writes());
+                (System.nanoTime() - start) / 1_000_000, repaired.writes(), versioned, draining());
         store.audit(who, "apply", "version " + version + " on " + switchName + ": " + writes + " writes "
-                + r.batches() + (note == null ? "" : " (" + note + ")"));
+                + r.batches() + (note == null ? "" : " (" + note + ")") + (versioned.isEmpty() ? ""
+                : "; new steps of " + versioned + " beside the old ones, " + r.draining() + " old entries removed after "
+                + drainTime.toMillis() + " ms"));
         return r;
+    }
+
+    /** The services present before and after whose steps changed version (a versioned cut-over's). */
+    private static List<String> flipped(TableCompiler.Result before, TableCompiler.Result after) {
+        if (before == null) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (String svc : after.catalog().services().keySet()) {
+            if (before.catalog().services().containsKey(svc) && before.ids().version(svc) != after.ids().version(svc)) {
+                out.add(svc);
+            }
+        }
+        java.util.Collections.sort(out);
+        return out;
+    }
+
+    /**
+     * Writes {@code batches} (from what the switch holds to {@code next}), except that where old steps must stay for
+     * packets in flight ({@code keepOld}: a versioned cut-over; or a drain under way), the deletions wait for the
+     * drain: they are kept, and removed when it is due (or by the next apply, which waits for it).
+     */
+    private int writeKeepingOld(List<Diff.Batch> batches, DesiredState next, boolean keepOld) {
+        if ((!keepOld || drainTime.isZero()) && draining == null) {
+            return write(batches, next);
+        }
+        List<Diff.Batch> now = new ArrayList<>();
+        List<Entity> later = new ArrayList<>();
+        for (Diff.Batch b : batches) {
+            List<Update> kept = new ArrayList<>();
+            for (Update u : b.updates()) {
+                if (u.getType() == Update.Type.DELETE) {
+                    later.add(u.getEntity());
+                } else {
+                    kept.add(u);
+                }
+            }
+            if (!kept.isEmpty()) {
+                now.add(new Diff.Batch(b.label(), kept));
+            }
+        }
+        int writes = write(now, next);
+        long due = keepOld ? System.nanoTime() + drainTime.toNanos() : draining.dueNanos();
+        draining = later.isEmpty() ? null : new Draining(List.copyOf(later), due);
+        if (draining != null) {
+            Draining scheduled = draining;
+            DRAINS.schedule(() -> drainDue(scheduled), Math.max(0, due - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+        return writes;
+    }
+
+    /** The timer's end of a drain: removes what it kept unless something else already did. */
+    private synchronized void drainDue(Draining d) {
+        if (draining != d) {
+            return;
+        }
+        try {
+            int n = finishDrain();
+            LOG.log(System.Logger.Level.DEBUG, "switch " + switchName + ": " + n + " old entries removed after the drain");
+        } catch (RuntimeException e) {
+            // (the switch went away, or a write failed: the next apply or reconcile repairs it)
+            LOG.log(System.Logger.Level.WARNING, "switch " + switchName + ": removing the drained entries failed: "
+                    + e.getMessage());
+        }
     }
 
     /**
@@ -514,9 +687,10 @@ public final class Provisioner {
 
     private Report changeStates(DeviceStates next, String who, String what) {
         long start = System.nanoTime();
-        TableCompiler.Result compiled = TableCompiler.compile(current.catalog(), schema, current, next);
-        List<Diff.Batch> batches = Diff.between(desired(), compiled.state());
-        int writes = write(batches, compiled.state());
+        TableCompiler.Result compiled = TableCompiler.compile(current.catalog(), schema, current, next,
+                TableCompiler.CutOver.IN_PLACE); // a failover does not wait: the failed device's packets are lost anyway
+        List<Diff.Batch> batches = Diff.between(holding(), compiled.state());
+        int writes = writeKeepingOld(batches, compiled.state(), false);
         current = compiled;
         store.setDeviceStates(switchName, next);
         store.audit(who, "health", what + " on " + switchName + " (" + writes(writes) + ")");
@@ -534,9 +708,11 @@ public final class Provisioner {
         if (!v.isAdopted()) {
             return apply(v.file(), v.catalog(), who, note);
         }
+        awaitDrain();
+        finishDrain();
         int number = store.addAdopted(who, note, v.file(), v.adopted());
         DesiredState entries = state("adopted", v.adopted());
-        return cutOver(number, entries, who, note, System.nanoTime(), () -> {
+        return cutOver(number, entries, List.of(), who, note, System.nanoTime(), () -> {
             current = null;
             adopted = entries;
             store.setDeviceStates(switchName, DeviceStates.NONE);
@@ -556,8 +732,8 @@ public final class Provisioner {
     private Report repair(String who, boolean drift) {
         long start = System.nanoTime();
         DesiredState onSwitch = state("switch", readAll());
-        List<Diff.Batch> batches = Diff.between(onSwitch, desired());
-        int writes = write(batches, desired());
+        List<Diff.Batch> batches = Diff.between(onSwitch, holding()); // a drain's old entries are not drift
+        int writes = write(batches, holding());
         if (writes > 0 && drift) {
             driftFound.incrementAndGet();
             driftRepaired.addAndGet(writes);
@@ -632,7 +808,7 @@ public final class Provisioner {
     /** Back to the state before a failed cut-over: the switch is read and repaired to the current version. */
     private void undo() {
         DesiredState onSwitch = state("switch", readAll());
-        for (Diff.Batch b : Diff.between(onSwitch, desired())) {
+        for (Diff.Batch b : Diff.between(onSwitch, holding())) {
             for (int from = 0; from < b.updates().size(); from += updatesPerRequest) {
                 send(b.updates().subList(from, Math.min(b.updates().size(), from + updatesPerRequest)));
             }

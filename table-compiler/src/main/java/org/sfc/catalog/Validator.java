@@ -14,8 +14,11 @@ import org.sfc.catalog.Catalog.*;
  * can express. Reports every problem at once, each as {@code file:line:col: what; how to fix}.
  */
 public final class Validator {
-    /** Forward tags 1..n and reply tags n+1..2n-1 must stay below the port marker 63. */
-    public static final int MAX_STEPS = 31;
+    /**
+     * Forward tags 1..n and reply tags n+1..2n (2n with an exit) must stay below the port marker 31: the tag's
+     * sixth bit is its version, which keeps packets in flight on their chain across a cut-over.
+     */
+    public static final int MAX_STEPS = 15;
 
     private final Catalog c;
     private final List<String> problems = new ArrayList<>();
@@ -223,7 +226,8 @@ public final class Validator {
         String what = "service " + s.name();
         if (s.sequence().size() > MAX_STEPS) {
             problem(s.src(), what + " has " + s.sequence().size() + " steps; at most " + MAX_STEPS
-                    + " fit the 6-bit step tag (forward and reply tags must stay below 63)");
+                    + " fit the step tag (5 bits of DSCP; the sixth tells a cut-over's old and new steps apart); "
+                    + "split it into two services, the second one's clients coming 'from' the first one's last device");
         }
         Device from = null;
         if (s.from() != null) {

@@ -61,6 +61,11 @@ public final class DesiredState {
         int stepCount() {
             return steps == null ? 0 : steps.size();
         }
+
+        /** The service's steps (null for a fragment without any). */
+        SequenceSteps steps() {
+            return steps;
+        }
     }
 
     static final int LEVEL_MEMBERS = 0;
@@ -94,6 +99,17 @@ public final class DesiredState {
 
     public List<Fragment> fragments() {
         return fragments;
+    }
+
+    private java.util.Map<String, Fragment> byOwner;
+
+    /** The fragment {@code owner} ("shared", "service:NAME") has here, or null. */
+    public synchronized Fragment fragment(String owner) {
+        if (byOwner == null) {
+            byOwner = new java.util.HashMap<>();
+            fragments.forEach(f -> byOwner.put(f.owner(), f));
+        }
+        return byOwner.get(owner);
     }
 
     public Schema schema() {

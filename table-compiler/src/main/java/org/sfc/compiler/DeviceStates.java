@@ -61,6 +61,18 @@ public record DeviceStates(Map<String, String> replacedBy, Set<String> bypassed,
         return out;
     }
 
+    /** These states without those of devices a catalog no longer has (whatever was done to them ends with them). */
+    public DeviceStates within(Set<String> devices) {
+        DeviceStates s = this;
+        for (String d : new TreeSet<>(java.util.stream.Stream.of(replacedBy.keySet(), bypassed, dropped)
+                .flatMap(Set::stream).toList())) {
+            if (!devices.contains(d)) {
+                s = s.restore(d);
+            }
+        }
+        return s;
+    }
+
     /** Whether {@code device} is failed over, bypassed or dropped. */
     public boolean affects(String device) {
         return replacedBy.containsKey(device) || bypassed.contains(device) || dropped.contains(device);

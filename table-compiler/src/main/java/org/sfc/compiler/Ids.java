@@ -12,6 +12,9 @@ import java.util.TreeMap;
  * smallest free id. Immutable: {@link #next()} starts the allocation of a new version.
  */
 public final class Ids {
+    /** The kind under which services' step versions are kept (see {@link Allocator#version}). */
+    public static final String VERSION = "version";
+
     private final Map<String, Map<String, Integer>> byKind;
 
     private Ids(Map<String, Map<String, Integer>> byKind) {
@@ -27,6 +30,11 @@ public final class Ids {
         Map<String, Map<String, Integer>> copy = new TreeMap<>();
         byKind.forEach((k, v) -> copy.put(k, new TreeMap<>(v)));
         return copy;
+    }
+
+    /** The version service {@code name}'s steps are under (0 for an unknown name). */
+    public int version(String name) {
+        return byKind.getOrDefault(VERSION, Map.of()).getOrDefault(name, 0);
     }
 
     public static Ids of(Map<String, Map<String, Integer>> ids) {
@@ -76,6 +84,17 @@ public final class Ids {
                 }
             }
             throw new IllegalStateException("no free " + kind + " id left in " + min + ".." + max);
+        }
+
+        /**
+         * The version (0 or 1) service {@code name}'s steps are under: the one it had (0 if new), or the other one
+         * with {@code flip}. Kept in the result like an id, so a stored version recompiles to what the switch holds.
+         */
+        public int version(String name, boolean flip) {
+            int had = previous.byKind.getOrDefault(VERSION, Map.of()).getOrDefault(name, 0);
+            int v = flip ? 1 - had : had;
+            used.computeIfAbsent(VERSION, k -> new HashMap<>()).put(name, v);
+            return v;
         }
 
         /** Marks {@code id} of {@code kind} as used by something that is not named here (nobody gets it). */

@@ -15,8 +15,11 @@ import p4.v1.P4RuntimeOuterClass.TableEntry;
  * most of a catalog's entries; a 100,000-service catalog keeps about a million of them in memory.
  */
 final class SequenceSteps {
-    /** One entry of the sequence table of this service; {@code port}: the slot the packet comes back on. */
-    record Step(int direction, int step, int port, Action action) {}
+    /**
+     * One entry of the sequence table of this service; {@code port}: the slot the packet comes back on;
+     * {@code version}: the service's version an untagged packet has (0 for a tag, which holds its own).
+     */
+    record Step(int direction, int step, int port, int version, Action action) {}
 
     private final Schema schema;
     private final int serviceId;
@@ -42,6 +45,7 @@ final class SequenceSteps {
                     .addMatch(schema.exact("sequence", "direction", s.direction()))
                     .addMatch(schema.exact("sequence", "step", s.step()))
                     .addMatch(schema.exact("sequence", "slot", s.port()))
+                    .addMatch(schema.exact("sequence", "version", s.version()))
                     .setAction(TableAction.newBuilder().setAction(s.action()))).build());
         }
         return out;

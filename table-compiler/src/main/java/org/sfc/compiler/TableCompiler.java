@@ -26,7 +26,11 @@ import p4.v1.P4RuntimeOuterClass.*;
  *       outside port) to step i-1, and from step 1 to the clients' side with the service's DSCP.</li>
  *   <li>Toward a tag-keeping device (tag: dscp) the packet carries a step tag: i in the forward direction,
  *       2n-i in the reply direction (so the two never collide); toward other devices the service's DSCP.
- *       A packet back from a port-tagged device has step 63.</li>
+ *       A packet back from a port-tagged device has step 31 ({@link #STEP_FROM_PORT}).</li>
+ *   <li>Each service's steps have a version (0 or 1, kept in the ids): a tag's top bit, or for a packet with
+ *       no tag the sequence key's version, which Classify gives. A {@link CutOver#VERSIONED} compilation puts
+ *       a service whose steps change under the other version, so the new steps can be written beside the old
+ *       ones and its classifiers flip to them (see {@link Diff}).</li>
  *   <li>{@code copy-to} on a step copies packets going into that device and replies coming out of it.</li>
  *   <li>The last device's replies are classified by source: a nat-mode server's address and a translated
  *       port are turned back into the service address there.</li>
@@ -40,7 +44,21 @@ import p4.v1.P4RuntimeOuterClass.*;
  * </ul>
  */
 public final class TableCompiler {
-    public static final int STEP_FROM_PORT = 63;
+    /** The step of a packet whose port tells it (no tag): the same under both versions. */
+    public static final int STEP_FROM_PORT = 31;
+    /** A tag's version bit: tags are 1..30 (see {@link #STEP_FROM_PORT}) plus this under version 1. */
+    public static final int TAG_VERSION_BIT = 32;
+
+    /** How a changed service's steps replace its old ones. */
+    public enum CutOver {
+        /** Overwritten where they are: a packet inside a device meanwhile may meet the new chain (failovers). */
+        IN_PLACE,
+        /**
+         * Under the service's other version, beside the old ones; its classifiers flip to them: every packet is
+         * handled by the old chain or by the new one, never a mix (applies and rollbacks).
+         */
+        VERSIONED
+    }
     private static final int FWD = 0;
     private static final int REPLY = 1;
     private static final int FIXED_PORT_PRIORITY = 2;
@@ -97,8 +115,13 @@ public final class TableCompiler {
     private List<Consumer<TableCompiler>> uses;
     /** Pooled devices (see {@link #poolSlots}) -> the device whose port numbers are the pool's slots. */
     private final Map<String, Device> poolSlot;
+    private final CutOver mode;
+    /** While a service compiles: the version its steps are written under (0 or 1). */
+    private int version;
 
-    private TableCompiler(Catalog c, Schema s, Ids.Allocator ids, Result previous, DeviceStates states) {
+    private TableCompiler(Catalog c, Schema s, Ids.Allocator ids, Result previous, DeviceStates states,
+                          CutOver mode) {
+        this.mode = mode;
         this.c = c;
         this.s = s;
         this.ids = ids;
@@ -151,30 +174,35 @@ public final class TableCompiler {
      * compiles it; names keep the ids {@code previous} gave them.
      */
     public static Result compile(Catalog catalog, Schema schema, Ids previous) {
-        return compile(catalog, schema, previous, null, DeviceStates.NONE);
+        return compile(catalog, schema, previous, null, DeviceStates.NONE, CutOver.IN_PLACE);
     }
 
     /**
      * Compiles the next version: ids as {@code previous} gave them, and each service that did not change (nor
      * the switch, devices, pools and groups it may use) keeps its fragment, the same object, so that
-     * {@link Diff#between} skips it.
+     * {@link Diff#between} skips it. Changed steps go under their service's other version.
      */
     public static Result compile(Catalog catalog, Schema schema, Result previous) {
-        return compile(catalog, schema, previous.ids(), previous, previous.states());
+        return compile(catalog, schema, previous, previous.states(), CutOver.VERSIONED);
     }
 
-    /** As {@link #compile(Catalog, Schema, Result)} with the health monitor's device states applied. */
+    /** The health monitor's device states applied to {@code previous}'s catalog or another: steps change in place. */
     public static Result compile(Catalog catalog, Schema schema, Result previous, DeviceStates states) {
-        return compile(catalog, schema, previous.ids(), previous, states);
+        return compile(catalog, schema, previous, states, CutOver.IN_PLACE);
     }
 
-    /** From scratch with ids (e.g. a stored version's) and device states. */
+    /** As {@link #compile(Catalog, Schema, Result)} with the health monitor's device states, cut over as said. */
+    public static Result compile(Catalog catalog, Schema schema, Result previous, DeviceStates states, CutOver mode) {
+        return compile(catalog, schema, previous.ids(), previous, states, mode);
+    }
+
+    /** From scratch with ids (e.g. a stored version's, with its services' versions) and device states. */
     public static Result compile(Catalog catalog, Schema schema, Ids previous, DeviceStates states) {
-        return compile(catalog, schema, previous, null, states);
+        return compile(catalog, schema, previous, null, states, CutOver.IN_PLACE);
     }
 
     private static Result compile(Catalog catalog, Schema schema, Ids previousIds, Result previous,
-                                  DeviceStates states) {
+                                  DeviceStates states, CutOver mode) {
         Ids.Allocator ids = previousIds.next();
         // The previous result's own (already validated and resolved) catalog: only device states change (a
         // failover), and validating every service again would only delay it.
@@ -201,7 +229,7 @@ public final class TableCompiler {
         for (String d : states.replacedBy().keySet()) {
             checkSpare(resolved, d, states.replacedBy().get(d));
         }
-        return new TableCompiler(resolved, schema, ids, previous, states).run();
+        return new TableCompiler(resolved, schema, ids, previous, states, mode).run();
     }
 
     /**
@@ -294,19 +322,16 @@ public final class TableCompiler {
                 }
                 usesByService.put(svc.name(), prevUses);
                 serviceFragments.add(prev);
+                ids.version(svc.name(), false);
                 continue;
             }
-            uses = new ArrayList<>();
-            service(svc);
-            usesByService.put(svc.name(), List.copyOf(uses));
-            uses = null;
-            List<Entity> own = new ArrayList<>(meters);
-            own.addAll(classifiers);
-            serviceFragments.add(new DesiredState.Fragment(owner, own,
-                    new SequenceSteps(s, serviceId(svc.name()), steps)));
-            meters.clear();
-            steps.clear();
-            classifiers.clear();
+            DesiredState.Fragment f = serviceFragment(svc, ids.version(svc.name(), false));
+            DesiredState.Fragment old = previous == null ? null : previous.state().fragment(owner);
+            if (mode == CutOver.VERSIONED && old != null && old.steps() != null && !old.steps().equals(f.steps())) {
+                // Changed steps: under the other version, beside the old ones (see CutOver).
+                f = serviceFragment(svc, ids.version(svc.name(), true));
+            }
+            serviceFragments.add(f);
         }
         List<Entity> all = new ArrayList<>();
         nextHops.forEach((key, action) -> all.add(entry(tableEntry("next_hop", 0, action,
@@ -337,6 +362,23 @@ public final class TableCompiler {
         fragments.addAll(serviceFragments);
         checkCapacity(fragments);
         return new Result(new DesiredState(fragments, s), ids.result(), c, usesByService, states, sharedUses);
+    }
+
+    /** Compiles one service under {@code version}: its meter, classifiers and ACL rules, and its steps. */
+    private DesiredState.Fragment serviceFragment(Service svc, int version) {
+        this.version = version;
+        uses = new ArrayList<>();
+        service(svc);
+        usesByService.put(svc.name(), List.copyOf(uses));
+        uses = null;
+        List<Entity> own = new ArrayList<>(meters);
+        own.addAll(classifiers);
+        DesiredState.Fragment f = new DesiredState.Fragment("service:" + svc.name(), own,
+                new SequenceSteps(s, serviceId(svc.name()), steps));
+        meters.clear();
+        steps.clear();
+        classifiers.clear();
+        return f;
     }
 
     /**
@@ -767,15 +809,16 @@ public final class TableCompiler {
      * replies, i.e. the service leaves by an exit), so forward and reply tags never collide; the service's DSCP
      * toward a port-tagged device.
      */
-    private static int tag(Service svc, List<Hop> d, int i, int direction) {
+    private int tag(Service svc, List<Hop> d, int i, int direction) {
         if (d.get(i).first().tag() == TagMode.PORT) {
             return svc.dscp();
         }
-        return direction == FWD ? i + 1 : 2 * d.size() - 1 - i + (svc.exit() != null ? 1 : 0);
+        int tag = direction == FWD ? i + 1 : 2 * d.size() - 1 - i + (svc.exit() != null ? 1 : 0);
+        return version == 1 ? tag | TAG_VERSION_BIT : tag;
     }
 
     /** The step a packet has when it comes back from step i. */
-    private static int returnStep(Service svc, List<Hop> d, int i, int direction) {
+    private int returnStep(Service svc, List<Hop> d, int i, int direction) {
         boolean endsHere = svc.exit() == null && i == d.size() - 1;
         if (d.get(i).first().tag() == TagMode.PORT || (direction == REPLY && endsHere)) {
             return STEP_FROM_PORT;
@@ -819,8 +862,13 @@ public final class TableCompiler {
         return s.action("to_next_hop_copy", "nh_id", nh, "dscp", dscp, "copy_session", copySession(targets));
     }
 
+    /**
+     * A sequence entry. A packet with no tag (step 0 from the clients' side or an exit, STEP_FROM_PORT from a
+     * port-tagged device) is matched with its service's version; a tag has the version in it (key version 0).
+     */
     private void step(int direction, int step, int port, Action action) {
-        steps.add(new SequenceSteps.Step(direction, step, port, action));
+        boolean untagged = step == 0 || step == STEP_FROM_PORT;
+        steps.add(new SequenceSteps.Step(direction, step, port, untagged ? version : 0, action));
     }
 
     /**
@@ -841,7 +889,7 @@ public final class TableCompiler {
         Address a = svc.address();
         int proto = a.protocol().number;
         List<Rule> rules = new ArrayList<>();
-        Action request = s.action("set_service", "service_id", id, "direction", FWD);
+        Action request = s.action("set_service", "service_id", id, "direction", FWD, "version", version);
         rules.add(new Rule(false, a.ip().value(), proto, a.port(), a.lastPort(), FIXED_PORT_PRIORITY, request));
         if (a.dynamicPorts() != null) {
             rules.add(new Rule(false, a.ip().value(), proto, a.dynamicPorts().low(), a.dynamicPorts().high(),
@@ -859,9 +907,9 @@ public final class TableCompiler {
                 .filter(x -> x.mode() == Mode.NAT && x.ip() != null).map(x -> x.ip().value()).distinct().toList()
                 : List.of(a.ip().value());
         boolean rewrite = nat || lastStep.translatePort() != null;
-        Action reply = s.action("set_service_by_src", "service_id", id, "direction", REPLY);
+        Action reply = s.action("set_service_by_src", "service_id", id, "direction", REPLY, "version", version);
         Action replyToTranslate = rewrite ? s.action("set_service_unnat", "service_id", id, "direction", REPLY,
-                "service_ip", a.ip().value(), "service_port", a.port()) : reply;
+                "service_ip", a.ip().value(), "service_port", a.port(), "version", version) : reply;
         for (long replyIp : replyIps) {
             rules.add(new Rule(true, replyIp, proto, replyPort, replyLast, FIXED_PORT_PRIORITY, replyToTranslate));
         }
@@ -883,9 +931,9 @@ public final class TableCompiler {
         for (var ip : svc.clients().ips()) {
             for (Protocol p : svc.clients().protocols()) {
                 rules.add(new Rule(true, ip.value(), p.number, 0, 65535, RANGE_PRIORITY,
-                        s.action("set_service_by_src", "service_id", id, "direction", FWD)));
+                        s.action("set_service_by_src", "service_id", id, "direction", FWD, "version", version)));
                 rules.add(new Rule(false, ip.value(), p.number, 0, 65535, RANGE_PRIORITY,
-                        s.action("set_service", "service_id", id, "direction", REPLY)));
+                        s.action("set_service", "service_id", id, "direction", REPLY, "version", version)));
             }
         }
         addClassifiers(rules);

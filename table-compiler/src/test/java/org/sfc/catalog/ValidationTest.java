@@ -231,14 +231,15 @@ class ValidationTest {
     @Test
     void tooManySteps() {
         StringBuilder many = new StringBuilder("[");
-        for (int i = 0; i < 32; i++) {
+        for (int i = 0; i < 15; i++) {
             many.append("fw-1, ");
         }
         many.append("app-1]");
         List<String> p = serviceProblems("  web:\n    address: {ip: 203.0.113.10, protocol: tcp, port: 80}\n"
                 + "    sequence: " + many + "\n");
-        assertEquals("c.yaml:17:5: service web has 33 steps; at most 31 fit the 6-bit step tag (forward and reply "
-                + "tags must stay below 63)", p.get(0));
+        assertEquals("c.yaml:17:5: service web has 16 steps; at most 15 fit the step tag (5 bits of DSCP; the sixth "
+                + "tells a cut-over's old and new steps apart); split it into two services, the second one's clients "
+                + "coming 'from' the first one's last device", p.get(0));
     }
 
     @Test

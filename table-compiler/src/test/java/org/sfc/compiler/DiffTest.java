@@ -114,10 +114,10 @@ class DiffTest {
                     sequence: [app-1]
                 """).stream().filter(l -> l.contains("203.0.113.12") && l.contains("dst")).toList();
         assertEquals(List.of(
-                "INSERT classify_dst ipv4_dst=203.0.113.12 ip_proto=6 l4_dport=1050 -> set_service(service_id=2, direction=0)",
+                "INSERT classify_dst ipv4_dst=203.0.113.12 ip_proto=6 l4_dport=1050 -> set_service(service_id=2, direction=0, version=0)",
                 "INSERT dst_port_range ipv4_dst=203.0.113.12 ip_proto=6 l4_dport=1050..1050 prio=2 -> "
                         + "set_dst_port_key(port_key=1050)",
-                "INSERT classify_dst ipv4_dst=203.0.113.12 ip_proto=6 l4_dport=1025 -> set_service(service_id=2, direction=0)",
+                "INSERT classify_dst ipv4_dst=203.0.113.12 ip_proto=6 l4_dport=1025 -> set_service(service_id=2, direction=0, version=0)",
                 "INSERT dst_port_range ipv4_dst=203.0.113.12 ip_proto=6 l4_dport=1025..1125 prio=1 -> "
                         + "set_dst_port_key(port_key=1025)"), lines);
     }
@@ -131,13 +131,13 @@ class DiffTest {
                 "INSERT arp ipv4=203.0.113.11 -> arp_reply(mac=02:00:00:00:fe:01)",
                 "# insert/modify sequence steps",
                 // The new service reuses the existing next hops (app-1 is nh 2, the uplink nh 3): no new members.
-                "INSERT sequence service_id=2 direction=0 step=0 slot=1 -> to_next_hop(nh_id=2, dscp=0)",
-                "INSERT sequence service_id=2 direction=1 step=63 slot=6 -> to_next_hop(nh_id=3, dscp=0)",
+                "INSERT sequence service_id=2 direction=0 step=0 slot=1 version=0 -> to_next_hop(nh_id=2, dscp=0)",
+                "INSERT sequence service_id=2 direction=1 step=31 slot=6 version=0 -> to_next_hop(nh_id=3, dscp=0)",
                 "# insert/modify classifiers and ACLs",
                 "INSERT classify_dst ipv4_dst=203.0.113.11 ip_proto=6 l4_dport=443 -> "
-                        + "set_service(service_id=2, direction=0)",
+                        + "set_service(service_id=2, direction=0, version=0)",
                 "INSERT classify_src ipv4_src=203.0.113.11 ip_proto=6 l4_sport=443 -> "
-                        + "set_service_by_src(service_id=2, direction=1)"),
+                        + "set_service_by_src(service_id=2, direction=1, version=0)"),
                 diff(BASE, BASE + """
                           api:
                             address: {ip: 203.0.113.11, protocol: tcp, port: 443}
@@ -184,13 +184,13 @@ class DiffTest {
                 "# insert/modify next hops, copies, ports and meters",
                 "INSERT next_hop nh_id=4 -> set_next_hop(port=3, dmac=00:00:00:00:00:f2, smac=02:00:00:00:fe:01, device_id=3)",
                 "# insert/modify sequence steps",
-                "MODIFY sequence service_id=1 direction=0 step=0 slot=1 -> to_next_hop(nh_id=4, dscp=1)",
-                "INSERT sequence service_id=1 direction=0 step=1 slot=3 -> to_next_hop(nh_id=2, dscp=10)",
-                "MODIFY sequence service_id=1 direction=1 step=63 slot=6 -> to_next_hop(nh_id=4, dscp=3)",
-                "INSERT sequence service_id=1 direction=1 step=3 slot=3 -> to_next_hop(nh_id=3, dscp=10)",
+                "MODIFY sequence service_id=1 direction=0 step=0 slot=1 version=0 -> to_next_hop(nh_id=4, dscp=1)",
+                "INSERT sequence service_id=1 direction=0 step=1 slot=3 version=0 -> to_next_hop(nh_id=2, dscp=10)",
+                "MODIFY sequence service_id=1 direction=1 step=31 slot=6 version=0 -> to_next_hop(nh_id=4, dscp=3)",
+                "INSERT sequence service_id=1 direction=1 step=3 slot=3 version=0 -> to_next_hop(nh_id=3, dscp=10)",
                 "# delete sequence steps",
-                "DELETE sequence service_id=1 direction=0 step=1 slot=2 -> to_next_hop(nh_id=2, dscp=10)",
-                "DELETE sequence service_id=1 direction=1 step=3 slot=2 -> to_next_hop(nh_id=3, dscp=10)",
+                "DELETE sequence service_id=1 direction=0 step=1 slot=2 version=0 -> to_next_hop(nh_id=2, dscp=10)",
+                "DELETE sequence service_id=1 direction=1 step=3 slot=2 version=0 -> to_next_hop(nh_id=3, dscp=10)",
                 "# delete next hops, copies, ports and meters",
                 "DELETE next_hop nh_id=1 -> set_next_hop(port=2, dmac=00:00:00:00:00:f1, smac=02:00:00:00:fe:01, device_id=2)"),
                 diff(BASE, BASE.replace("sequence: [fw-1, app-1]", "sequence: [fw-2, app-1]")));
@@ -210,8 +210,8 @@ class DiffTest {
         // Toward the uplink, and toward the port-tagged server (which gets the service's DSCP, not a tag).
         assertEquals(List.of(
                 "# insert/modify sequence steps",
-                "MODIFY sequence service_id=1 direction=0 step=1 slot=2 -> to_next_hop(nh_id=2, dscp=12)",
-                "MODIFY sequence service_id=1 direction=1 step=3 slot=2 -> to_next_hop(nh_id=3, dscp=12)"),
+                "MODIFY sequence service_id=1 direction=0 step=1 slot=2 version=0 -> to_next_hop(nh_id=2, dscp=12)",
+                "MODIFY sequence service_id=1 direction=1 step=3 slot=2 version=0 -> to_next_hop(nh_id=3, dscp=12)"),
                 diff(BASE, BASE.replace("dscp: 10", "dscp: 12")));
     }
 
