@@ -11,7 +11,9 @@ leaves the device on its other side (a one-port device: the same port); a TCP pr
 from the device; the controller's closing RST is absorbed. A silenced device answers nothing (it "failed").
 """
 import os
+import re
 import subprocess
+import tempfile
 import threading
 import time
 
@@ -101,6 +103,21 @@ def returned(frame, device_mac, switch_mac="02:00:00:00:fe:01"):
 
 
 # ---------------------------------------------------------------------------------------------- catalogs
+
+def without_services(text):
+    """A catalog's text with an empty services section (the rest as it is)."""
+    out, skipping = [], False
+    for line in text.splitlines(keepends=True):
+        if re.match(r"^services:\s*(#.*)?$", line):
+            out.append("services: {}\n")
+            skipping = True
+            continue
+        if skipping and line.strip() and not line[0].isspace() and not line.startswith("#"):
+            skipping = False
+        if not skipping:
+            out.append(line)
+    return "".join(out)
+
 
 class Catalog:
     """What the scenarios need to know of a catalog file: the switch's MACs and probe address, the devices."""
@@ -229,6 +246,9 @@ class ScenarioTest(BaseTest):
         self.catalog = Catalog(root_path(self.CATALOG))
         self.player = DevicePlayer.on(self.dataplane)
         self.player.play(self.catalog)
+        # From a switch carrying none of the scenario's services: each starts at step version 0 (tags as the
+        # scenario spells them), whatever the scenario before did with services of the same names.
+        self.apply_text(without_services(open(root_path(self.CATALOG)).read()), note="ptf reset")
         self.apply(self.CATALOG, note="ptf " + type(self).__name__)
         self.wait_devices(lambda s: s in ("healthy", "unprobed"), "healthy")
         self.dataplane.flush()
@@ -252,6 +272,12 @@ class ScenarioTest(BaseTest):
 
     def apply(self, catalog, note):
         return self.sfc("catalog", "apply", root_path(catalog), "--note", note)
+
+    def apply_text(self, text, note):
+        with tempfile.NamedTemporaryFile("w", suffix=".yaml", prefix="sfc-ptf-") as f:
+            f.write(text)
+            f.flush()
+            return self.sfc("catalog", "apply", f.name, "--note", note)
 
     def wait_devices(self, accept, what, devices=None, timeout=10.0):
         """Waits until every device (or the given ones) is in a state accept() takes; fails naming the others."""
@@ -298,18 +324,20 @@ class ScenarioTest(BaseTest):
         return self.expect_only(expected)[out_port]
 
     def through_firewall(self, service_ip, fw, server, sport=40000, dport=443, client="198.51.100.7", uplink=1,
-                         router=0xa1):
+                         router=0xa1, version=0):
         """A client's request to service_ip:dport enters on the uplink and must cross the two-port firewall
         fw = (outside port, inside port, outside MAC, inside MAC) from outside to inside (tag 1), then reach the
         server = (port, MAC) untagged; the server's reply must cross the firewall back (tag 3) to the router.
-        Every hop exactly, nothing else anywhere."""
+        Every hop exactly, nothing else anywhere. version: the service's step version (1 after a change of its
+        chain: the tags are 33 and 35)."""
         out_port, in_port, out_mac, in_mac = fw
         server_port, server_mac = server
         switch = self.catalog.switch_mac
-        to_fw = self.hop(uplink, tcp(switch, router, client, service_ip, sport, dport), out_port, out_mac, 1)
+        to_fw = self.hop(uplink, tcp(switch, router, client, service_ip, sport, dport), out_port, out_mac,
+                         1 + 32 * version)
         self.hop(in_port, returned(to_fw, in_mac, switch), server_port, server_mac, 0)
         reply = tcp(switch, server_mac, service_ip, client, dport, sport, flags="SA")
-        to_fw = self.hop(server_port, reply, in_port, in_mac, 3)
+        to_fw = self.hop(server_port, reply, in_port, in_mac, 3 + 32 * version)
         self.hop(out_port, returned(to_fw, out_mac, switch), uplink, router, 0)
 
     def expect_nothing(self):
