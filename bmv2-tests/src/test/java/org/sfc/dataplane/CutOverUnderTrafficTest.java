@@ -49,21 +49,9 @@ class CutOverUnderTrafficTest {
     static final int UPLINK = 1, FW1 = 2, FW2 = 3, APP = 4;
     static final long SWITCH_MAC = 0x02000000fe01L, ROUTER_MAC = 0xa1, APP_MAC = 0xc1;
     static final long CLIENT = Ipv4.parse("198.51.100.7").value(), W1 = Ipv4.parse("203.0.113.10").value();
-    static final String V1 = """
-            switch:
-              mac: 02:00:00:00:fe:01
-              uplinks:
-                - {name: internet, port: 1, router-mac: 00:00:00:00:00:a1}
-            devices:
-              fw-1: {function: firewall, tag: dscp, port: 2, mac: 00:00:00:00:00:f1}
-              fw-2: {function: firewall, tag: dscp, port: 3, mac: 00:00:00:00:00:f2}
-              app-1: {function: server, tag: port, port: 4, mac: 00:00:00:00:00:c1}
-            services:
-              web:
-                address: {ip: 203.0.113.10, protocol: tcp, port: 80}
-                sequence: [fw-1, app-1]
-            """;
-    static final String V2 = V1.replace("[fw-1, app-1]", "[fw-1, fw-2, app-1]");
+    /** web = 203.0.113.10:80 through [fw-1, app-1]; V2 puts fw-2 after fw-1 (the PTF cut-over scenario's catalogs). */
+    static final Path V1 = Path.of("../ptf-scenarios/catalogs/cutover-v1.yaml"),
+            V2 = Path.of("../ptf-scenarios/catalogs/cutover-v2.yaml");
     static final List<String> OLD_REQUEST = List.of("fw-1", "app-1"), NEW_REQUEST = List.of("fw-1", "fw-2", "app-1");
     static final List<String> OLD_REPLY = List.of("app-1", "fw-1", "client"),
             NEW_REPLY = List.of("app-1", "fw-2", "fw-1", "client");
@@ -102,7 +90,7 @@ class CutOverUnderTrafficTest {
         client = P4RuntimeClient.connect(target.host(), target.grpcPort(), 1, 10, 5000);
         Provisioner p = Provisioner.start(client, target.pipeline(), store, "sw1", "test");
         p.drainTime(drain);
-        p.apply("web.yaml", V1, "test", "v1");
+        p.apply("web.yaml", java.nio.file.Files.readString(V1), "test", "v1");
         play();
         return p;
     }
@@ -202,7 +190,7 @@ class CutOverUnderTrafficTest {
 
         hold();
         Set<String> heldBeforeCutOver = heldNow();
-        Provisioner.Report cut = p.apply("web.yaml", V2, "test", "v2: through fw-2 too");
+        Provisioner.Report cut = p.apply("web.yaml", java.nio.file.Files.readString(V2), "test", "v2: through fw-2 too");
         assertEquals(List.of("web"), cut.versioned());
         Thread.sleep(30); // new packets take the new chain (fw-1 holds those too, with the new tag)
         release();
@@ -254,7 +242,7 @@ class CutOverUnderTrafficTest {
         Thread.sleep(100);
         hold();
         Set<String> heldBeforeCutOver = heldNow();
-        p.apply("web.yaml", V2, "test", "v2");
+        p.apply("web.yaml", java.nio.file.Files.readString(V2), "test", "v2");
         release();
         Thread.sleep(100);
         clients.shutdown();

@@ -21,29 +21,15 @@ import p4.v1.P4RuntimeOuterClass.Update;
 class VersionedCutOverTest {
     static Schema schema;
 
-    static final String CATALOG = """
-            switch:
-              mac: 02:00:00:00:fe:01
-              uplinks:
-                - {name: internet, port: 1, router-mac: 00:00:00:00:00:a1}
-            devices:
-              fw-1: {function: firewall, tag: dscp, port: 2, mac: 00:00:00:00:00:f1}
-              fw-2: {function: firewall, tag: dscp, port: 3, mac: 00:00:00:00:00:f2}
-              app-1: {function: server, tag: port, port: 4, mac: 00:00:00:00:00:c1}
-            services:
-              web:
-                address: {ip: 203.0.113.10, protocol: tcp, port: 80}
-                sequence: [fw-1, app-1]
-              mail:
-                address: {ip: 203.0.113.11, protocol: tcp, port: 25}
-                sequence: [fw-1, app-1]
-            """;
-    static final String WEB_THROUGH_TWO_FIREWALLS = CATALOG.replaceFirst("sequence: \\[fw-1, app-1\\]",
-            "sequence: [fw-1, fw-2, app-1]");
+    /** web = [fw-1, app-1] and mail = [fw-1, app-1]; version 2 puts fw-2 into web (the PTF scenario's catalogs). */
+    static String CATALOG, WEB_THROUGH_TWO_FIREWALLS;
 
     @BeforeAll
     static void load() throws Exception {
         schema = GoldenTest.schema();
+        CATALOG = java.nio.file.Files.readString(java.nio.file.Path.of("../ptf-scenarios/catalogs/cutover-v1.yaml"));
+        WEB_THROUGH_TWO_FIREWALLS = java.nio.file.Files.readString(
+                java.nio.file.Path.of("../ptf-scenarios/catalogs/cutover-v2.yaml"));
     }
 
     static TableCompiler.Result compile(String text, TableCompiler.Result previous) {
