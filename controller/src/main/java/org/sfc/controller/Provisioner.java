@@ -430,8 +430,9 @@ public final class Provisioner {
     private Report cutOver(int version, DesiredState next, List<String> versioned, String who, String note, long start,
                            Runnable done) {
         Report repaired = repair(who, true);
-        store.setApplied(switchName, version, false, cookie); // the intent survives a crash: a restart finishes it
         List<Diff.Batch> batches = Diff.between(desired(), next);
+        requireRoomWhileBothAreThere(batches, version);
+        store.setApplied(switchName, version, false, cookie); // the intent survives a crash: a restart finishes it
         store.audit(who, "apply-begun", "version " + version + " on " + switchName + ": "
                 + writes(batches.stream().mapToInt(b -> b.updates().size()).sum()) + " to make"
                 + (note == null ? "" : " (" + note + ")"));
@@ -455,6 +456,35 @@ public final class Provisioner {
                 : "; new steps of " + versioned + " beside the old ones, " + r.draining() + " old entries removed after "
                 + drainTime.toMillis() + " ms"));
         return r;
+    }
+
+    /**
+     * A change inserts before it deletes (and a versioned one keeps the old steps for the drain time), so each table
+     * must hold what it has plus what the change adds. Refused before anything is written, naming the table: the
+     * switch would refuse it halfway, and it would be undone.
+     */
+    private void requireRoomWhileBothAreThere(List<Diff.Batch> batches, int version) {
+        Map<Integer, Integer> held = new java.util.HashMap<>();
+        for (Entity e : desired().entities()) {
+            if (e.hasTableEntry()) {
+                held.merge(e.getTableEntry().getTableId(), 1, Integer::sum);
+            }
+        }
+        Map<Integer, Integer> added = new java.util.HashMap<>();
+        batches.stream().flatMap(b -> b.updates().stream())
+                .filter(u -> u.getType() == Update.Type.INSERT && u.getEntity().hasTableEntry())
+                .forEach(u -> added.merge(u.getEntity().getTableEntry().getTableId(), 1, Integer::sum));
+        for (var t : schema.p4info().getTablesList()) {
+            int id = t.getPreamble().getId();
+            int peak = held.getOrDefault(id, 0) + added.getOrDefault(id, 0);
+            if (added.containsKey(id) && peak > t.getSize()) {
+                throw new ApplyFailed("version " + version + " needs " + peak + " entries in table "
+                        + t.getPreamble().getAlias() + " while old and new are both there (" + held.getOrDefault(id, 0)
+                        + " held, " + added.get(id) + " added before the old ones go) but " + switchName + " holds "
+                        + t.getSize() + "; nothing was changed. Change fewer services at once, or use a target with a "
+                        + "bigger table", null);
+            }
+        }
     }
 
     /** The services present before and after whose steps changed version (a versioned cut-over's). */
