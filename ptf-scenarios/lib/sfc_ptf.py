@@ -24,7 +24,7 @@ from ptf.base_tests import BaseTest
 from ptf.dataplane import match_exp_pkt
 from ptf.mask import Mask
 from scapy.layers.inet import IP, TCP, UDP
-from scapy.layers.l2 import Ether
+from scapy.layers.l2 import ARP, Ether
 from scapy.packet import Raw
 
 from sfc_api import Api
@@ -95,6 +95,13 @@ def rewrite(pkt, dst_mac=None, src_mac=None, dscp=None, src=None, dst=None, spor
     del p[IP].chksum
     del l4.chksum
     return Ether(bytes(p))
+
+
+def announcement(ip, switch_mac="02:00:00:00:fe:01"):
+    """The gratuitous ARP the controller sends out of the uplinks for an address the switch takes on (RFC 5227:
+    a broadcast request whose sender and target address are the address), padded to 60 bytes."""
+    return Ether(dst="ff:ff:ff:ff:ff:ff", src=switch_mac) \
+        / ARP(op=1, hwsrc=switch_mac, psrc=ip, hwdst="00:00:00:00:00:00", pdst=ip) / Raw(b"\x00" * 18)
 
 
 def returned(frame, device_mac, switch_mac="02:00:00:00:fe:01"):

@@ -6,7 +6,7 @@ Catalog: examples/figure-7.yaml. Port 1 uplink (router ...a1); 2 fw-1's outside.
 from scapy.layers.l2 import ARP, Ether
 from scapy.packet import Raw
 
-from sfc_ptf import ScenarioTest
+from sfc_ptf import ScenarioTest, announcement, root_path
 
 SWITCH, ROUTER = "02:00:00:00:fe:01", "00:00:00:00:00:a1"
 UPLINK, FW_OUT = 1, 2
@@ -41,3 +41,15 @@ class ArpForAnythingElseIsNotAnswered(EngineAddresses):
         self.send(UPLINK, Ether(dst=SWITCH, src=ROUTER) / ARP(op=2, hwsrc=ROUTER, psrc=ROUTER_IP, hwdst=SWITCH,
                                                                  pdst=W1) / PADDING)
         self.expect_nothing()
+
+
+class AnApplyAnnouncesTheAddressesItAdds(EngineAddresses):
+    """A new service address: a gratuitous ARP for it leaves the uplink, the switch's MAC as its owner; nothing for
+    the addresses it had."""
+
+    def runTest(self):
+        text = open(root_path(self.CATALOG)).read().replace(
+            "address: {ip: 203.0.113.10, protocol: tcp, port: 8080}",
+            "address: {ip: 203.0.113.20, protocol: tcp, port: 8080}")
+        self.apply_text(text, note="ptf app moves to 203.0.113.20")
+        self.expect_only({UPLINK: announcement("203.0.113.20")})

@@ -8,7 +8,7 @@ fw-2064. Rolling back returns exactly to the version before.
 import threading
 import time
 
-from sfc_ptf import ScenarioTest, tcp, rewrite
+from sfc_ptf import ScenarioTest, announcement, tcp, rewrite
 
 SWITCH, ROUTER = "02:00:00:00:fe:01", 0xa1
 UPLINK = 1
@@ -77,6 +77,7 @@ class GradualCutOverAddsW10AndRollbackRemovesIt(Figure22):
     def runTest(self):
         version = self.api.status()["version"]
         self.apply(GRADUAL, note="ptf gradual cut-over")
+        self.expect(announcement(W10), UPLINK)  # routers learn who has W10 at once
         self.through_firewall(W1, F, APP)     # clients still resolving W1 keep the proven chain
         self.through_firewall(W10, F7, APP)   # those resolving W10 use the new firewall
         self.sfc("catalog", "rollback", str(version))

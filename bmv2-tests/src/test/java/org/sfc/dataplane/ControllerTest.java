@@ -122,6 +122,37 @@ abstract class ControllerTest {
     }
 
     @Test
+    void routersAreToldByGratuitousArpWhichMacOwnsTheAddressesAnApplyAddsAndOnTakingCharge() throws Exception {
+        var atRouter = target.capture(1);
+        Provisioner p = controller();
+        p.apply("v1.yaml", v1, "alice", null);
+        String w1 = announcement("cb00710a"), w2 = announcement("cb007114"); // 203.0.113.10, 203.0.113.20
+        assertEquals(w1, Sfc.hex(atRouter.poll(5, java.util.concurrent.TimeUnit.SECONDS)), "W1 announced out of the uplink");
+        p.apply("v2.yaml", v1.replace("address: {ip: 203.0.113.10, protocol: tcp, port: 8080}",
+                "address: {ip: 203.0.113.20, protocol: tcp, port: 8080}"), "alice", "app moves to W2");
+        assertEquals(w2, Sfc.hex(atRouter.poll(5, java.util.concurrent.TimeUnit.SECONDS)), "only the new address");
+        assertEquals(null, atRouter.poll(300, java.util.concurrent.TimeUnit.MILLISECONDS));
+
+        clients.forEach(P4RuntimeClient::close);
+        clients.clear();
+        controller(); // a controller taking charge (a restart, a standby made active) announces every address
+        Set<String> announced = new TreeSet<>();
+        for (byte[] f; (f = atRouter.poll(2, java.util.concurrent.TimeUnit.SECONDS)) != null; ) {
+            announced.add(Sfc.hex(f));
+        }
+        assertEquals(new TreeSet<>(Set.of(w1, w2)), announced);
+    }
+
+    /**
+     * An RFC 5227 ARP announcement of the address {@code ipHex} at the switch's MAC: broadcast, a request whose sender
+     * and target address are the address, Ethernet-padded to 60 bytes.
+     */
+    static String announcement(String ipHex) {
+        return "ffffffffffff" + "02000000fe01" + "0806" + "0001" + "0800" + "06" + "04" + "0001" + "02000000fe01" + ipHex
+                + "000000000000" + ipHex + "00".repeat(18);
+    }
+
+    @Test
     void aChangeWritesOnlyTheDifferenceAndRollbackRestoresTheEarlierVersion() {
         Provisioner p = controller();
         p.apply("v1.yaml", v1, "alice", null);

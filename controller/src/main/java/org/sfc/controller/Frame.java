@@ -152,7 +152,7 @@ public final class Frame {
         return ((v >>> 24) & 0xFF) + "." + ((v >>> 16) & 0xFF) + "." + ((v >>> 8) & 0xFF) + "." + (v & 0xFF);
     }
 
-    private static byte[] mac(long v) {
+    static byte[] mac(long v) {
         byte[] m = new byte[6];
         for (int i = 5; i >= 0; i--) {
             m[i] = (byte) v;

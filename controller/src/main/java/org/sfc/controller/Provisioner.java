@@ -179,6 +179,7 @@ public final class Provisioner {
             p.load(store.version(applied.version()));
         }
         Report r = p.repair(who, recorded && !pushed);
+        p.announce(p.desired().entities()); // routers learn the switch's MAC for its addresses now, not at their next ARP
         if (applied != null) {
             store.setApplied(switchName, applied.version(), true, cookie);
             if (applied.applying()) {
@@ -449,6 +450,8 @@ public final class Provisioner {
         done.run();
         currentVersion = version;
         store.setApplied(switchName, version, true, cookie);
+        announce(batches.stream().flatMap(b -> b.updates().stream()).filter(u -> u.getType() != Update.Type.DELETE)
+                .map(Update::getEntity).toList()); // the addresses this version added (or gave another MAC)
         Report r = new Report(version, writes, batches.stream().map(b -> b.label() + ": " + b.updates().size()).toList(),
                 (System.nanoTime() - start) / 1_000_000, repaired.writes(), versioned, draining());
         store.audit(who, "apply", "version " + version + " on " + switchName + ": " + writes + " writes "
@@ -484,6 +487,24 @@ public final class Provisioner {
                         + t.getSize() + "; nothing was changed. Change fewer services at once, or use a target with a "
                         + "bigger table", null);
             }
+        }
+    }
+
+    /**
+     * Gratuitous ARP for the addresses among {@code entities} (arp entries), out of every uplink. A switch that cannot
+     * take packet-outs now is logged, not failed: its ARP answers still teach the routers.
+     */
+    private void announce(List<Entity> entities) {
+        if (current == null) {
+            return;
+        }
+        try {
+            int sent = AddressAnnouncer.announce(client, schema, current.catalog(), entities);
+            if (sent > 0) {
+                LOG.log(System.Logger.Level.DEBUG, "switch " + switchName + ": " + sent + " gratuitous ARP frames");
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "switch " + switchName + ": gratuitous ARP not sent: " + e.getMessage());
         }
     }
 
