@@ -56,6 +56,7 @@ final class ApplyCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         String text = Files.readString(file);
         java.time.Duration drainTime = drain.time(); // (a bad value is refused before anything happens)
+        drain.requireDirect(daemon.enabled());
         if (daemon.enabled()) {
             String answer = daemon.call("POST", "/v1/catalog?file=" + java.net.URLEncoder.encode(file.toString(),
                     java.nio.charset.StandardCharsets.UTF_8) + (note == null ? "" : "&note="

@@ -13,6 +13,14 @@ final class DrainOption {
         "started, every new packet takes the new one; 0 removes them at once (default: 2s)"})
     String drain;
 
+    /** Refuses --drain through the daemon, which drains as it was started with (`controller run --drain`). */
+    void requireDirect(boolean throughDaemon) {
+        if (throughDaemon && drain != null) {
+            throw new IllegalArgumentException("--drain is for a change made directly; the controller daemon drains "
+                    + "as it was started ('sfc controller run --drain TIME')");
+        }
+    }
+
     /** The drain time asked for, or the default. */
     Duration time() {
         return drain == null ? Provisioner.DEFAULT_DRAIN : parse(drain);

@@ -40,6 +40,7 @@ final class RollbackCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         java.time.Duration drainTime = drain.time(); // (a bad value is refused before anything happens)
+        drain.requireDirect(daemon.enabled());
         if (daemon.enabled()) {
             String answer = daemon.call("POST", "/v1/rollback?version=" + version, null);
             spec.commandLine().getOut().println("rolled back through the controller: " + answer.trim());

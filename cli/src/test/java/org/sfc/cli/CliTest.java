@@ -432,6 +432,10 @@ class CliTest {
             Run back = sfc("catalog", "rollback", "1", "--controller", url, "--token-file", tokenFile.toString());
             assertEquals(0, back.code(), back.err());
             assertTrue(back.out().contains("\"version\": 2"), back.out());
+            Run drain = sfc("catalog", "apply", FIG7, "--drain", "5s", "--controller", url, "--token-file",
+                    tokenFile.toString());
+            assertEquals(2, drain.code(), "the daemon drains as it was started");
+            assertTrue(drain.err().contains("'sfc controller run --drain TIME'"), drain.err());
         }
         Run gone = sfc("catalog", "rollback", "1", "--controller", "http://127.0.0.1:1", "--token-file", tokenFile.toString());
         assertEquals(SfcCommand.UNREACHABLE, gone.code(), gone.err());
