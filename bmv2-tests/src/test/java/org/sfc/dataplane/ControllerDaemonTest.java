@@ -262,6 +262,12 @@ class ControllerDaemonTest {
         Schema schema = new Schema(pipeline.p4info());
         Set<String> before = tableEntriesOnSwitch(schema);
         daemon.close(); // (else the two would take turns being primary)
+        String tenantToken;
+        try (org.sfc.controller.Store otherStore = org.sfc.controller.Store.open(dir.resolve("other.db"))) {
+            otherStore.addPrincipal(new org.sfc.controller.Principal("ann", org.sfc.controller.Principal.Role.TENANT,
+                    "acme"));
+            tenantToken = org.sfc.controller.Credentials.issue(otherStore, "ann").token();
+        }
         try (ControllerDaemon other = ControllerDaemon.start(new ControllerDaemon.Config("127.0.0.1", server.port(), 1,
                 20, pipeline, dir.resolve("other.db"), "127.0.0.1", 0, TOKEN, null))) {
             await(() -> {
@@ -279,6 +285,11 @@ class ControllerDaemonTest {
                     .body();
             assertTrue(metrics.contains("\nsfc_switch_refused 1\n"), metrics);
             assertEquals(before, tableEntriesOnSwitch(schema), "nothing was wiped");
+            String tenants = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + other.httpPort()
+                    + "/v1/status")).header("Authorization", "Bearer " + tenantToken).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(tenants.contains("\"refused\": \"the switch is not in this controller's charge; ask the operator\""),
+                    "a tenant learns that, not the operator's details: " + tenants);
         }
     }
 

@@ -81,7 +81,7 @@ final class ControllerCommand extends GroupCommand {
             HostPort api = HostPort.parse(listen, "--listen", "127.0.0.1:9600");
             HostPort sw = target.address();
             ControllerDaemon.Listeners listeners = listeners();
-            Path tokens = tokenFile != null ? tokenFile : Path.of(System.getProperty("user.home"), ".sfc", "token");
+            Path tokens = tokenFile != null ? tokenFile : DaemonClient.defaultTokenFile();
             String token = token(tokens);
             ControllerDaemon d = ControllerDaemon.start(new ControllerDaemon.Config(sw.host(), sw.port(), target.deviceId,
                     target.electionId, pipeline.load(), target.database(), api.host(), api.port(), token, target.tls())

@@ -24,6 +24,11 @@ final class DaemonClient {
                     + "default: $SFC_CONTROLLER")
     String url;
 
+    /** Where the daemon's admin token is kept unless --token-file says otherwise: ~/.sfc/token. */
+    static Path defaultTokenFile() {
+        return Path.of(System.getProperty("user.home"), ".sfc", "token");
+    }
+
     @Option(names = "--token-file", paramLabel = "FILE", description = {"the API token to present (default: ~/.sfc/token, "
             + "the daemon's own: admin); a user's", "token from 'sfc user add' or 'sfc token issue' acts as that user"})
     Path tokenFile;
@@ -47,7 +52,7 @@ final class DaemonClient {
      * itself counts); 200 returns the body, the rest become the errors the direct path would throw.
      */
     String call(String method, String path, String body) throws IOException, InterruptedException {
-        Path tokens = tokenFile != null ? tokenFile : Path.of(System.getProperty("user.home"), ".sfc", "token");
+        Path tokens = tokenFile != null ? tokenFile : defaultTokenFile();
         if (!Files.exists(tokens)) {
             throw new IllegalArgumentException("no API token at " + tokens + "; the daemon writes it on its first start "
                     + "(or give --token-file)");

@@ -268,7 +268,9 @@ public final class ControllerDaemon implements AutoCloseable {
             TenantScope tenant = who.role() == Principal.Role.TENANT ? new TenantScope(store, config.switchName(), who) : null;
             if (method.equals("GET") && path.equals("/v1/status")) {
                 Provisioner p = provisioner;
-                String why = refusal;
+                // (a tenant is not told whose entries the switch holds, or the cookies: the operator's business)
+                String why = refusal == null ? null : tenant == null ? refusal
+                        : "the switch is not in this controller's charge; ask the operator";
                 send(x, 200, "{\"switch\": " + json(config.switchName()) + ", \"connected\": " + (p != null)
                         + ", \"version\": " + (p == null ? "null" : p.version()) + ", \"user\": " + json(who.name())
                         + ", \"role\": " + json(who.role().name().toLowerCase())
