@@ -197,6 +197,23 @@ abstract class ControllerTest {
     }
 
     @Test
+    void aFailoverWhileAChangeWaitsForTheLastDrainIsKeptByTheChange() throws Exception {
+        Provisioner p = controller();
+        String v1 = Files.readString(Path.of("../ptf-scenarios/catalogs/cutover-v1.yaml"));
+        String v2 = Files.readString(Path.of("../ptf-scenarios/catalogs/cutover-v2.yaml"));
+        p.apply("v1.yaml", v1, "alice", null);
+        p.apply("v2.yaml", v2, "alice", "fw-2 into web"); // web's old steps drain for 2 s
+        var third = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> p.apply("v3.yaml", v2.replace("port: 25}", "port: 587}"), "alice", "mail on 587"));
+        Thread.sleep(300); // (the third change waits for the drain, letting others through)
+        p.fail("fw-2", "monitor");
+        assertEquals(3, third.get(10, java.util.concurrent.TimeUnit.SECONDS).version());
+        assertEquals("drop", p.deviceStates().describe("fw-2"), "the failover is kept");
+        p.settle();
+        assertSwitchHolds(p, p.desired());
+    }
+
+    @Test
     void aBadCatalogIsRefusedBeforeAnythingIsRecordedOrWritten() {
         Provisioner p = controller();
         p.apply("v1.yaml", v1, "alice", null);

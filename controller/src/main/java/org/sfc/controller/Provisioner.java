@@ -393,7 +393,18 @@ public final class Provisioner {
      * catalog throws {@link org.sfc.catalog.CatalogException} before anything is recorded or written.
      */
     public synchronized Report apply(String file, String text, String who, String note) {
+        CatalogLoader.loadText(file, text); // (a catalog that does not even read is refused without waiting)
+        settleBeforeChange();
         return apply(file, text, who, note, current == null ? store.deviceStates(switchName) : current.states());
+    }
+
+    /**
+     * The old steps of the last cut-over go first (this change may put steps under their version). Before the device
+     * states are read: a failover may happen while this waits, and the change must keep it.
+     */
+    private void settleBeforeChange() {
+        awaitDrain();
+        finishDrain();
     }
 
     private Report apply(String file, String text, String who, String note, DeviceStates had) {
@@ -407,8 +418,6 @@ public final class Provisioner {
                         + " first ('sfc device restore " + failed + "'), or remove it too");
             }
         });
-        awaitDrain(); // the old steps of the last cut-over go first: this one may put its own under their version
-        finishDrain();
         TableCompiler.Result next = current == null
                 ? TableCompiler.compile(catalog, schema, Ids.empty(), states)
                 : TableCompiler.compile(catalog, schema, current, states, TableCompiler.CutOver.VERSIONED);
@@ -648,6 +657,7 @@ public final class Provisioner {
      * catalog version, cut over like any apply (and rolled back like one). States of the old device end.
      */
     public synchronized Report replace(String old, String replacement, String who) {
+        settleBeforeChange();
         Catalog c = requireCatalog();
         requireDevice(c, old);
         requireDevice(c, replacement);
@@ -755,12 +765,11 @@ public final class Provisioner {
         if (v == null) {
             throw new IllegalArgumentException("there is no version " + version + "; see the history for the versions");
         }
+        settleBeforeChange();
         String note = "rollback to version " + version;
         if (!v.isAdopted()) {
             return apply(v.file(), v.catalog(), who, note);
         }
-        awaitDrain();
-        finishDrain();
         int number = store.addAdopted(who, note, v.file(), v.adopted());
         DesiredState entries = state("adopted", v.adopted());
         return cutOver(number, entries, List.of(), who, note, System.nanoTime(), () -> {
