@@ -124,6 +124,30 @@ class ControllerDaemonTest {
                 && metrics.body().contains("sfc_service_packets_total{service=\"app\",kind=\"requests\"} 0"), metrics.body());
     }
 
+    /** A change of a chain through the daemon: cut over per packet, its old steps drained in the background. */
+    @Test
+    void aChainChangeIsCutOverPerPacketAndItsOldStepsDrainInTheBackground() throws Exception {
+        String catalog = Files.readString(Path.of("../examples/figure-7.yaml")) // (no failover changing entries)
+                .replace("    function: ", "    health: {probe: none}\n    function: ");
+        assertEquals(200, call("POST", "/v1/catalog", catalog, TOKEN).statusCode());
+        HttpResponse<String> cut = call("POST", "/v1/catalog?note=marking", catalog.replace("dscp: 10 ", "dscp: 12 "), TOKEN);
+        assertEquals(200, cut.statusCode(), cut.body());
+        assertTrue(cut.body().trim().matches("\\{\"version\": 2, \"writes\": 6, \"millis\": \\d+, \"versioned\": "
+                + "\\[\"vpn-access\"\\], \"draining\": 4}"), cut.body());
+        String metrics = call("GET", "/metrics", null, TOKEN).body();
+        assertTrue(metrics.contains("\nsfc_cutover_draining_entries 4\n"), metrics);
+        await(() -> {
+            try {
+                return call("GET", "/metrics", null, TOKEN).body().contains("\nsfc_cutover_draining_entries 0\n");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "the drain time is over and the old steps are gone");
+        Schema schema = new Schema(pipeline.p4info());
+        assertEquals(4, tableEntriesOnSwitch(schema).stream().filter(l -> l.startsWith("sequence service_id=2 ")).count(),
+                "vpn-access (service 2) has its 4 steps of the new version, none of the old one");
+    }
+
     /**
      * Metrics that are true: counts move with traffic; a copy to the IDS is traffic sent to it; bytes are counted;
      * and every series appears once (a service has several classifier entries: they are summed, not repeated).

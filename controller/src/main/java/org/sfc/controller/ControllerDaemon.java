@@ -443,6 +443,8 @@ public final class ControllerDaemon implements AutoCloseable {
                     driftRepairedBefore.get() + (p == null ? 0 : p.driftRepaired()));
             metric(b, "sfc_switch_refused", "gauge", "1 while the switch holds entries this database did not write",
                     refusal == null ? 0 : 1);
+            metric(b, "sfc_cutover_draining_entries", "gauge", "old entries a per-packet cut-over keeps for packets "
+                    + "still inside devices (removed after the drain time)", p == null ? 0 : p.draining());
             if (p != null) {
                 b.append("# HELP sfc_device_fallbacks_total failed devices with no healthy spare, by the fallback taken\n")
                         .append("# TYPE sfc_device_fallbacks_total counter\n");

@@ -97,7 +97,7 @@ public final class Provisioner {
     private final java.util.concurrent.atomic.AtomicLong driftRepaired = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong driftFound = new java.util.concurrent.atomic.AtomicLong();
     private java.time.Duration drainTime = DEFAULT_DRAIN;
-    private Draining draining;
+    private volatile Draining draining; // (volatile: metrics read it without the lock)
 
     private Provisioner(P4RuntimeClient client, Schema schema, Store store, String switchName) {
         this.client = client;
@@ -310,9 +310,10 @@ public final class Provisioner {
         return drainTime;
     }
 
-    /** Old entries kept for packets in flight now (0 when no cut-over is draining). */
-    public synchronized int draining() {
-        return draining == null ? 0 : draining.entities().size();
+    /** Old entries kept for packets in flight now (0 when no cut-over is draining). Never waits for a write. */
+    public int draining() {
+        Draining d = draining;
+        return d == null ? 0 : d.entities().size();
     }
 
     /**
