@@ -146,6 +146,12 @@ public final class Provisioner {
      */
     public static Provisioner start(P4RuntimeClient client, PipelineConfig pipeline, Store store, String switchName,
                                     String who, Takeover takeover) {
+        return start(client, pipeline, store, switchName, who, takeover, Role.ACTIVE);
+    }
+
+    /** As {@link #start(P4RuntimeClient, PipelineConfig, Store, String, String, Takeover)}, as one of a pair. */
+    public static Provisioner start(P4RuntimeClient client, PipelineConfig pipeline, Store store, String switchName,
+                                    String who, Takeover takeover, Role role) {
         requirePrimary(client, switchName);
         P4RuntimeClient.Installed installed = client.installed();
         Store.Applied applied = store.applied(switchName);
@@ -175,6 +181,7 @@ public final class Provisioner {
         }
         Provisioner p = new Provisioner(client, new Schema(pipeline.p4info()), store, switchName);
         p.cookie = cookie;
+        p.role = role;
         if (applied != null) {
             p.load(store.version(applied.version()));
         }
@@ -371,7 +378,70 @@ public final class Provisioner {
 
     /** What the switch should hold now. */
     public synchronized DesiredState desired() {
-        return current != null ? current.state() : adopted != null ? adopted : DesiredState.empty(schema);
+        return current != null ? asRole(current.state()) : adopted != null ? adopted : DesiredState.empty(schema);
+    }
+
+    /** Which of a redundant pair (seed ¶158) a switch is: both hold the same entries, only the active one answers ARP. */
+    public enum Role { ACTIVE, STANDBY }
+
+    private volatile Role role = Role.ACTIVE;
+    // asRole's last answer, for the state it was asked about (desired() is asked often)
+    private DesiredState roleOf;
+    private DesiredState roleView;
+
+    public Role role() {
+        return role;
+    }
+
+    /** {@code state} as this switch holds it: all of it when active; without the arp entries when standby. */
+    private DesiredState asRole(DesiredState state) {
+        if (role == Role.ACTIVE) {
+            return state;
+        }
+        if (roleOf != state) {
+            int arp = schema.table("arp").getPreamble().getId();
+            List<DesiredState.Fragment> out = new ArrayList<>();
+            for (DesiredState.Fragment f : state.fragments()) {
+                out.add(!f.owner().equals("shared") ? f : new DesiredState.Fragment("shared", f.entities().stream()
+                        .filter(e -> !(e.hasTableEntry() && e.getTableEntry().getTableId() == arp)).toList()));
+            }
+            roleView = new DesiredState(out, schema);
+            roleOf = state;
+        }
+        return roleView;
+    }
+
+    /**
+     * Takes over as the active switch of a pair: its ARP entries are written (it answers for the addresses from now
+     * on) and gratuitous ARP goes out of its uplinks, so the routers send to it at once.
+     */
+    public synchronized Report becomeActive(String who) {
+        return changeRole(Role.ACTIVE, who);
+    }
+
+    /** Hands the addresses back: the switch stops answering ARP (its other entries stay, ready to take over). */
+    public synchronized Report becomeStandby(String who) {
+        return changeRole(Role.STANDBY, who);
+    }
+
+    private Report changeRole(Role r, String who) {
+        long start = System.nanoTime();
+        if (role == r) {
+            return new Report(currentVersion, 0, List.of(), 0);
+        }
+        DesiredState before = holding();
+        Role was = role;
+        role = r;
+        int writes;
+        try {
+            writes = write(Diff.between(before, holding()), holding());
+        } catch (ApplyFailed e) {
+            role = was; // (what was written is undone: the switch answers as before)
+            throw e;
+        }
+        announce(desired().entities());
+        store.audit(who, "role", switchName + " is now " + r.name().toLowerCase() + " (" + writes(writes) + ")");
+        return new Report(currentVersion, writes, List.of("arp entries: " + writes), (System.nanoTime() - start) / 1_000_000);
     }
 
     /** Times the switch was found to differ from its version on a switch that kept its pipeline. */
@@ -409,8 +479,34 @@ public final class Provisioner {
     }
 
     private Report apply(String file, String text, String who, String note, DeviceStates had) {
+        return cutOverTo(CatalogLoader.loadText(file, text), null, had, ids -> store.addVersion(who, note, file, text, ids),
+                who, note);
+    }
+
+    /**
+     * Cuts the switch over to a version another switch already has ({@code version}, recorded): the standby of a
+     * redundant pair follows its active switch so that it holds the same entries (but its ARP answers). Nothing new
+     * is recorded.
+     */
+    public synchronized Report follow(int version, String who) {
+        Store.Version v = store.version(version);
+        if (v == null || v.isAdopted()) {
+            throw new IllegalArgumentException("there is no catalog version " + version + " to follow");
+        }
+        settleBeforeChange();
+        return cutOverTo(CatalogLoader.loadText(v.file(), v.catalog()), v.ids(),
+                current == null ? store.deviceStates(switchName) : current.states(), ids -> version, who,
+                "follows version " + version);
+    }
+
+    /**
+     * Compiles {@code catalog} (from this switch's last compilation, or from {@code firstIds} on a switch with none)
+     * with the device states {@code had} kept where the catalog keeps their devices, has {@code record} give the
+     * compilation its version number (after it validated), and cuts over to it.
+     */
+    private Report cutOverTo(Catalog catalog, Ids firstIds, DeviceStates had,
+                             java.util.function.ToIntFunction<Ids> record, String who, String note) {
         long start = System.nanoTime();
-        Catalog catalog = CatalogLoader.loadText(file, text);
         DeviceStates states = had.within(catalog.devices().keySet());
         states.replacedBy().forEach((failed, spare) -> {
             if (!catalog.devices().containsKey(spare)) {
@@ -420,11 +516,11 @@ public final class Provisioner {
             }
         });
         TableCompiler.Result next = current == null
-                ? TableCompiler.compile(catalog, schema, Ids.empty(), states)
+                ? TableCompiler.compile(catalog, schema, firstIds == null ? Ids.empty() : firstIds, states)
                 : TableCompiler.compile(catalog, schema, current, states, TableCompiler.CutOver.VERSIONED);
         List<String> versioned = flipped(current, next);
-        int version = store.addVersion(who, note, file, text, next.ids());
-        return cutOver(version, next.state(), versioned, who, note, start, () -> {
+        int version = record.applyAsInt(next.ids());
+        return cutOver(version, asRole(next.state()), versioned, who, note, start, () -> {
             DeviceStates previousStates = deviceStates();
             current = next;
             adopted = null;
@@ -505,7 +601,7 @@ public final class Provisioner {
      * take packet-outs now is logged, not failed: its ARP answers still teach the routers.
      */
     private void announce(List<Entity> entities) {
-        if (current == null) {
+        if (current == null || role != Role.ACTIVE) {
             return;
         }
         try {
@@ -751,8 +847,8 @@ public final class Provisioner {
         long start = System.nanoTime();
         TableCompiler.Result compiled = TableCompiler.compile(current.catalog(), schema, current, next,
                 TableCompiler.CutOver.IN_PLACE); // a failover does not wait: the failed device's packets are lost anyway
-        List<Diff.Batch> batches = Diff.between(holding(), compiled.state());
-        int writes = writeKeepingOld(batches, compiled.state(), false);
+        List<Diff.Batch> batches = Diff.between(holding(), asRole(compiled.state()));
+        int writes = writeKeepingOld(batches, asRole(compiled.state()), false);
         current = compiled;
         store.setDeviceStates(switchName, next);
         store.audit(who, "health", what + " on " + switchName + " (" + writes(writes) + ")");
