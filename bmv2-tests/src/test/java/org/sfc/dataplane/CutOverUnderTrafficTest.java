@@ -104,7 +104,10 @@ class CutOverUnderTrafficTest {
         target.onFrame(FW1, f -> {
             seen("fw-1", f);
             boolean request = new Frame(f).payloadText().startsWith("req");
-            if (request ? holdingRequests : holdingReplies) {
+            // (a device's queue is short: past 20 of a kind it passes them; hundreds held and let go at once
+            // overflowed BMv2's input queue on a busy machine, a loss that is not the switch's logic)
+            if ((request ? holdingRequests : holdingReplies)
+                    && held.stream().filter(h -> new Frame(h).payloadText().startsWith("req") == request).count() < 20) {
                 held.add(f);
             } else {
                 target.inject(FW1, f);
@@ -121,7 +124,11 @@ class CutOverUnderTrafficTest {
             paths.computeIfAbsent(reply, k -> new CopyOnWriteArrayList<>()).add("app-1");
             target.inject(APP, Frame.tcp(SWITCH_MAC, APP_MAC, W1, in.srcIp(), 80, in.sport(), 0x18, reply).bytes());
         });
-        target.onFrame(UPLINK, f -> seen("client", f));
+        target.onFrame(UPLINK, f -> {
+            if (new Frame(f).isIpv4TcpOrUdp()) { // (not the controller's gratuitous ARP)
+                seen("client", f);
+            }
+        });
     }
 
     /** A request every 3 ms from its own client port. */

@@ -24,7 +24,8 @@ public interface Target extends AutoCloseable {
 
     /**
      * Injects {@code frame} on {@code port} and returns every frame that left a front-panel port because of it
-     * (packet-ins go to the controller's stream, not here).
+     * (packet-ins go to the controller's stream, not here; nor do the controller's own gratuitous ARP announcements,
+     * which {@link #capture} and {@link #onFrame} see).
      */
     List<Output> send(int port, byte[] frame);
 

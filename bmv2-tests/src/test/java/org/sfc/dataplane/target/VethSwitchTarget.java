@@ -157,12 +157,20 @@ public abstract class VethSwitchTarget implements Target {
                 if (o == null) {
                     break; // quiet: the switch has emitted everything this frame caused
                 }
-                out.add(o);
+                if (!isArpAnnouncement(o.data())) { // (the controller's, by packet-out after an apply: not this frame's)
+                    out.add(o);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         return out;
+    }
+
+    /** A gratuitous ARP (RFC 5227 announcement): broadcast, an ARP request whose sender and target address agree. */
+    static boolean isArpAnnouncement(byte[] f) {
+        return f.length >= 42 && (f[12] & 0xFF) == 0x08 && (f[13] & 0xFF) == 0x06 && (f[0] & 0xFF) == 0xFF
+                && (f[21] & 0xFF) == 1 && java.util.Arrays.equals(f, 28, 32, f, 38, 42);
     }
 
     @Override
