@@ -88,12 +88,17 @@ public final class Ids {
 
         /**
          * The version (0 or 1) service {@code name}'s steps are under: the one it had (0 if new), or the other one
-         * with {@code flip}. Kept in the result like an id, so a stored version recompiles to what the switch holds.
+         * with {@code flip}. Kept in the result like an id (where it is 1), so a stored version recompiles to what the
+         * switch holds.
          */
         public int version(String name, boolean flip) {
             int had = previous.byKind.getOrDefault(VERSION, Map.of()).getOrDefault(name, 0);
             int v = flip ? 1 - had : had;
-            used.computeIfAbsent(VERSION, k -> new HashMap<>()).put(name, v);
+            if (v == 1) { // (only the 1s are kept: most services stay at 0, and 100,000 entries of 0 cost time)
+                used.computeIfAbsent(VERSION, k -> new HashMap<>()).put(name, v);
+            } else if (used.containsKey(VERSION)) {
+                used.get(VERSION).remove(name); // (asked again, flipped back to 0)
+            }
             return v;
         }
 
