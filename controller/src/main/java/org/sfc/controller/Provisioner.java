@@ -186,7 +186,7 @@ public final class Provisioner {
             p.load(store.version(applied.version()));
         }
         Report r = p.repair(who, recorded && !pushed);
-        p.announce(p.desired().entities()); // routers learn the switch's MAC for its addresses now, not at their next ARP
+        p.announceAll(); // routers learn the switch's MAC for its addresses now, not at their next ARP
         if (applied != null) {
             store.setApplied(switchName, applied.version(), true, cookie);
             if (applied.applying()) {
@@ -439,7 +439,7 @@ public final class Provisioner {
             role = was; // (what was written is undone: the switch answers as before)
             throw e;
         }
-        announce(desired().entities());
+        announceAll();
         store.audit(who, "role", switchName + " is now " + r.name().toLowerCase() + " (" + writes(writes) + ")");
         return new Report(currentVersion, writes, List.of("arp entries: " + writes), (System.nanoTime() - start) / 1_000_000);
     }
@@ -573,12 +573,7 @@ public final class Provisioner {
      * switch would refuse it halfway, and it would be undone.
      */
     private void requireRoomWhileBothAreThere(List<Diff.Batch> batches, int version) {
-        Map<Integer, Integer> held = new java.util.HashMap<>();
-        for (Entity e : desired().entities()) {
-            if (e.hasTableEntry()) {
-                held.merge(e.getTableEntry().getTableId(), 1, Integer::sum);
-            }
-        }
+        Map<Integer, Integer> held = desired().entriesPerTable();
         Map<Integer, Integer> added = new java.util.HashMap<>();
         batches.stream().flatMap(b -> b.updates().stream())
                 .filter(u -> u.getType() == Update.Type.INSERT && u.getEntity().hasTableEntry())
@@ -594,6 +589,12 @@ public final class Provisioner {
                         + "bigger table", null);
             }
         }
+    }
+
+    /** Gratuitous ARP for every address the switch answers for (its arp entries are in the shared fragment). */
+    private void announceAll() {
+        DesiredState.Fragment shared = desired().fragment("shared");
+        announce(shared == null ? List.of() : shared.entities());
     }
 
     /**
@@ -847,8 +848,9 @@ public final class Provisioner {
         long start = System.nanoTime();
         TableCompiler.Result compiled = TableCompiler.compile(current.catalog(), schema, current, next,
                 TableCompiler.CutOver.IN_PLACE); // a failover does not wait: the failed device's packets are lost anyway
-        List<Diff.Batch> batches = Diff.between(holding(), asRole(compiled.state()));
-        int writes = writeKeepingOld(batches, asRole(compiled.state()), false);
+        DesiredState target = asRole(compiled.state());
+        List<Diff.Batch> batches = Diff.between(holding(), target);
+        int writes = writeKeepingOld(batches, target, false);
         current = compiled;
         store.setDeviceStates(switchName, next);
         store.audit(who, "health", what + " on " + switchName + " (" + writes(writes) + ")");
@@ -889,8 +891,9 @@ public final class Provisioner {
     private Report repair(String who, boolean drift) {
         long start = System.nanoTime();
         DesiredState onSwitch = state("switch", readAll());
-        List<Diff.Batch> batches = Diff.between(onSwitch, holding()); // a drain's old entries are not drift
-        int writes = write(batches, holding());
+        DesiredState held = holding(); // a drain's old entries are not drift
+        List<Diff.Batch> batches = Diff.between(onSwitch, held);
+        int writes = write(batches, held);
         if (writes > 0 && drift) {
             driftFound.incrementAndGet();
             driftRepaired.addAndGet(writes);

@@ -101,6 +101,43 @@ public final class DesiredState {
         return fragments;
     }
 
+    /** How many entries each table of the program holds here (table id -> count; 0 for the others). */
+    public java.util.Map<Integer, Integer> entriesPerTable() {
+        return entriesPerTable(fragments, schema);
+    }
+
+    /** As {@link #entriesPerTable()}, for fragments not yet a state; the steps are counted, not built. */
+    static java.util.Map<Integer, Integer> entriesPerTable(List<Fragment> fragments, Schema schema) {
+        // A million entries are counted here: a linear scan of a dozen table ids beats boxing each id.
+        int[] tableIds = schema.p4info().getTablesList().stream().mapToInt(t -> t.getPreamble().getId()).toArray();
+        int[] counts = new int[tableIds.length];
+        int sequence = schema.table("sequence").getPreamble().getId();
+        for (Fragment f : fragments) {
+            for (int i = 0; i < tableIds.length; i++) {
+                if (tableIds[i] == sequence) {
+                    counts[i] += f.stepCount();
+                }
+            }
+            for (Entity e : f.builtEntities()) {
+                if (e.hasTableEntry()) {
+                    int id = e.getTableEntry().getTableId();
+                    int i = 0;
+                    while (i < tableIds.length && tableIds[i] != id) {
+                        i++;
+                    }
+                    if (i < tableIds.length) {
+                        counts[i]++;
+                    }
+                }
+            }
+        }
+        java.util.Map<Integer, Integer> perTable = new java.util.HashMap<>();
+        for (int i = 0; i < tableIds.length; i++) {
+            perTable.put(tableIds[i], counts[i]);
+        }
+        return perTable;
+    }
+
     private java.util.Map<String, Fragment> byOwner;
 
     /** The fragment {@code owner} ("shared", "service:NAME") has here, or null. */

@@ -386,33 +386,7 @@ public final class TableCompiler {
      * target's P4Info, so a bigger target takes a bigger catalog without a code change).
      */
     private void checkCapacity(List<DesiredState.Fragment> fragments) {
-        // A million entries are counted here: a linear scan of a dozen table ids beats boxing each id.
-        int[] tableIds = s.p4info().getTablesList().stream().mapToInt(t -> t.getPreamble().getId()).toArray();
-        int[] counts = new int[tableIds.length];
-        int sequence = s.table("sequence").getPreamble().getId();
-        for (DesiredState.Fragment f : fragments) {
-            for (int i = 0; i < tableIds.length; i++) {
-                if (tableIds[i] == sequence) {
-                    counts[i] += f.stepCount();
-                }
-            }
-            for (Entity e : f.builtEntities()) {
-                if (e.hasTableEntry()) {
-                    int id = e.getTableEntry().getTableId();
-                    int i = 0;
-                    while (i < tableIds.length && tableIds[i] != id) {
-                        i++;
-                    }
-                    if (i < tableIds.length) {
-                        counts[i]++;
-                    }
-                }
-            }
-        }
-        Map<Integer, Integer> perTable = new java.util.HashMap<>();
-        for (int i = 0; i < tableIds.length; i++) {
-            perTable.put(tableIds[i], counts[i]);
-        }
+        Map<Integer, Integer> perTable = DesiredState.entriesPerTable(fragments, s);
         String file = c.switchInfo().src().file() + ": ";
         List<String> problems = new ArrayList<>();
         for (var t : s.p4info().getTablesList()) {
