@@ -73,6 +73,23 @@ final class ControllerCommand extends GroupCommand {
         @CommandLine.Mixin
         DrainOption drain = new DrainOption();
 
+        @Option(names = "--standby", paramLabel = "HOST:PORT",
+                description = {"a second switch in front of the same devices, sharing the engine's addresses and MAC: a",
+                    "redundant pair (seed Fig. 15). It holds the same entries and follows every change and failover;",
+                    "only the active switch answers ARP. When the active one is out of reach for --takeover-after,",
+                    "the standby takes over and announces the addresses (gratuitous ARP); the returning switch comes",
+                    "back as the standby ('sfc switch activate' moves the traffic back)"})
+        String standby;
+
+        @Option(names = "--standby-device-id", paramLabel = "N",
+                description = "the standby's P4Runtime device id (default: --device-id)")
+        Long standbyDeviceId;
+
+        @Option(names = "--takeover-after", paramLabel = "MS", defaultValue = "300",
+                description = {"how long the active switch of a pair may be out of reach (no P4Runtime session) before",
+                    "the standby takes over (default: ${DEFAULT-VALUE})"})
+        long takeoverAfterMillis;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -85,14 +102,16 @@ final class ControllerCommand extends GroupCommand {
             String token = token(tokens);
             ControllerDaemon d = ControllerDaemon.start(new ControllerDaemon.Config(sw.host(), sw.port(), target.deviceId,
                     target.electionId, pipeline.load(), target.database(), api.host(), api.port(), token, target.tls())
-                    .with(new ControllerDaemon.Ownership(takeover.takeover(), driftCheckMillis(), drain.time())).with(listeners));
+                    .with(new ControllerDaemon.Ownership(takeover.takeover(), driftCheckMillis(), drain.time())).with(listeners)
+                    .with(standby()));
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 d.close();
                 stopped.countDown();
             }));
-            spec.commandLine().getOut().printf("sfc controller: switch %s, API %s://%s:%d/v1/ (token in %s), "
-                    + "metrics http://%s:%d/metrics%n", target.switchName(), apiTlsCert != null ? "https" : "http",
+            spec.commandLine().getOut().printf("sfc controller: switch %s%s, API %s://%s:%d/v1/ (token in %s), "
+                    + "metrics http://%s:%d/metrics%n", target.switchName(), standby == null ? ""
+                    : " with standby " + standby + "/" + (standbyDeviceId != null ? standbyDeviceId : target.deviceId), apiTlsCert != null ? "https" : "http",
                     api.host(), d.httpPort(), tokens, listeners.metricsHost() != null ? listeners.metricsHost() : api.host(),
                     d.metricsPort());
             spec.commandLine().getOut().flush();
@@ -105,6 +124,23 @@ final class ControllerCommand extends GroupCommand {
                     : HostPort.parse(metricsListen, "--metrics-listen", "127.0.0.1:9601");
             return new ControllerDaemon.Listeners(apiTlsCert, apiTlsKey, metrics == null ? null : metrics.host(),
                     metrics == null ? null : metrics.port());
+        }
+
+        /** The pair's second switch, from --standby (null: one switch). */
+        private ControllerDaemon.Standby standby() {
+            if (standby == null) {
+                if (standbyDeviceId != null) {
+                    throw new IllegalArgumentException("--standby-device-id goes with --standby (the pair's second switch)");
+                }
+                return null;
+            }
+            if (takeoverAfterMillis < 0) {
+                throw new IllegalArgumentException("--takeover-after is a number of milliseconds, 0 or more; not "
+                        + takeoverAfterMillis);
+            }
+            HostPort s = HostPort.parse(standby, "--standby", "127.0.0.1:9560");
+            return new ControllerDaemon.Standby(s.host(), s.port(), standbyDeviceId != null ? standbyDeviceId
+                    : target.deviceId, java.time.Duration.ofMillis(takeoverAfterMillis));
         }
 
         private long driftCheckMillis() {

@@ -44,7 +44,10 @@ public final class SfcCommand extends GroupCommand {
         // Descriptions are written in lines of up to ~110 characters: a narrower help would re-wrap them raggedly.
         CommandLine cl = new CommandLine(new SfcCommand());
         // 'sfc switch' is the software switch's command group; adopting is about any switch, so it joins here.
+        // So do the state of the switches in the controller's charge and the choice of a pair's active one.
         cl.getSubcommands().get("switch").addSubcommand("adopt", new AdoptCommand());
+        cl.getSubcommands().get("switch").addSubcommand("list", new SwitchStateCommands.List());
+        cl.getSubcommands().get("switch").addSubcommand("activate", new SwitchStateCommands.Activate());
         return cl.setExecutionExceptionHandler(Errors::handle).setUsageHelpWidth(112);
     }
 }

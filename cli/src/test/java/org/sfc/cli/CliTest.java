@@ -187,6 +187,18 @@ class CliTest {
         Run missing = sfc(withSwitch("catalog", "rollback", "9"));
         assertEquals(2, missing.code());
         assertTrue(missing.err().contains("there is no version 9"), missing.err());
+        Run switches = sfc("switch", "list", "--db", dir.resolve("sfc.db").toString());
+        assertEquals(0, switches.code(), switches.err());
+        assertTrue(switches.out().lines().anyMatch(l -> l.matches("127\\.0\\.0\\.1:" + server.port() + "/1 +3 *")),
+                "what this database applied, per switch: " + switches.out());
+    }
+
+    @Test
+    void activatingASwitchOfAPairNeedsTheDaemonThatDrivesIt() {
+        Run r = sfc("switch", "activate", "127.0.0.1:9560/1");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("'sfc switch activate' needs the controller daemon that drives the pair: --controller"),
+                r.err());
     }
 
     /** {@link #withSwitch} with another controller database. */

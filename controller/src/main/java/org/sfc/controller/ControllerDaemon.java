@@ -17,7 +17,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * The controller as a daemon: keeps one switch at its catalog version — connects (with backoff), pushes the
+ * The controller as a daemon: keeps one switch (or a redundant pair, {@link RedundantPair}) at its catalog version — connects (with backoff), pushes the
  * pipeline if missing and reconciles on every (re)connect, so a restarted switch gets everything back — and
  * serves a small HTTP/JSON API on loopback (HTTPS with a certificate) plus Prometheus metrics (beside the API,
  * or on a listener of their own). The switch connection is plaintext, TLS, or mutual TLS.
@@ -39,6 +39,8 @@ import com.sun.net.httpserver.HttpServer;
  * POST /v1/devices/drain?device=D&amp;to=S      maintenance: D's traffic to spare S until restored
  * POST /v1/devices/restore?device=D          failback (or the end of a drain)
  * POST /v1/devices/replace?device=D&amp;with=N  every service of D regenerated with N (a new version)
+ * GET  /v1/switches                  every switch in charge: role (active, standby), connected, version
+ * POST /v1/switches/activate?switch=S  a redundant pair: S becomes the active switch, the other the standby
  * GET  /metrics                      Prometheus text format (an admin's or viewer's token; or, with no token,
  *                                     on a listener of its own)
  * </pre>
@@ -49,25 +51,54 @@ public final class ControllerDaemon implements AutoCloseable {
     /** Where the switch is, what it runs, where the state is kept, where the API listens and its token. */
     public record Config(String switchHost, int switchPort, long deviceId, long electionId, PipelineConfig pipeline,
                          Path database, String listenHost, int listenPort, String token, P4RuntimeClient.Tls tls,
-                         HealthMonitor.Passive passive, Ownership ownership, Listeners listeners) {
+                         HealthMonitor.Passive passive, Ownership ownership, Listeners listeners, Standby standby) {
         public Config(String switchHost, int switchPort, long deviceId, long electionId, PipelineConfig pipeline,
                       Path database, String listenHost, int listenPort, String token, P4RuntimeClient.Tls tls) {
             this(switchHost, switchPort, deviceId, electionId, pipeline, database, listenHost, listenPort, token, tls,
-                    HealthMonitor.Passive.DEFAULT, Ownership.DEFAULT, Listeners.DEFAULT);
+                    HealthMonitor.Passive.DEFAULT, Ownership.DEFAULT, Listeners.DEFAULT, null);
         }
 
         public Config with(Ownership o) {
             return new Config(switchHost, switchPort, deviceId, electionId, pipeline, database, listenHost, listenPort,
-                    token, tls, passive, o, listeners);
+                    token, tls, passive, o, listeners, standby);
         }
 
         public Config with(Listeners l) {
             return new Config(switchHost, switchPort, deviceId, electionId, pipeline, database, listenHost, listenPort,
-                    token, tls, passive, ownership, l);
+                    token, tls, passive, ownership, l, standby);
+        }
+
+        /** The switch and a standby: a redundant pair (null: one switch). */
+        public Config with(Standby s) {
+            return new Config(switchHost, switchPort, deviceId, electionId, pipeline, database, listenHost, listenPort,
+                    token, tls, passive, ownership, listeners, s);
         }
 
         String switchName() {
-            return switchHost + ":" + switchPort + "/" + deviceId;
+            return switchAddress().name();
+        }
+
+        SwitchKeeper.Address switchAddress() {
+            return new SwitchKeeper.Address(switchHost, switchPort, deviceId);
+        }
+    }
+
+    /**
+     * The second switch of a redundant pair (seed Fig. 15): same devices, same addresses, same (virtual) MAC; it
+     * takes over when the active switch has been out of the controller's charge for {@code takeoverAfter}.
+     */
+    public record Standby(String host, int port, long deviceId, java.time.Duration takeoverAfter,
+                          PipelineConfig pipeline) {
+        /** Long enough to ride out a session reset, short enough for a takeover well under a second. */
+        public static final java.time.Duration DEFAULT_TAKEOVER_AFTER = java.time.Duration.ofMillis(300);
+
+        /** A standby of the same kind as the main switch: it runs the same pipeline build. */
+        public Standby(String host, int port, long deviceId, java.time.Duration takeoverAfter) {
+            this(host, port, deviceId, takeoverAfter, null);
+        }
+
+        SwitchKeeper.Address address() {
+            return new SwitchKeeper.Address(host, port, deviceId);
         }
     }
 
@@ -103,19 +134,10 @@ public final class ControllerDaemon implements AutoCloseable {
     private final Credentials credentials;
     private final HttpServer http;
     private final HttpServer metricsHttp; // null: /metrics is on the API listener
-    private final Thread keeper;
-    private volatile boolean running = true;
-    private volatile P4RuntimeClient client;
-    private volatile Provisioner provisioner;
-    private volatile HealthMonitor monitor;
-    private final AtomicLong connects = new AtomicLong();
+    private final java.util.List<SwitchKeeper> keepers;
+    private final RedundantPair pair; // null: one switch
     private final AtomicLong applies = new AtomicLong();
     private final AtomicLong applyFailures = new AtomicLong();
-    private final AtomicLong reconcileWrites = new AtomicLong();
-    // Drift found and repaired by earlier connections (each Provisioner counts its own).
-    private final AtomicLong driftFoundBefore = new AtomicLong();
-    private final AtomicLong driftRepairedBefore = new AtomicLong();
-    private volatile String refusal;
 
     private ControllerDaemon(Config config) throws IOException {
         this.config = config;
@@ -146,8 +168,34 @@ public final class ControllerDaemon implements AutoCloseable {
             this.metricsHttp = null;
             http.createContext("/metrics", this::authenticatedMetrics);
         }
-        this.keeper = new Thread(this::keep, "sfc-controller-keeper");
-        keeper.setDaemon(true);
+        SwitchKeeper.Address main = config.switchAddress();
+        if (config.standby() == null) {
+            this.keepers = java.util.List.of(new SwitchKeeper(main, config.pipeline(), Provisioner.Role.ACTIVE,
+                    config, store));
+            this.pair = null;
+        } else {
+            SwitchKeeper.Address other = config.standby().address();
+            if (other.name().equals(main.name())) {
+                throw new IllegalArgumentException("the standby is the switch itself (" + main.name() + "); a pair is "
+                        + "two switches");
+            }
+            // The active one is the store's (a takeover outlives a restart), else the main switch.
+            boolean otherActive = other.name().equals(store.active(RedundantPair.name(main.name(), other.name())));
+            // (a pair of two kinds of target, e.g. BMv2 and the software switch, runs two builds of the program)
+            PipelineConfig otherPipeline = config.standby().pipeline() != null ? config.standby().pipeline()
+                    : config.pipeline();
+            SwitchKeeper a = new SwitchKeeper(main, config.pipeline(), otherActive ? Provisioner.Role.STANDBY
+                    : Provisioner.Role.ACTIVE, config, store);
+            SwitchKeeper b = new SwitchKeeper(other, otherPipeline, otherActive ? Provisioner.Role.ACTIVE
+                    : Provisioner.Role.STANDBY, config, store);
+            this.keepers = java.util.List.of(a, b);
+            this.pair = new RedundantPair(a, b, store, config.standby().takeoverAfter(), this);
+        }
+    }
+
+    /** The switch the traffic goes through: the only one, or the active one of the pair. */
+    private SwitchKeeper active() {
+        return pair == null ? keepers.get(0) : pair.active();
     }
 
     public static ControllerDaemon start(Config config) throws IOException {
@@ -156,10 +204,14 @@ public final class ControllerDaemon implements AutoCloseable {
         if (d.metricsHttp != null) {
             d.metricsHttp.start();
         }
-        d.keeper.start();
+        d.keepers.forEach(SwitchKeeper::start);
+        if (d.pair != null) {
+            d.pair.start();
+        }
         log.info("controller API on {}://{}:{}/v1/, metrics on {}; switch {}", config.listeners().apiCert() != null
                 ? "https" : "http", config.listenHost(), d.httpPort(), d.metricsHttp == null ? "/metrics"
-                : "http://" + config.listeners().metricsHost() + ":" + d.metricsPort() + "/metrics", config.switchName());
+                : "http://" + config.listeners().metricsHost() + ":" + d.metricsPort() + "/metrics",
+                d.keepers.stream().map(k -> k.name() + " (" + k.role().name().toLowerCase() + ")").toList());
         return d;
     }
 
@@ -172,87 +224,9 @@ public final class ControllerDaemon implements AutoCloseable {
         return metricsHttp != null ? metricsHttp.getAddress().getPort() : httpPort();
     }
 
-    /** Whether the switch is connected, this controller is primary, and the switch holds its version. */
+    /** Whether the (active) switch is connected, this controller is primary, and the switch holds its version. */
     public boolean ready() {
-        return provisioner != null;
-    }
-
-    /** Connect, take charge (push pipeline, reconcile), watch; on loss, back off and start again. */
-    private void keep() {
-        long backoff = 100;
-        while (running) {
-            P4RuntimeClient c = null;
-            try {
-                c = P4RuntimeClient.connect(config.switchHost(), config.switchPort(), config.deviceId(),
-                        config.electionId(), 3000, config.tls());
-                client = c;
-                Provisioner p;
-                try {
-                    p = Provisioner.start(c, config.pipeline(), store, config.switchName(), "controller",
-                            config.ownership().takeover());
-                    p.drainTime(config.ownership().drain());
-                    refusal = null;
-                } catch (Provisioner.ForeignEntries e) {
-                    if (!e.getMessage().equals(refusal)) {
-                        log.error("{}", e.getMessage());
-                    }
-                    refusal = e.getMessage();
-                    throw e;
-                }
-                synchronized (this) {
-                    provisioner = p;
-                    monitor = HealthMonitor.start(p, c, store, config.passive());
-                }
-                connects.incrementAndGet();
-                backoff = 100;
-                log.info("in charge of {} at version {}", config.switchName(), p.version());
-                long nextDriftCheck = System.currentTimeMillis() + config.ownership().driftCheckMillis();
-                try {
-                    while (running && c.alive() && c.primary()) {
-                        Thread.sleep(100);
-                        if (config.ownership().driftCheckMillis() > 0 && System.currentTimeMillis() >= nextDriftCheck) {
-                            checkDrift(p);
-                            nextDriftCheck = System.currentTimeMillis() + config.ownership().driftCheckMillis();
-                        }
-                    }
-                } finally {
-                    driftFoundBefore.addAndGet(p.driftFound());
-                    driftRepairedBefore.addAndGet(p.driftRepaired());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                log.warn("switch {}: {}; retrying in {} ms", config.switchName(), e.getMessage(), backoff);
-            } finally {
-                synchronized (this) {
-                    provisioner = null;
-                    if (monitor != null) {
-                        monitor.close();
-                        monitor = null;
-                    }
-                }
-                if (c != null) {
-                    c.close();
-                }
-            }
-            try {
-                Thread.sleep(backoff);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            backoff = Math.min(backoff * 2, 5000);
-        }
-    }
-
-    /** Reads the switch and repairs drift (the provisioner reports it); an apply under way goes first. */
-    private synchronized void checkDrift(Provisioner p) {
-        try {
-            p.reconcile("controller");
-        } catch (RuntimeException e) {
-            log.warn("switch {}: drift check failed: {}", config.switchName(), e.getMessage());
-        }
+        return active().provisioner() != null;
     }
 
     // ------------------------------------------------------------------ HTTP
@@ -265,13 +239,14 @@ public final class ControllerDaemon implements AutoCloseable {
             }
             String path = x.getRequestURI().getPath();
             String method = x.getRequestMethod();
-            TenantScope tenant = who.role() == Principal.Role.TENANT ? new TenantScope(store, config.switchName(), who) : null;
+            TenantScope tenant = who.role() == Principal.Role.TENANT ? new TenantScope(store, active().name(), who) : null;
             if (method.equals("GET") && path.equals("/v1/status")) {
-                Provisioner p = provisioner;
+                SwitchKeeper k = active();
+                Provisioner p = k.provisioner();
                 // (a tenant is not told whose entries the switch holds, or the cookies: the operator's business)
-                String why = refusal == null ? null : tenant == null ? refusal
+                String why = k.refusal() == null ? null : tenant == null ? k.refusal()
                         : "the switch is not in this controller's charge; ask the operator";
-                send(x, 200, "{\"switch\": " + json(config.switchName()) + ", \"connected\": " + (p != null)
+                send(x, 200, "{\"switch\": " + json(k.name()) + ", \"connected\": " + (p != null)
                         + ", \"version\": " + (p == null ? "null" : p.version()) + ", \"user\": " + json(who.name())
                         + ", \"role\": " + json(who.role().name().toLowerCase())
                         + (who.tenant() == null ? "" : ", \"tenant\": " + json(who.tenant()))
@@ -300,9 +275,9 @@ public final class ControllerDaemon implements AutoCloseable {
                 int version = Integer.parseInt(query(x.getRequestURI(), "version", "0"));
                 change(x, p -> p.rollback(version, who.name()));
             } else if (method.equals("GET") && path.equals("/v1/devices")) {
-                HealthMonitor m = monitor;
+                HealthMonitor m = active().monitor();
                 if (m == null) {
-                    send(x, 503, "{\"error\": \"not connected to switch " + config.switchName() + "; retrying\"}");
+                    send(x, 503, "{\"error\": \"not connected to switch " + active().name() + "; retrying\"}");
                     return;
                 }
                 StringBuilder b = new StringBuilder("[");
@@ -326,6 +301,16 @@ public final class ControllerDaemon implements AutoCloseable {
                 send(x, 200, b.append(']').toString());
             } else if (method.equals("GET") && path.equals("/v1/stats")) {
                 stats(x, tenant);
+            } else if (method.equals("GET") && path.equals("/v1/switches")) {
+                send(x, 200, switches());
+            } else if (method.equals("POST") && path.equals("/v1/switches/activate")) {
+                String name = query(x.getRequestURI(), "switch", "");
+                if (pair == null) {
+                    send(x, 409, "{\"error\": \"this controller drives one switch, not a redundant pair: there is "
+                            + "nothing to activate (start it with --standby)\"}");
+                } else {
+                    change(x, p -> pair.activate(name, who.name()));
+                }
             } else if (method.equals("POST") && path.startsWith("/v1/devices/")) {
                 String device = query(x.getRequestURI(), "device", "");
                 switch (path.substring("/v1/devices/".length())) {
@@ -369,15 +354,16 @@ public final class ControllerDaemon implements AutoCloseable {
 
     /** Per service, step, ACL rule, device and drop reason, what the switch counted; a tenant's services only. */
     private void stats(HttpExchange x, TenantScope tenant) throws IOException {
-        Provisioner p = provisioner;
+        SwitchKeeper k = active();
+        Provisioner p = k.provisioner();
         var compiled = p == null ? null : p.compiled();
         if (compiled == null) {
-            send(x, 503, "{\"error\": \"not connected to switch " + config.switchName() + ", or nothing applied yet\"}");
+            send(x, 503, "{\"error\": \"not connected to switch " + k.name() + ", or nothing applied yet\"}");
             return;
         }
         java.util.Set<String> own = tenant == null ? null : tenant.services();
         StringBuilder b = new StringBuilder("[");
-        for (Accounting.Row r : Accounting.read(client, compiled)) {
+        for (Accounting.Row r : Accounting.read(k.client(), compiled)) {
             if (own != null && (!own.contains(r.owner()) || r.kind().equals("device") || r.kind().equals("drops"))) {
                 continue; // devices and drops are the operator's; other services other tenants'
             }
@@ -393,13 +379,13 @@ public final class ControllerDaemon implements AutoCloseable {
     }
 
     private synchronized void change(HttpExchange x, Change change) throws IOException {
-        Provisioner p = provisioner;
+        Provisioner p = active().provisioner();
         if (p == null) {
-            send(x, 503, "{\"error\": \"not connected to switch " + config.switchName() + " (or not primary); retrying\"}");
+            send(x, 503, "{\"error\": \"not connected to switch " + active().name() + " (or not primary); retrying\"}");
             return;
         }
         try {
-            Provisioner.Report r = change.apply(p);
+            Provisioner.Report r = pair == null ? change.apply(p) : changeBoth(p, change);
             applies.incrementAndGet();
             send(x, 200, "{\"version\": " + r.version() + ", \"writes\": " + r.writes() + ", \"millis\": " + r.millis()
                     + ", \"versioned\": [" + String.join(", ", r.versioned().stream().map(ControllerDaemon::json).toList())
@@ -412,10 +398,70 @@ public final class ControllerDaemon implements AutoCloseable {
             send(x, 409, "{\"error\": " + json(e.getMessage()) + "}");
         } catch (IllegalArgumentException e) {
             send(x, 400, "{\"error\": " + json(e.getMessage()) + "}");
+        } catch (IllegalStateException e) { // (e.g. the switch to activate is not connected)
+            send(x, 409, "{\"error\": " + json(e.getMessage()) + "}");
         } catch (RuntimeException e) {
             log.warn("change failed: {}", e.toString());
             send(x, 500, "{\"error\": " + json(e.toString()) + "}");
         }
+    }
+
+    /** Every switch in this controller's charge: its role, whether it is connected, its version, why refused. */
+    private String switches() {
+        StringBuilder b = new StringBuilder("[");
+        for (SwitchKeeper k : keepers) {
+            Provisioner p = k.provisioner();
+            b.append(b.length() > 1 ? ", " : "").append("{\"switch\": ").append(json(k.name()))
+                    .append(", \"role\": ").append(json(k.role().name().toLowerCase()))
+                    .append(", \"connected\": ").append(p != null)
+                    .append(", \"version\": ").append(p == null ? "null" : String.valueOf(p.version()))
+                    .append(", \"out_of_reach_ms\": ").append(k.outOfReachNanos() / 1_000_000)
+                    .append(", \"connects\": ").append(k.connects())
+                    .append(k.refusal() == null ? "" : ", \"refused\": " + json(k.refusal())).append('}');
+        }
+        return b.append(']').toString();
+    }
+
+    /**
+     * A change to a pair is made on both switches or on neither: on the active one, then the standby follows; if the
+     * standby refuses (it undid its part), the active one goes back to what it had. A standby out of the controller's
+     * charge does not hold the change up: it follows when it returns.
+     */
+    private Provisioner.Report changeBoth(Provisioner active, Change change) {
+        int hadVersion = active.version();
+        org.sfc.compiler.DeviceStates hadStates = active.deviceStates();
+        boolean hadCatalog = active.compiled() != null;
+        Provisioner.Report r = change.apply(active);
+        try {
+            pair.follow("controller");
+        } catch (RuntimeException e) {
+            String standby = pair.standby().name();
+            if (hadCatalog) {
+                active.follow(hadVersion, hadStates, "controller");
+            }
+            store.audit("controller", "apply-failed", "version " + r.version() + ": the standby " + standby
+                    + " refused it (" + e.getMessage() + "); " + (hadCatalog ? "the active switch went back to version "
+                    + hadVersion : "the active switch keeps it (it had no catalog to go back to)"));
+            throw new Provisioner.ApplyFailed("the standby " + standby + " refused the change and it was undone on both "
+                    + "switches: " + e.getMessage(), e);
+        }
+        return r;
+    }
+
+    /** Per switch of a pair: which one is active, whether it is in the controller's charge; takeovers so far. */
+    private void pairMetrics(StringBuilder b) {
+        if (pair == null) {
+            return;
+        }
+        b.append("# HELP sfc_pair_switch 1 for each switch of the redundant pair, by role and whether it is connected\n")
+                .append("# TYPE sfc_pair_switch gauge\n");
+        for (SwitchKeeper k : pair.both()) {
+            b.append("sfc_pair_switch{switch=").append(json(k.name())).append(",role=")
+                    .append(json(k.role().name().toLowerCase())).append(",connected=")
+                    .append(json(String.valueOf(k.provisioner() != null))).append("} 1\n");
+        }
+        metric(b, "sfc_pair_takeovers_total", "counter", "times the standby took over from the active switch",
+                pair.takeovers());
     }
 
     /** /metrics beside the API: for the operator's principals (an admin's or a viewer's token). */
@@ -429,20 +475,21 @@ public final class ControllerDaemon implements AutoCloseable {
 
     private void metrics(HttpExchange x) throws IOException {
         try (x) {
-            Provisioner p = provisioner;
+            SwitchKeeper k = active();
+            Provisioner p = k.provisioner();
             StringBuilder b = new StringBuilder();
             metric(b, "sfc_switch_connected", "gauge", "1 if the controller is primary for the switch", p != null ? 1 : 0);
             metric(b, "sfc_catalog_version", "gauge", "the catalog version the switch has", p == null ? 0 : p.version());
             metric(b, "sfc_switch_connects_total", "counter", "times the controller took charge of the switch",
-                    connects.get());
+                    keepers.stream().mapToLong(SwitchKeeper::connects).sum());
             metric(b, "sfc_applies_total", "counter", "applies and rollbacks that succeeded", applies.get());
             metric(b, "sfc_apply_failures_total", "counter", "applies the switch refused (undone)", applyFailures.get());
             metric(b, "sfc_drift_found_total", "counter", "times the switch was found to differ from its version",
-                    driftFoundBefore.get() + (p == null ? 0 : p.driftFound()));
+                    keepers.stream().mapToLong(SwitchKeeper::driftFound).sum());
             metric(b, "sfc_drift_repaired_entries_total", "counter", "entries written to undo someone else's changes",
-                    driftRepairedBefore.get() + (p == null ? 0 : p.driftRepaired()));
+                    keepers.stream().mapToLong(SwitchKeeper::driftRepaired).sum());
             metric(b, "sfc_switch_refused", "gauge", "1 while the switch holds entries this database did not write",
-                    refusal == null ? 0 : 1);
+                    k.refusal() == null ? 0 : 1);
             metric(b, "sfc_cutover_draining_entries", "gauge", "old entries a per-packet cut-over keeps for packets "
                     + "still inside devices (removed after the drain time)", p == null ? 0 : p.draining());
             if (p != null) {
@@ -453,7 +500,8 @@ public final class ControllerDaemon implements AutoCloseable {
                             .append(p.fallbacks().getOrDefault(fallback, 0L)).append('\n');
                 }
             }
-            HealthMonitor m = monitor;
+            pairMetrics(b);
+            HealthMonitor m = k.monitor();
             if (m != null) {
                 b.append("# HELP sfc_device_state 1 for the state each device is in\n# TYPE sfc_device_state gauge\n");
                 for (HealthMonitor.Status st : m.status()) {
@@ -473,7 +521,7 @@ public final class ControllerDaemon implements AutoCloseable {
                 try {
                     var compiled = p.compiled();
                     if (compiled != null) {
-                        serviceAndDeviceMetrics(b, Accounting.read(client, compiled));
+                        serviceAndDeviceMetrics(b, Accounting.read(k.client(), compiled));
                     }
                 } catch (RuntimeException e) {
                     log.debug("metrics: counters unavailable: {}", e.getMessage());
@@ -545,11 +593,11 @@ public final class ControllerDaemon implements AutoCloseable {
     /** The YAML of a recorded version (?version=N; default: the one the switch has), its file name in X-Sfc-File. */
     private void catalogText(HttpExchange x, TenantScope tenant) throws IOException {
         String asked = query(x.getRequestURI(), "version", null);
-        Store.Applied applied = store.applied(config.switchName());
+        Store.Applied applied = store.applied(active().name());
         Integer n = asked != null ? Integer.valueOf(asked) : applied == null ? null : applied.version();
         Store.Version v = n == null ? null : store.version(n);
         if (v == null) {
-            send(x, 404, "{\"error\": " + json(n == null ? "nothing has been applied to " + config.switchName()
+            send(x, 404, "{\"error\": " + json(n == null ? "nothing has been applied to " + active().name()
                     : "there is no version " + n) + "}");
             return;
         }
@@ -600,20 +648,13 @@ public final class ControllerDaemon implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        HealthMonitor m = monitor;
-        if (m != null) {
-            m.close(); // first: a controller going away must not fail devices on its way out
+        if (pair != null) {
+            pair.close(); // first: a controller going away must not take over on its way out
         }
-        keeper.interrupt();
+        keepers.forEach(SwitchKeeper::close);
         http.stop(0);
         if (metricsHttp != null) {
             metricsHttp.stop(0);
-        }
-        try {
-            keeper.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
         store.close();
     }

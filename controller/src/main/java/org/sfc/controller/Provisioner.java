@@ -489,18 +489,32 @@ public final class Provisioner {
      * is recorded.
      */
     public synchronized Report follow(int version, String who) {
+        return follow(version, current == null ? store.deviceStates(switchName) : current.states(), who);
+    }
+
+    /**
+     * Cuts the switch over to {@code version} (recorded) with the device states {@code states}: the standby of a pair
+     * mirrors its active switch's version and failovers. The compilation starts from the version's recorded ids, so
+     * both switches give every service, step and tag the same numbers: a packet tagged by one is understood by the
+     * other. Only the states changing (same version) is a failover's in-place rewrite.
+     */
+    public synchronized Report follow(int version, DeviceStates states, String who) {
         Store.Version v = store.version(version);
         if (v == null || v.isAdopted()) {
             throw new IllegalArgumentException("there is no catalog version " + version + " to follow");
         }
+        if (current != null && version == currentVersion) {
+            return states.equals(current.states()) ? new Report(currentVersion, 0, List.of(), 0)
+                    : changeStates(states, who, "device states of its pair followed");
+        }
         settleBeforeChange();
-        return cutOverTo(CatalogLoader.loadText(v.file(), v.catalog()), v.ids(),
-                current == null ? store.deviceStates(switchName) : current.states(), ids -> version, who,
+        return cutOverTo(CatalogLoader.loadText(v.file(), v.catalog()), v.ids(), states, ids -> version, who,
                 "follows version " + version);
     }
 
     /**
-     * Compiles {@code catalog} (from this switch's last compilation, or from {@code firstIds} on a switch with none)
+     * Compiles {@code catalog} (from {@code firstIds}, a recorded version's ids, when given; else from this switch's
+     * last compilation, versioned)
      * with the device states {@code had} kept where the catalog keeps their devices, has {@code record} give the
      * compilation its version number (after it validated), and cuts over to it.
      */
@@ -515,8 +529,8 @@ public final class Provisioner {
                         + " first ('sfc device restore " + failed + "'), or remove it too");
             }
         });
-        TableCompiler.Result next = current == null
-                ? TableCompiler.compile(catalog, schema, firstIds == null ? Ids.empty() : firstIds, states)
+        TableCompiler.Result next = firstIds != null ? TableCompiler.compile(catalog, schema, firstIds, states)
+                : current == null ? TableCompiler.compile(catalog, schema, Ids.empty(), states)
                 : TableCompiler.compile(catalog, schema, current, states, TableCompiler.CutOver.VERSIONED);
         List<String> versioned = flipped(current, next);
         int version = record.applyAsInt(next.ids());

@@ -89,6 +89,7 @@ public final class Store implements AutoCloseable {
                         + "who TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL)");
                 s.execute("CREATE TABLE IF NOT EXISTS principals (name TEXT PRIMARY KEY, role TEXT NOT NULL, tenant TEXT, "
                         + "created TEXT NOT NULL)");
+                s.execute("CREATE TABLE IF NOT EXISTS pairs (pair TEXT PRIMARY KEY, active TEXT NOT NULL, at TEXT NOT NULL)");
                 s.execute("CREATE TABLE IF NOT EXISTS tokens (id TEXT PRIMARY KEY, principal TEXT NOT NULL REFERENCES "
                         + "principals(name) ON DELETE CASCADE, hash TEXT NOT NULL, created TEXT NOT NULL, revoked TEXT)");
             }
@@ -197,6 +198,49 @@ public final class Store implements AutoCloseable {
             }
         } catch (SQLException e) {
             throw failed("read what switch " + sw + " has", e);
+        }
+    }
+
+    /**
+     * Records which switch of a redundant pair is the active one, so a restarted controller keeps it active (a
+     * returning switch comes back as the standby: nothing moves back unless an operator says so).
+     */
+    public synchronized void setActive(String pair, String sw) {
+        try (PreparedStatement p = db.prepareStatement("INSERT INTO pairs (pair, active, at) VALUES (?, ?, ?) "
+                + "ON CONFLICT(pair) DO UPDATE SET active = excluded.active, at = excluded.at")) {
+            p.setString(1, pair);
+            p.setString(2, sw);
+            p.setString(3, Instant.now().toString());
+            p.executeUpdate();
+        } catch (SQLException e) {
+            throw failed("record the active switch of pair " + pair, e);
+        }
+    }
+
+    /** The active switch of {@code pair}, or null if none was recorded. */
+    public synchronized String active(String pair) {
+        try (PreparedStatement p = db.prepareStatement("SELECT active FROM pairs WHERE pair = ?")) {
+            p.setString(1, pair);
+            try (ResultSet r = p.executeQuery()) {
+                return r.next() ? r.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw failed("read the active switch of pair " + pair, e);
+        }
+    }
+
+    /** Every switch anything was applied to, by name, with what it has. */
+    public synchronized Map<String, Applied> appliedAll() {
+        Map<String, Applied> out = new java.util.TreeMap<>();
+        try (PreparedStatement p = db.prepareStatement("SELECT switch, version, applying, cookie FROM applied");
+             ResultSet r = p.executeQuery()) {
+            while (r.next()) {
+                long cookie = r.getLong(4);
+                out.put(r.getString(1), new Applied(r.getInt(2), r.getInt(3) != 0, r.wasNull() ? null : cookie));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw failed("read what the switches have", e);
         }
     }
 

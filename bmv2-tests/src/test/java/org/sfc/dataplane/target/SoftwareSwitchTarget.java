@@ -130,6 +130,18 @@ public final class SoftwareSwitchTarget implements Target {
         boot(port);
     }
 
+    /** The switch dies: its P4Runtime server goes away until {@link #comeBack} starts an empty one on its address. */
+    public int die() {
+        int port = server.port();
+        server.kill();
+        return port;
+    }
+
+    /** An empty switch (no pipeline, no entries) on the address a {@link #die} left, {@code port}. */
+    public void comeBack(int port) throws Exception {
+        boot(port);
+    }
+
     @Override
     public void close() {
         wire.shutdownNow();

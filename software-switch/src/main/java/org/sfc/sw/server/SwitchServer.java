@@ -65,6 +65,16 @@ public final class SwitchServer implements AutoCloseable {
         server.awaitTermination();
     }
 
+    /** Stops at once, cutting every stream: what a crashed switch looks like to its controllers. */
+    public void kill() {
+        server.shutdownNow();
+        try {
+            server.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public void close() {
         server.shutdown();

@@ -1,0 +1,166 @@
+package org.sfc.dataplane;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sfc.dataplane.ControllerDaemonTest.await;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.sfc.controller.ControllerDaemon;
+import org.sfc.dataplane.target.SoftwareSwitchTarget;
+import org.sfc.dataplane.target.Target;
+import org.sfc.dataplane.target.TargetKind;
+
+/**
+ * The controller daemon driving a redundant pair (seed Fig. 15, ¶158): the standby follows every change and every
+ * failover of the active switch; when the active switch dies the standby takes over by itself and announces the
+ * addresses; the returning switch is the standby until an operator moves the traffic back; the roles outlive a
+ * restart of the controller. The active switch is the software switch; the standby runs on each target (BMv2 where
+ * installed).
+ */
+@ParameterizedClass(name = "standby on the {0}")
+@EnumSource(value = TargetKind.class, names = {"SOFTWARE_SWITCH", "BMV2"})
+class RedundantPairDaemonTest {
+    static final String TOKEN = "s3cret";
+    static final int UPLINK = 1, FW_OUT = 2, VPN = 4;
+
+    @Parameter
+    TargetKind kind;
+    @TempDir
+    Path dir;
+
+    SoftwareSwitchTarget a;
+    Target b;
+    ControllerDaemon daemon;
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @AfterEach
+    void stop() {
+        if (daemon != null) {
+            daemon.close();
+        }
+        if (a != null) {
+            a.close();
+        }
+        if (b != null) {
+            b.close();
+        }
+    }
+
+    ControllerDaemon startDaemon() throws Exception {
+        return ControllerDaemon.start(new ControllerDaemon.Config(a.host(), a.grpcPort(), 1, 10, a.pipeline(),
+                dir.resolve("sfc.db"), "127.0.0.1", 0, TOKEN, null)
+                .with(new ControllerDaemon.Standby(b.host(), b.grpcPort(), 1, Duration.ofMillis(300), b.pipeline())));
+    }
+
+    HttpResponse<String> call(String method, String path, String body) throws Exception {
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemon.httpPort() + path))
+                .header("Authorization", "Bearer " + TOKEN)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return http.send(r.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    String switches() throws Exception {
+        return call("GET", "/v1/switches", null).body();
+    }
+
+    /** Whether /v1/switches says {@code sw} has this role, connection and version. */
+    boolean is(String sw, String role, boolean connected, int version) {
+        try {
+            return switches().contains("{\"switch\": \"" + sw + "\", \"role\": \"" + role + "\", \"connected\": " + connected
+                    + ", \"version\": " + (connected ? String.valueOf(version) : "null"));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    boolean answersArp(Target t) {
+        return !t.send(UPLINK, RedundantPairTest.whoHas()).isEmpty();
+    }
+
+    /** Where the client's request leaves (the controller's heartbeats leaving meanwhile are not counted). */
+    List<Integer> requestGoesTo(Target t) {
+        byte[] client = {(byte) 198, 51, 100, 7};
+        return Sfc.ports(t.send(UPLINK, RedundantPairTest.request()).stream()
+                .filter(o -> o.data().length > 30 && java.util.Arrays.equals(o.data(), 26, 30, client, 0, 4)).toList());
+    }
+
+    @Test
+    void theStandbyFollowsTakesOverWhenTheActiveDiesAndTheTrafficMovesBackOnlyWhenTold() throws Exception {
+        a = SoftwareSwitchTarget.start();
+        b = kind.start();
+        daemon = startDaemon();
+        String nameA = "127.0.0.1:" + a.grpcPort() + "/1", nameB = b.host() + ":" + b.grpcPort() + "/1";
+        // No device answers heartbeats here: probes stay off until the failover part.
+        String quiet = Files.readString(Path.of("../examples/figure-7.yaml"))
+                .replace("    function: ", "    health: {probe: none}\n    function: ");
+        await(() -> daemon.ready(), "the daemon takes charge of the active switch");
+        assertEquals(200, call("POST", "/v1/catalog?file=figure-7.yaml", quiet).statusCode());
+        await(() -> is(nameA, "active", true, 1) && is(nameB, "standby", true, 1), "both switches hold version 1");
+        assertTrue(answersArp(a), "the active switch answers ARP for W1");
+        assertEquals(false, answersArp(b), "the standby does not");
+        assertEquals(List.of(FW_OUT), requestGoesTo(b), "but it holds the chains, ready");
+
+        // A failover on the active switch (its health monitor's) is followed by the standby.
+        String probed = quiet.replaceFirst("    health: \\{probe: none}\n    function: firewall",
+                "    health: {probe: loop, interval-ms: 50, misses: 2}\n    failure: bypass\n    function: firewall");
+        assertEquals(200, call("POST", "/v1/catalog?file=figure-7.yaml", probed).statusCode(), probed);
+        assertTrue(is(nameB, "standby", true, 2), "the change reached both switches before it was acknowledged: "
+                + switches());
+        await(() -> requestGoesTo(b).equals(List.of(VPN)), "fw-1 (silent) bypassed on the standby as on the active: "
+                + requestGoesTo(b));
+
+        // The active switch dies: the standby takes over and announces W1 through its uplink.
+        BlockingQueue<byte[]> atRouter = b.capture(UPLINK);
+        long died = System.nanoTime();
+        int portA = a.die();
+        byte[] announced = atRouter.poll(10, TimeUnit.SECONDS);
+        long tookMs = (System.nanoTime() - died) / 1_000_000;
+        assertEquals(RedundantPairTest.announcement(), announced == null ? null : Sfc.hex(announced),
+                "W1 announced through the standby");
+        assertTrue(tookMs < 5_000, "took over in " + tookMs + " ms");
+        await(() -> is(nameB, "active", true, 2) && is(nameA, "standby", false, 0), "the roles swapped: " + switches());
+        assertTrue(answersArp(b), "the new active switch answers for W1");
+        assertEquals(List.of(VPN), requestGoesTo(b), "and still bypasses the silent fw-1");
+        assertTrue(call("GET", "/metrics", null).body().contains("\nsfc_pair_takeovers_total 1\n"));
+
+        // The old active switch returns empty: it is repaired as the standby, with the failover, and answers nothing.
+        a.comeBack(portA);
+        await(() -> is(nameA, "standby", true, 2), "the returning switch is the standby: " + switches());
+        await(() -> requestGoesTo(a).equals(List.of(VPN)), "it holds version 2 with fw-1 bypassed");
+        assertEquals(false, answersArp(a), "and leaves the addresses to the active one");
+
+        // The roles outlive a restart of the controller: nothing moves back by itself.
+        daemon.close();
+        daemon = startDaemon();
+        await(() -> is(nameB, "active", true, 2) && is(nameA, "standby", true, 2), "the roles as they were: " + switches());
+        assertTrue(answersArp(b));
+        assertEquals(false, answersArp(a));
+
+        // The operator moves the traffic back.
+        HttpResponse<String> back = call("POST", "/v1/switches/activate?switch=" + URLEncoder.encode(nameA,
+                StandardCharsets.UTF_8), null);
+        assertEquals(200, back.statusCode(), back.body());
+        assertTrue(is(nameA, "active", true, 2) && is(nameB, "standby", true, 2), switches());
+        assertTrue(answersArp(a), "the traffic is back on the first switch");
+        assertEquals(false, answersArp(b));
+        assertEquals(400, call("POST", "/v1/switches/activate?switch=nowhere:1/1", null).statusCode());
+    }
+}
