@@ -24,9 +24,10 @@ import org.sfc.sw.testing.Packets;
 
 /**
  * The building block of a redundant pair (seed Fig. 15, ¶158): two switches with the same catalog version and the
- * same (virtual) MAC; only the active one answers ARP for the addresses. When the active one is gone, the standby
- * takes over: its ARP entries are written and it announces the addresses by gratuitous ARP, so the router sends to
- * it; the old active one comes back as a standby, holding everything but the ARP answers. The active switch is
+ * same (virtual) MAC; only the active one answers ARP for the addresses and forwards. When the active one is gone,
+ * the standby takes over: its entry points (ARP answers, port roles, punts) are written and it announces the
+ * addresses by gratuitous ARP, so the router sends to it; the old active one comes back as a standby, holding the
+ * chains but forwarding nothing. The active switch is
  * the software switch; the standby runs on each target (BMv2 where installed).
  */
 @ParameterizedClass(name = "standby on the {0}")
@@ -100,21 +101,27 @@ class RedundantPairTest {
         assertEquals(List.of(isAt()), a.send(UPLINK, whoHas()).stream().map(o -> Sfc.hex(o.data())).toList(),
                 "the active switch answers for W1");
         assertEquals(List.of(), b.send(UPLINK, whoHas()), "the standby does not");
-        assertEquals(List.of(FW_OUT), Sfc.ports(b.send(UPLINK, request())), "but holds the chains, ready");
+        assertEquals(List.of(), b.send(UPLINK, request()), "nor forwards (on a shared segment it sees every packet)");
+        assertEquals(List.of(), b.send(FW_OUT + 1, Packets.tcp(Sfc.SWITCH_MAC, 0xf1, "198.51.100.7", W1, 40000, 443, 64,
+                0, new byte[0])), "not even what comes back from a device");
 
         BlockingQueue<byte[]> atRouter = b.capture(UPLINK);
         a.close(); // the active switch dies
         a = null;
         Provisioner.Report takeover = standby.becomeActive("test");
-        assertEquals(1, takeover.writes(), "one ARP entry: W1 (figure 7's only address)");
+        assertEquals(13, takeover.writes(), "the entry points: an ARP entry for W1 (figure 7's only address), a role "
+                + "and a punt for each of its 6 ports");
         assertEquals(announcement(), Sfc.hex(atRouter.poll(5, TimeUnit.SECONDS)), "W1 announced through the new active");
         assertEquals(List.of(isAt()), b.send(UPLINK, whoHas()).stream().map(o -> Sfc.hex(o.data())).toList());
+        assertEquals(List.of(FW_OUT), Sfc.ports(b.send(UPLINK, request())), "it forwards: the chains were there");
 
         a = SoftwareSwitchTarget.start(); // the old active one, back empty: it comes back as the standby
         Provisioner back = take(a, "a", Provisioner.Role.STANDBY);
         assertEquals(version, back.version(), "repaired to its version");
         assertEquals(List.of(), a.send(UPLINK, whoHas()), "as a standby: no ARP answers");
-        assertEquals(List.of(FW_OUT), Sfc.ports(a.send(UPLINK, request())));
+        assertEquals(List.of(), a.send(UPLINK, request()), "and no forwarding");
         assertEquals(0, back.becomeStandby("test").writes(), "already one");
+        assertEquals(13, back.becomeActive("test").writes(), "moved back: the entry points only");
+        assertEquals(List.of(FW_OUT), Sfc.ports(a.send(UPLINK, request())), "its chains were there");
     }
 }

@@ -39,7 +39,8 @@ import com.sun.net.httpserver.HttpServer;
  * POST /v1/devices/drain?device=D&amp;to=S      maintenance: D's traffic to spare S until restored
  * POST /v1/devices/restore?device=D          failback (or the end of a drain)
  * POST /v1/devices/replace?device=D&amp;with=N  every service of D regenerated with N (a new version)
- * GET  /v1/switches                  every switch in charge: role (active, standby), connected, version
+ * GET  /v1/switches                  every switch in charge: role (active, standby), connected, version, the
+ *                                     devices its entries keep out of service
  * POST /v1/switches/activate?switch=S  a redundant pair: S becomes the active switch, the other the standby
  * GET  /metrics                      Prometheus text format (an admin's or viewer's token; or, with no token,
  *                                     on a listener of its own)
@@ -415,11 +416,20 @@ public final class ControllerDaemon implements AutoCloseable {
                     .append(", \"role\": ").append(json(k.role().name().toLowerCase()))
                     .append(", \"connected\": ").append(p != null)
                     .append(", \"version\": ").append(p == null ? "null" : String.valueOf(p.version()))
+                    .append(p == null ? "" : ", \"devices_out\": " + devicesOut(p.deviceStates()))
                     .append(", \"out_of_reach_ms\": ").append(k.outOfReachNanos() / 1_000_000)
                     .append(", \"connects\": ").append(k.connects())
                     .append(k.refusal() == null ? "" : ", \"refused\": " + json(k.refusal())).append('}');
         }
         return b.append(']').toString();
+    }
+
+    /** ["fw-1: bypass", "fw-2: spare fw-3"]: the devices a switch's entries keep out of service, and how. */
+    private static String devicesOut(org.sfc.compiler.DeviceStates s) {
+        java.util.SortedSet<String> out = new java.util.TreeSet<>(s.replacedBy().keySet());
+        out.addAll(s.bypassed());
+        out.addAll(s.dropped());
+        return "[" + String.join(", ", out.stream().map(d -> json(d + ": " + s.describe(d))).toList()) + "]";
     }
 
     /**

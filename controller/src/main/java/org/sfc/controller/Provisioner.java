@@ -3,6 +3,7 @@ package org.sfc.controller;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.sfc.catalog.Catalog;
 import org.sfc.catalog.CatalogLoader;
@@ -381,7 +382,10 @@ public final class Provisioner {
         return current != null ? asRole(current.state()) : adopted != null ? adopted : DesiredState.empty(schema);
     }
 
-    /** Which of a redundant pair (seed ¶158) a switch is: both hold the same entries, only the active one answers ARP. */
+    /**
+     * Which of a redundant pair (seed ¶158) a switch is: both hold the same chains; only the active one answers ARP
+     * and forwards (see asRole).
+     */
     public enum Role { ACTIVE, STANDBY }
 
     private volatile Role role = Role.ACTIVE;
@@ -393,17 +397,25 @@ public final class Provisioner {
         return role;
     }
 
-    /** {@code state} as this switch holds it: all of it when active; without the arp entries when standby. */
+    /**
+     * {@code state} as this switch holds it: all of it when active. A standby holds everything but the entry points:
+     * no ARP answers, no port roles (a packet on any port is dropped) and no punts. Devices and routers on a shared
+     * segment (a hub, a flooding bridge) reach both switches of a pair; only the active one may forward, or every
+     * such packet would go through a chain twice. Taking over writes these few entries (one per address and two per
+     * port); the chains, the bulk, are there already.
+     */
     private DesiredState asRole(DesiredState state) {
         if (role == Role.ACTIVE) {
             return state;
         }
         if (roleOf != state) {
-            int arp = schema.table("arp").getPreamble().getId();
+            Set<Integer> entryPoints = Set.of(schema.table("arp").getPreamble().getId(),
+                    schema.table("port_role").getPreamble().getId(), schema.table("punt").getPreamble().getId());
             List<DesiredState.Fragment> out = new ArrayList<>();
             for (DesiredState.Fragment f : state.fragments()) {
                 out.add(!f.owner().equals("shared") ? f : new DesiredState.Fragment("shared", f.entities().stream()
-                        .filter(e -> !(e.hasTableEntry() && e.getTableEntry().getTableId() == arp)).toList()));
+                        .filter(e -> !(e.hasTableEntry() && entryPoints.contains(e.getTableEntry().getTableId())))
+                        .toList()));
             }
             roleView = new DesiredState(out, schema);
             roleOf = state;
@@ -412,14 +424,15 @@ public final class Provisioner {
     }
 
     /**
-     * Takes over as the active switch of a pair: its ARP entries are written (it answers for the addresses from now
-     * on) and gratuitous ARP goes out of its uplinks, so the routers send to it at once.
+     * Takes over as the active switch of a pair: its entry points are written (it answers ARP for the addresses and
+     * forwards from now on) and gratuitous ARP goes out of its uplinks, so the routers (and the bridges between) send
+     * to it at once.
      */
     public synchronized Report becomeActive(String who) {
         return changeRole(Role.ACTIVE, who);
     }
 
-    /** Hands the addresses back: the switch stops answering ARP (its other entries stay, ready to take over). */
+    /** Hands the traffic back: the switch stops answering ARP and forwarding (its chains stay, ready to take over). */
     public synchronized Report becomeStandby(String who) {
         return changeRole(Role.STANDBY, who);
     }
@@ -441,7 +454,7 @@ public final class Provisioner {
         }
         announceAll();
         store.audit(who, "role", switchName + " is now " + r.name().toLowerCase() + " (" + writes(writes) + ")");
-        return new Report(currentVersion, writes, List.of("arp entries: " + writes), (System.nanoTime() - start) / 1_000_000);
+        return new Report(currentVersion, writes, List.of("entry points (arp, port roles, punts): " + writes), (System.nanoTime() - start) / 1_000_000);
     }
 
     /** Times the switch was found to differ from its version on a switch that kept its pipeline. */
