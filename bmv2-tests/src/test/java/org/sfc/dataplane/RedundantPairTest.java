@@ -106,12 +106,16 @@ class RedundantPairTest {
                 0, new byte[0])), "not even what comes back from a device");
 
         BlockingQueue<byte[]> atRouter = b.capture(UPLINK);
+        BlockingQueue<byte[]> atFirewall = b.capture(FW_OUT);
         a.close(); // the active switch dies
         a = null;
         Provisioner.Report takeover = standby.becomeActive("test");
         assertEquals(13, takeover.writes(), "the entry points: an ARP entry for W1 (figure 7's only address), a role "
                 + "and a punt for each of its 6 ports");
         assertEquals(announcement(), Sfc.hex(atRouter.poll(5, TimeUnit.SECONDS)), "W1 announced through the new active");
+        assertEquals("ffffffffffff" + "02000000fe01" + "0806" + "0001" + "0800" + "06" + "04" + "0001" + "02000000fe01"
+                + "c6120001" + "000000000000" + "c6120001" + "00".repeat(18), Sfc.hex(atFirewall.poll(5, TimeUnit.SECONDS)),
+                "the device ports claimed (the switch's probe address, 198.18.0.1), so bridges there learn its MAC");
         assertEquals(List.of(isAt()), b.send(UPLINK, whoHas()).stream().map(o -> Sfc.hex(o.data())).toList());
         assertEquals(List.of(FW_OUT), Sfc.ports(b.send(UPLINK, request())), "it forwards: the chains were there");
 

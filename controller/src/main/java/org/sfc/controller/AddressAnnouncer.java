@@ -16,7 +16,8 @@ import p4.v1.P4RuntimeOuterClass.TableEntry;
  * Gratuitous ARP for the addresses the switch answers ARP for (its arp table: service addresses, its own IP), sent
  * out of every uplink by packet-out, so routers learn at once which MAC owns them: when a controller takes charge
  * of a switch (a new or replaced switch, a standby made active) and when an apply adds an address. Each is an ARP
- * announcement (RFC 5227: a request whose sender and target address are the address announced).
+ * announcement (RFC 5227: a request whose sender and target address are the address announced). A standby made
+ * active also claims its device ports.
  */
 final class AddressAnnouncer {
     private static final int ARP_REQUEST = 1;
@@ -38,6 +39,24 @@ final class AddressAnnouncer {
             }
         }
         return sent;
+    }
+
+    /**
+     * An announcement of the switch's own address (its IP, else its probe address) out of every port a device is
+     * cabled to, so the bridges on the way learn where the switch MAC is; how many frames.
+     */
+    static int claimDevicePorts(P4RuntimeClient client, Schema schema, Catalog c) {
+        Catalog.SwitchInfo sw = c.switchInfo();
+        long ip = (sw.ip() != null ? sw.ip() : sw.probeIp()).value();
+        java.util.SortedSet<Integer> ports = new java.util.TreeSet<>();
+        for (Catalog.Device d : c.devices().values()) {
+            ports.add(d.outside().port());
+            ports.add(d.inside().port());
+        }
+        for (int port : ports) {
+            client.packetOut(ByteString.copyFrom(frame(sw.mac().value(), ip)), PacketOuts.toPort(schema.p4info(), port));
+        }
+        return ports.size();
     }
 
     /** An ARP announcement of {@code ip} at {@code mac}, broadcast, padded to Ethernet's 60 bytes. */

@@ -453,6 +453,7 @@ public final class Provisioner {
             throw e;
         }
         announceAll();
+        claimDevicePorts();
         store.audit(who, "role", switchName + " is now " + r.name().toLowerCase() + " (" + writes(writes) + ")");
         return new Report(currentVersion, writes, List.of("entry points (arp, port roles, punts): " + writes), (System.nanoTime() - start) / 1_000_000);
     }
@@ -639,6 +640,22 @@ public final class Provisioner {
             }
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "switch " + switchName + ": gratuitous ARP not sent: " + e.getMessage());
+        }
+    }
+
+    /**
+     * A switch taking over from its pair sends a frame from the switch MAC out of every device port, so the bridges
+     * between it and the devices learn at once that the MAC is behind it now (a device's answer would otherwise go
+     * to the dead switch until this one happened to send through that bridge).
+     */
+    private void claimDevicePorts() {
+        if (current == null || role != Role.ACTIVE) {
+            return;
+        }
+        try {
+            AddressAnnouncer.claimDevicePorts(client, schema, current.catalog());
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "switch " + switchName + ": device ports not claimed: " + e.getMessage());
         }
     }
 
