@@ -28,12 +28,14 @@ final class ControllerCommand extends GroupCommand {
                 "Serves an HTTP/JSON API on loopback; every request carries a bearer token: the token file's (admin)",
                 "or a user's ('sfc user add', 'sfc token'), whose role decides what it may do and whose name the",
                 "audit log records:",
-                "  GET  /v1/status, /v1/history, /v1/catalog[?version=N], /v1/devices, /v1/events[?limit=N], /v1/stats",
+                "  GET  /v1/status, /v1/history, /v1/catalog[?version=N], /v1/devices, /v1/events[?limit=N], /v1/stats,",
+                "       /v1/switches",
                 "  POST /v1/catalog (YAML body), /v1/rollback?version=N,",
-                "       /v1/devices/drain?device=D&to=S, /v1/devices/restore?device=D, /v1/devices/replace?device=D&with=N",
+                "       /v1/devices/drain?device=D&to=S, /v1/devices/restore?device=D, /v1/devices/replace?device=D&with=N,",
+                "       /v1/switches/activate?switch=S",
                 "A tenant's user reads and posts its view: its services only. Prometheus metrics on /metrics (an admin's",
                 "or viewer's token), or with no token on a --metrics-listen of their own. Every 'sfc' command takes",
-                "--controller URL to go through it.",
+                "--controller URL to go through it. With --standby, it drives a redundant pair: see that option.",
                 "Stops cleanly on Ctrl-C or SIGTERM."})
     static final class Run implements Callable<Integer> {
         @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9600",

@@ -28,6 +28,7 @@ import picocli.CommandLine.Option;
             "controller, pushes the pipeline, applies a catalog (default: the seed's Figure 7: firewall -> VPN,",
             "then server with an IDS copy), sends a client's request and follows it hop by hop through the",
             "devices (played by the demo) and the server's reply back, then prints the per-device counters.",
+            "With --redundant: the same catalog on a redundant pair, and a takeover.",
             "Exit 0 when the reply reached the client."})
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--catalog", paramLabel = "FILE", description = "the catalog (default: examples/figure-7.yaml)")
@@ -38,6 +39,11 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--service", description = "the service to call (default: the first one reached from the uplinks)")
     String service;
+
+    @Option(names = "--redundant", description = {"a redundant pair instead (seed Fig. 15): two software switches driven by",
+        "the controller daemon; the active one dies, the standby takes over and answers the next request, the dead",
+        "one comes back as the standby"})
+    boolean redundant;
 
     @Mixin
     PipelineOptions pipeline = new PipelineOptions();
@@ -53,6 +59,10 @@ final class DemoCommand implements Callable<Integer> {
         Catalog c = CatalogLoader.loadText(file.toString(), text);
         Catalog.Service svc = pick(c);
         PipelineConfig config = pipeline.load();
+        if (redundant) {
+            return new org.sfc.cli.demo.RedundantDemo(c, file.getFileName().toString(), text, config, out)
+                    .run(svc, ipv4(client)) ? 0 : 1;
+        }
         Path db = Files.createTempFile("sfc-demo", ".db");
         SoftwareSwitch sw = new SoftwareSwitch(1, 255);
         try (SwitchServer server = SwitchServer.start(sw, "127.0.0.1", 0);

@@ -286,6 +286,20 @@ class CliTest {
         }
     }
 
+    /** The redundant pair's demo: the daemon drives two switches; the active one dies; the next request goes through B. */
+    @Test
+    void redundantDemoTakesOverAndAnswersThroughTheStandby() {
+        Run r = sfc("demo", "--redundant", "--program", PROGRAM, "--catalog", FIG7);
+        assertEquals(0, r.code(), r.out() + r.err());
+        String o = r.out();
+        for (String expected : List.of("catalog applied to both", "through A answered; B, the standby, drops it",
+                "switch A dies", "13 entry points (ARP answers, port roles, punts) written", "the reply reached the client "
+                + "through B", "the controller made it the standby")) {
+            assertTrue(o.contains(expected), "missing '" + expected + "' in:\n" + o);
+        }
+        assertTrue(o.matches("(?s).*6\\. switch A comes back.*127\\.0\\.0\\.1:\\d+/1 +standby +version 1\n.*"), o);
+    }
+
     @Test
     void helpTeaches() {
         Run r = sfc("--help");

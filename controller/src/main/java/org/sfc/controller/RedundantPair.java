@@ -159,8 +159,8 @@ final class RedundantPair implements AutoCloseable {
         takeovers.incrementAndGet();
         store.setActive(name(), standby.name());
         store.audit("controller", "takeover", standby.name() + " took over from " + dead.name() + ", out of reach "
-                + "for " + outMs + " ms: " + (r == null ? 0 : r.writes()) + " ARP entries written "
-                + "and announced in " + lastTakeoverMillis + " ms; " + dead.name() + " returns as the standby");
+                + "for " + outMs + " ms: " + (r == null ? 0 : r.writes()) + " entry points (ARP answers, port "
+                + "roles, punts) written and the addresses announced in " + lastTakeoverMillis + " ms; " + dead.name() + " returns as the standby");
         log.warn("{} took over from {} ({} ms without it)", standby.name(), dead.name(), outMs);
     }
 

@@ -437,11 +437,14 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    /** The last {@code limit} device events — health changes and maintenance — oldest first. */
+    /**
+     * The last {@code limit} device events — health changes and maintenance, drift, a redundant pair's takeovers and
+     * switch-overs — oldest first.
+     */
     public synchronized List<Audit> deviceEvents(int limit) {
         List<Audit> out = new ArrayList<>();
         try (PreparedStatement p = db.prepareStatement("SELECT * FROM (SELECT * FROM audit WHERE action IN "
-                + "('event', 'health', 'drift') ORDER BY id DESC LIMIT ?) ORDER BY id")) {
+                + "('event', 'health', 'drift', 'takeover', 'pair') ORDER BY id DESC LIMIT ?) ORDER BY id")) {
             p.setInt(1, limit);
             try (ResultSet r = p.executeQuery()) {
                 while (r.next()) {

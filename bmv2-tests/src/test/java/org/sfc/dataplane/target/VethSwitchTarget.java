@@ -201,6 +201,22 @@ public abstract class VethSwitchTarget implements Target {
         return ports.get(port - 1);
     }
 
+    /** The test's end of the veth pair of switch port {@code port} (to bridge it to other switches and namespaces). */
+    public String peer(int port) {
+        return "st" + port + id;
+    }
+
+    /** The switch process dies at once (SIGKILL): its sessions are cut, its ports stop. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** After {@link #kill}: the switch starts again, empty, on the same ports and P4Runtime address. */
+    public void relaunch() throws Exception {
+        launch(ifaces());
+    }
+
     @Override
     public void restart() throws Exception {
         process.destroy();
