@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.sfc.dataplane.ControllerDaemonTest.await;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -134,7 +131,6 @@ class PairOnSharedSegmentsTest {
     SharedSegments net;
     ControllerDaemon daemon;
     Process echo;
-    final HttpClient http = HttpClient.newHttpClient();
 
     @AfterEach
     void stop() {
@@ -155,19 +151,11 @@ class PairOnSharedSegmentsTest {
     }
 
     HttpResponse<String> call(String method, String path, String body) throws Exception {
-        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemon.httpPort() + path))
-                .header("Authorization", "Bearer " + TOKEN)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        return http.send(r.build(), HttpResponse.BodyHandlers.ofString());
+        return new DaemonApi(daemon, TOKEN).call(method, path, body);
     }
 
     boolean is(VethSwitchTarget t, String role) {
-        try {
-            return call("GET", "/v1/switches", null).body().contains("{\"switch\": \"127.0.0.1:" + t.grpcPort()
-                    + "/1\", \"role\": \"" + role + "\", \"connected\": true, \"version\": 1");
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return new DaemonApi(daemon, TOKEN).is("127.0.0.1:" + t.grpcPort() + "/1", role, true, 1);
     }
 
     @Test

@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.sfc.dataplane.ControllerDaemonTest.await;
 
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,7 +46,6 @@ class RedundantPairDaemonTest {
     SoftwareSwitchTarget a;
     Target b;
     ControllerDaemon daemon;
-    final HttpClient http = HttpClient.newHttpClient();
 
     @AfterEach
     void stop() {
@@ -71,24 +67,15 @@ class RedundantPairDaemonTest {
     }
 
     HttpResponse<String> call(String method, String path, String body) throws Exception {
-        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemon.httpPort() + path))
-                .header("Authorization", "Bearer " + TOKEN)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        return http.send(r.build(), HttpResponse.BodyHandlers.ofString());
+        return new DaemonApi(daemon, TOKEN).call(method, path, body);
     }
 
     String switches() {
-        try {
-            return call("GET", "/v1/switches", null).body();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return new DaemonApi(daemon, TOKEN).switches();
     }
 
-    /** Whether /v1/switches says {@code sw} has this role, connection and version. */
     boolean is(String sw, String role, boolean connected, int version) {
-        return switches().contains("{\"switch\": \"" + sw + "\", \"role\": \"" + role + "\", \"connected\": " + connected
-                + ", \"version\": " + (connected ? String.valueOf(version) : "null"));
+        return new DaemonApi(daemon, TOKEN).is(sw, role, connected, version);
     }
 
     boolean answersArp(Target t) {

@@ -67,12 +67,8 @@ public final class SharedSegments implements AutoCloseable {
         return new ProcessBuilder(all).redirectErrorStream(true).start();
     }
 
-    static void run(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException(String.join(" ", cmd) + " failed: " + out.strip());
-        }
+    private static void run(String... cmd) throws Exception {
+        VethSwitchTarget.run(cmd);
     }
 
     @Override

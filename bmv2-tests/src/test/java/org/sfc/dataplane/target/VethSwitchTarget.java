@@ -127,7 +127,8 @@ public abstract class VethSwitchTarget implements Target {
         }
     }
 
-    private static void run(String... cmd) throws Exception {
+    /** Runs {@code cmd}, failing with its output if it fails. */
+    static void run(String... cmd) throws Exception {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         if (p.waitFor() != 0) {
