@@ -36,7 +36,7 @@ import org.sfc.dataplane.target.TargetKind;
 @EnumSource(value = TargetKind.class, names = {"SOFTWARE_SWITCH", "BMV2"})
 class RedundantPairDaemonTest {
     static final String TOKEN = "s3cret";
-    static final int UPLINK = 1, VPN = 4;
+    static final int UPLINK = 1, FW_OUT = 2, FW_IN = 3, VPN = 4;
 
     @Parameter
     TargetKind kind;
@@ -87,6 +87,31 @@ class RedundantPairDaemonTest {
         byte[] client = {(byte) 198, 51, 100, 7};
         return Sfc.ports(t.send(UPLINK, RedundantPairTest.request()).stream()
                 .filter(o -> o.data().length > 30 && java.util.Arrays.equals(o.data(), 26, 30, client, 0, 4)).toList());
+    }
+
+    /**
+     * Both switches number every step and tag alike (the standby compiles from the version's recorded ids): a request
+     * that fw-1 holds while the active switch dies comes back to the new active one, which takes it on to vpn-1.
+     */
+    @Test
+    void aPacketInsideADeviceAcrossTheTakeoverFinishesItsChainOnTheStandby() throws Exception {
+        a = SoftwareSwitchTarget.start();
+        b = kind.start();
+        daemon = startDaemon();
+        String nameB = b.host() + ":" + b.grpcPort() + "/1";
+        String quiet = Files.readString(Path.of("../examples/figure-7.yaml"))
+                .replace("    function: ", "    health: {probe: none}\n    function: ");
+        await(() -> daemon.ready(), "the daemon takes charge of the active switch");
+        assertEquals(200, call("POST", "/v1/catalog?file=figure-7.yaml", quiet).statusCode());
+        await(() -> is(nameB, "standby", true, 1), "the standby holds version 1");
+        List<org.sfc.sw.runtime.V1ModelPipeline.Output> toFirewall = a.send(UPLINK, RedundantPairTest.request());
+        assertEquals(List.of(FW_OUT), Sfc.ports(toFirewall), "the active switch sends the request to fw-1");
+        byte[] held = toFirewall.get(0).data(); // fw-1 holds it, its step tag in the DSCP
+
+        a.die();
+        await(() -> is(nameB, "active", true, 1), "the standby takes over");
+        assertEquals(List.of(VPN), Sfc.ports(b.send(FW_IN, held)), "fw-1 hands it back to the new active switch, "
+                + "which knows its tag and takes it on to vpn-1");
     }
 
     @Test
