@@ -90,11 +90,12 @@ class RedundantPairDaemonTest {
     }
 
     /**
-     * Both switches number every step and tag alike (the standby compiles from the version's recorded ids): a request
-     * that fw-1 holds while the active switch dies comes back to the new active one, which takes it on to vpn-1.
+     * Both switches number every step and tag alike (the standby compiles from the version's recorded ids) and both
+     * keep a cut-over's old steps for the drain time: a request that fw-1 holds across a per-packet cut-over and the
+     * death of the active switch comes back to the new active one, which takes it on to vpn-1.
      */
     @Test
-    void aPacketInsideADeviceAcrossTheTakeoverFinishesItsChainOnTheStandby() throws Exception {
+    void aPacketInsideADeviceAcrossACutOverAndTheTakeoverFinishesItsChainOnTheStandby() throws Exception {
         a = SoftwareSwitchTarget.start();
         b = kind.start();
         daemon = startDaemon();
@@ -108,10 +109,15 @@ class RedundantPairDaemonTest {
         assertEquals(List.of(FW_OUT), Sfc.ports(toFirewall), "the active switch sends the request to fw-1");
         byte[] held = toFirewall.get(0).data(); // fw-1 holds it, its step tag in the DSCP
 
+        // A change of vpn-access cut over per packet on both switches: its new steps under the other version, the
+        // old ones kept for the drain time (2 s) on the standby too.
+        HttpResponse<String> cut = call("POST", "/v1/catalog?file=figure-7.yaml", quiet.replace("dscp: 10 ", "dscp: 12 "));
+        assertTrue(cut.statusCode() == 200 && cut.body().contains("\"versioned\": [\"vpn-access\"]"), cut.body());
+        assertTrue(is(nameB, "standby", true, 2), switches());
         a.die();
-        await(() -> is(nameB, "active", true, 1), "the standby takes over");
+        await(() -> is(nameB, "active", true, 2), "the standby takes over");
         assertEquals(List.of(VPN), Sfc.ports(b.send(FW_IN, held)), "fw-1 hands it back to the new active switch, "
-                + "which knows its tag and takes it on to vpn-1");
+                + "which knows its tag (the old version's, still draining there) and takes it on to vpn-1");
     }
 
     @Test
