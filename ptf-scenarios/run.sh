@@ -12,7 +12,7 @@ here="$root/ptf-scenarios"
 
 usage() {
   cat <<'USAGE'
-Usage: ptf-scenarios/run.sh [--target software|tna|bmv2] [--ports N] [--keep-logs DIR] [TEST...]
+Usage: ptf-scenarios/run.sh [--target software|tna|bmv2] [--pair] [--ports N] [--keep-logs DIR] [TEST...]
 
 Runs the packet scenarios of ptf-scenarios/scenarios/ against a switch in a fresh network namespace.
 
@@ -20,6 +20,10 @@ Runs the packet scenarios of ptf-scenarios/scenarios/ against a switch in a fres
   --target tna        sfc's software switch running p4src/tna/sfc.p4 in its tna (Tofino) model, CPU port 192
   --target bmv2       BMv2's simple_switch_grpc with the p4c-compiled program (needs p4c and
                       simple_switch_grpc on PATH)
+  --pair              a redundant pair (seed Fig. 15): two switches of the target's kind (P4Runtime on 9559 and
+                      9560), each PTF port bridged to the same port of both, the controller driving them as
+                      active and standby; runs the scenarios of the 'pair' group (default) with the first
+                      switch's pid as the test parameter active_pid
   --ports N           veth pairs to create (default 16; every scenario's ports must be below N+1)
   --keep-logs DIR     copy the switch, controller and PTF logs to DIR
   TEST                PTF test specs (e.g. figure_07 or figure_07.RequestPath); default: all
@@ -30,6 +34,7 @@ USAGE
 }
 
 target=software
+pair=""
 ports=16
 keep=""
 tests=()
@@ -37,6 +42,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --target) target="${2:?--target needs software or bmv2}"; shift 2 ;;
     --ports) ports="${2:?--ports needs a number}"; shift 2 ;;
+    --pair) pair=1; shift ;;
     --keep-logs) keep="${2:?--keep-logs needs a directory}"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     -*) echo "run.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
@@ -98,10 +104,24 @@ in_ns ip link set lo up
 in_ns sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 iface_args=()
 ptf_ifaces=()
+standby_iface_args=()
 for p in $(seq 1 "$ports"); do
-  in_ns ip link add "sw$p" type veth peer name "ptf$p" || fail_start "cannot create veth pair sw$p/ptf$p"
-  in_ns ip link set "sw$p" up
-  in_ns ip link set "ptf$p" up
+  if [ -n "$pair" ]; then
+    # Port p of both switches and PTF's port p on one bridge: a shared segment (the seed's hub).
+    in_ns ip link add "br$p" type bridge || fail_start "cannot create bridge br$p"
+    for end in sw sb ptf; do
+      in_ns ip link add "$end$p" type veth peer name "x$end$p" || fail_start "cannot create veth pair $end$p"
+      in_ns ip link set "x$end$p" master "br$p"
+      in_ns ip link set "x$end$p" up
+      in_ns ip link set "$end$p" up
+    done
+    in_ns ip link set "br$p" up
+    standby_iface_args+=(-i "$p@sb$p")
+  else
+    in_ns ip link add "sw$p" type veth peer name "ptf$p" || fail_start "cannot create veth pair sw$p/ptf$p"
+    in_ns ip link set "sw$p" up
+    in_ns ip link set "ptf$p" up
+  fi
   iface_args+=(-i "$p@sw$p")
   ptf_ifaces+=(-i "$p@ptf$p")
 done
@@ -123,6 +143,11 @@ if [ "$target" = software ] || [ "$target" = tna ]; then
   ip netns exec "$ns" "$root/sfc" switch run -p "$program" "${iface_args[@]}" --cpu-port "$cpu_port" \
     --grpc-address 127.0.0.1:9559 >"$work/switch.log" 2>&1 &
   pids+=($!)
+  if [ -n "$pair" ]; then
+    ip netns exec "$ns" "$root/sfc" switch run -p "$program" "${standby_iface_args[@]}" --cpu-port "$cpu_port" \
+      --grpc-address 127.0.0.1:9560 >"$work/standby.log" 2>&1 &
+    pids+=($!)
+  fi
   controller_args=(--program "$program")
 else
   say "compiling p4src/v1model/sfc.p4 with p4c"
@@ -132,9 +157,20 @@ else
   ip netns exec "$ns" simple_switch_grpc --device-id 1 "${iface_args[@]}" --no-p4 \
     -- --grpc-server-addr 127.0.0.1:9559 --cpu-port 255 >"$work/switch.log" 2>&1 &
   pids+=($!)
+  if [ -n "$pair" ]; then
+    ip netns exec "$ns" simple_switch_grpc --device-id 1 "${standby_iface_args[@]}" --no-p4 --thrift-port 9091 \
+      -- --grpc-server-addr 127.0.0.1:9560 --cpu-port 255 >"$work/standby.log" 2>&1 &
+    pids+=($!)
+  fi
   controller_args=(--p4info "$work/bmv2/sfc.p4info.txtpb" --device-config "$work/bmv2/sfc.json")
 fi
 wait_for "the $target switch" 60 in_ns bash -c 'exec 3<>/dev/tcp/127.0.0.1/9559'
+active_pid="${pids[0]}"
+if [ -n "$pair" ]; then
+  wait_for "the standby $target switch" 60 in_ns bash -c 'exec 3<>/dev/tcp/127.0.0.1/9560'
+  controller_args+=(--standby 127.0.0.1:9560)
+  [ ${#tests[@]} -gt 0 ] || tests=(pair)
+fi
 
 # Millisecond timestamps in the controller's log (heartbeat timing is what one reads it for).
 printf '%s\n' 'handlers=java.util.logging.ConsoleHandler' \
@@ -146,8 +182,9 @@ pids+=($!)
 wait_for "the controller" 60 in_ns "$venv/bin/python" "$here/lib/sfc_api.py" "$work/token" connected
 
 # ---------------------------------------------------------------- PTF
-say "running PTF against the $target switch"
+say "running PTF against the $target switch${pair:+ pair}"
 params="root='$root';controller='http://127.0.0.1:9600';token_file='$work/token';work='$work';target='$target'"
+params+=";active_pid='$active_pid';pair='${pair:-0}'"
 ip netns exec "$ns" "$venv/bin/ptf" --test-dir "$here/scenarios" --pypath "$here/lib" "${ptf_ifaces[@]}" \
   --test-params "$params" --xunit --xunit-dir "$work/xunit" --log-file "$work/ptf.log" \
   --default-negative-timeout 0.3 --qlen 1000 "${tests[@]}" &

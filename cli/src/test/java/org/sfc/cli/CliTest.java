@@ -412,7 +412,14 @@ class CliTest {
                 assertTrue(launched.contains(command), "./sfc does not run '" + command + "': " + launched);
             }
         }
-        assertTrue(launcher.contains("if [ \"${2:-}\" = adopt ]"), "'sfc switch adopt' is SfcCommand's, not the switch's");
+        // 'sfc switch' is the software switch's, but for the subcommands SfcCommand adds to it
+        var own = java.util.regex.Pattern.compile("case \"\\$\\{2:-}\" in ([a-z|]+)\\)").matcher(launcher);
+        assertTrue(own.find(), "the launcher's case for SfcCommand's switch subcommands");
+        java.util.Set<String> added = new java.util.TreeSet<>(SfcCommand.commandLine().getSubcommands().get("switch")
+                .getSubcommands().keySet());
+        added.removeAll(new picocli.CommandLine(new org.sfc.sw.cli.SwitchCommand()).getSubcommands().keySet());
+        assertEquals(added, new java.util.TreeSet<>(java.util.List.of(own.group(1).split("\\|"))),
+                "./sfc switch X runs SfcCommand for exactly the subcommands it adds");
     }
 
     @Test
