@@ -2,9 +2,9 @@
 # Runs every test of the project: unit and integration tests of all Maven modules (summary line
 # 'java: N passed, N failed, N skipped', counted from the Surefire reports, with the reasons for skips), then
 # the PTF packet scenarios in a network namespace (ptf-scenarios/run.sh) against the software switch (running the
-# v1model program, then the TNA program in its tna model) and, where
-# p4c and simple_switch_grpc are installed, against BMv2 too; the summary of both, 'ptf: N passed, N failed',
-# is the last line. Exits non-zero if anything failed.
+# v1model program, then the TNA program in its tna model) and, where p4c and simple_switch_grpc are installed,
+# against BMv2 too; then each target as a redundant pair (run.sh --pair). The summary of both,
+# 'ptf: N passed, N failed', is the last line. Exits non-zero if anything failed.
 #   scripts/test.sh [MAVEN ARGS...]      e.g. scripts/test.sh -pl table-compiler   (PTF only when no args)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -47,17 +47,22 @@ if [ $# -eq 0 ]; then
       echo "ptf-scenarios: BMv2 skipped: p4c and simple_switch_grpc not on PATH"
     fi
     passed=0 failed=0
-    for t in "${targets[@]}"; do
-      echo "ptf-scenarios: target $t"
+    # Each target alone, then as a redundant pair (the 'pair' scenarios: two switches on shared segments).
+    runs=()
+    for t in "${targets[@]}"; do runs+=("$t"); done
+    for t in "${targets[@]}"; do runs+=("$t --pair"); done
+    for run in "${runs[@]}"; do
+      read -r t pair <<<"$run"
+      echo "ptf-scenarios: target $t${pair:+ (pair)}"
       log=$(mktemp)
-      ptf-scenarios/run.sh --target "$t" 2>&1 | tee "$log"
+      ptf-scenarios/run.sh --target "$t" $pair 2>&1 | tee "$log"
       [ "${PIPESTATUS[0]}" -eq 0 ] || ptf_status=1
       out=$(tail -1 "$log"); rm -f "$log"
       if [[ "$out" =~ ^ptf:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
-        echo "ptf ($t): ${BASH_REMATCH[1]} passed, ${BASH_REMATCH[2]} failed"
+        echo "ptf ($t${pair:+ pair}): ${BASH_REMATCH[1]} passed, ${BASH_REMATCH[2]} failed"
         passed=$((passed + BASH_REMATCH[1])) failed=$((failed + BASH_REMATCH[2]))
       else
-        echo "ptf ($t): no summary (the run could not start)"; failed=$((failed + 1)); ptf_status=1
+        echo "ptf ($t${pair:+ pair}): no summary (the run could not start)"; failed=$((failed + 1)); ptf_status=1
       fi
     done
     echo "ptf: $passed passed, $failed failed"
