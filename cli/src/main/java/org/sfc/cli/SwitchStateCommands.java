@@ -37,8 +37,8 @@ final class SwitchStateCommands {
         CommandLine.Model.CommandSpec spec;
 
         private static final Pattern ROW = Pattern.compile("\"switch\": \"([^\"]*)\", \"role\": \"([^\"]*)\", "
-                + "\"connected\": (true|false), \"version\": (null|\\d+), \"out_of_reach_ms\": (\\d+), "
-                + "\"connects\": (\\d+)(?:, \"refused\": \"((?:[^\"\\\\]|\\\\.)*)\")?");
+                + "\"connected\": (true|false), \"version\": (null|\\d+)(?:, \"devices_out\": \\[([^\\]]*)])?, "
+                + "\"out_of_reach_ms\": (\\d+), \"connects\": (\\d+)(?:, \"refused\": \"((?:[^\"\\\\]|\\\\.)*)\")?");
 
         @Override
         public Integer call() throws Exception {
@@ -53,8 +53,10 @@ final class SwitchStateCommands {
                 Matcher m = ROW.matcher(json);
                 while (m.find()) {
                     boolean connected = m.group(3).equals("true");
-                    String note = m.group(7) != null ? "refused: " + m.group(7).replace("\\\"", "\"")
-                            : connected ? "" : "out of reach for " + m.group(5) + " ms";
+                    String devicesOut = m.group(5) == null || m.group(5).isEmpty() ? ""
+                            : "devices out: " + m.group(5).replace("\"", "");
+                    String note = m.group(8) != null ? "refused: " + m.group(8).replace("\\\"", "\"")
+                            : connected ? devicesOut : "out of reach for " + m.group(6) + " ms";
                     out.printf("%-28s %-8s %-10s %-8s %s%n", m.group(1), m.group(2), connected ? "yes" : "no",
                             m.group(4).equals("null") ? "-" : m.group(4), note);
                 }

@@ -469,6 +469,14 @@ class CliTest {
                     tokenFile.toString());
             assertEquals(2, drain.code(), "the daemon drains as it was started");
             assertTrue(drain.err().contains("'sfc controller run --drain TIME'"), drain.err());
+            Run switches = sfc("switch", "list", "--controller", url, "--token-file", tokenFile.toString());
+            assertEquals(0, switches.code(), switches.err());
+            assertTrue(switches.out().lines().anyMatch(l -> l.matches("127\\.0\\.0\\.1:" + own.port()
+                    + "/1 +active +yes +2 *.*")), "the daemon's switch, live: " + switches.out());
+            Run notAPair = sfc("switch", "activate", "127.0.0.1:" + own.port() + "/1", "--controller", url,
+                    "--token-file", tokenFile.toString());
+            assertEquals(SfcCommand.REFUSED, notAPair.code());
+            assertTrue(notAPair.err().contains("drives one switch, not a redundant pair"), notAPair.err());
         }
         Run gone = sfc("catalog", "rollback", "1", "--controller", "http://127.0.0.1:1", "--token-file", tokenFile.toString());
         assertEquals(SfcCommand.UNREACHABLE, gone.code(), gone.err());
