@@ -17,8 +17,9 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * The controller as a daemon: keeps one switch (or a redundant pair, {@link RedundantPair}) at its catalog version — connects (with backoff), pushes the
- * pipeline if missing and reconciles on every (re)connect, so a restarted switch gets everything back — and
+ * The controller as a daemon: keeps one switch, or a redundant pair ({@link RedundantPair}), at its catalog version
+ * — each switch's {@link SwitchKeeper} connects (with backoff), pushes the pipeline if missing and reconciles on
+ * every (re)connect, so a restarted switch gets everything back — and
  * serves a small HTTP/JSON API on loopback (HTTPS with a certificate) plus Prometheus metrics (beside the API,
  * or on a listener of their own). The switch connection is plaintext, TLS, or mutual TLS.
  *
@@ -75,10 +76,6 @@ public final class ControllerDaemon implements AutoCloseable {
                     token, tls, passive, ownership, listeners, s);
         }
 
-        String switchName() {
-            return switchAddress().name();
-        }
-
         SwitchKeeper.Address switchAddress() {
             return new SwitchKeeper.Address(switchHost, switchPort, deviceId);
         }
@@ -86,7 +83,8 @@ public final class ControllerDaemon implements AutoCloseable {
 
     /**
      * The second switch of a redundant pair (seed Fig. 15): same devices, same addresses, same (virtual) MAC; it
-     * takes over when the active switch has been out of the controller's charge for {@code takeoverAfter}.
+     * takes over when the active switch has been out of reach (no P4Runtime session) for {@code takeoverAfter}.
+     * {@code pipeline}: its own build of the program when it is another kind of target (null: the main switch's).
      */
     public record Standby(String host, int port, long deviceId, java.time.Duration takeoverAfter,
                           PipelineConfig pipeline) {

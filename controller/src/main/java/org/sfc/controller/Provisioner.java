@@ -455,7 +455,8 @@ public final class Provisioner {
         announceAll();
         claimDevicePorts();
         store.audit(who, "role", switchName + " is now " + r.name().toLowerCase() + " (" + writes(writes) + ")");
-        return new Report(currentVersion, writes, List.of("entry points (arp, port roles, punts): " + writes), (System.nanoTime() - start) / 1_000_000);
+        return new Report(currentVersion, writes, List.of("entry points (arp, port roles, punts): " + writes),
+                (System.nanoTime() - start) / 1_000_000);
     }
 
     /** Times the switch was found to differ from its version on a switch that kept its pipeline. */
@@ -528,9 +529,8 @@ public final class Provisioner {
 
     /**
      * Compiles {@code catalog} (from {@code firstIds}, a recorded version's ids, when given; else from this switch's
-     * last compilation, versioned)
-     * with the device states {@code had} kept where the catalog keeps their devices, has {@code record} give the
-     * compilation its version number (after it validated), and cuts over to it.
+     * last compilation, versioned) with the device states {@code had} kept where the catalog keeps their devices, has
+     * {@code record} give the compilation its version number (after it validated), and cuts over to it.
      */
     private Report cutOverTo(Catalog catalog, Ids firstIds, DeviceStates had,
                              java.util.function.ToIntFunction<Ids> record, String who, String note) {

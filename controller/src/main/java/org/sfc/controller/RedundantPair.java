@@ -9,12 +9,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Two switches in front of the same devices, sharing the engine's addresses and MAC (seed Fig. 15, ¶158). Both hold
- * the same entries; only the active one answers ARP for the addresses, so the routers send to it. This keeps the
- * standby a copy of the active switch (its version and its device states: the failovers the active one's health
- * monitor made) and, when the active switch has been out of reach (no P4Runtime session) for the takeover time, makes
- * the standby active: its ARP entries are written and gratuitous ARP goes out of its uplinks. The returning switch
- * comes back as the standby, repaired and following; nothing moves back unless an operator says so
- * ({@link #activate}).
+ * the same chains; only the active one has the entry points (ARP answers, port roles, punts), so only it answers
+ * and forwards. This keeps the standby a copy of the active switch (its version and its device states: the
+ * failovers the active one's health monitor made) and, when the active switch has been out of reach (no P4Runtime
+ * session) for the takeover time, makes the standby active: its entry points are written, gratuitous ARP goes out
+ * of its uplinks and its device ports are claimed. The returning switch comes back as the standby, repaired and
+ * following; nothing moves back unless an operator says so ({@link #activate}).
  *
  * <p>The active switch is judged by its P4Runtime session alone: its heartbeats go through that session, so when it
  * is gone they stopped too. A switch whose control link broke while it still forwards is taken over as well; that
