@@ -87,8 +87,9 @@ final class RedundantPair implements AutoCloseable {
     }
 
     /**
-     * Makes {@code name} the active switch (an operator moving the traffic back, or over for maintenance): the
-     * other one stops answering ARP first; the new one must be in charge and hold the active one's version.
+     * Makes {@code name} the active switch (an operator moving the traffic back, or over for maintenance). It must be
+     * in charge; it follows the active one first, then gets its entry points and announces, and only then the other
+     * one's go: for a moment both forward (the same entries, the same MAC), never neither.
      */
     Provisioner.Report activate(String name, String who) {
         synchronized (changes) {
