@@ -166,6 +166,7 @@ else
 fi
 wait_for "the $target switch" 60 in_ns bash -c 'exec 3<>/dev/tcp/127.0.0.1/9559'
 active_pid="${pids[0]}"
+[ -z "$pair" ] || disown "$active_pid"   # a pair scenario kills it: no "Killed" job report for that
 if [ -n "$pair" ]; then
   wait_for "the standby $target switch" 60 in_ns bash -c 'exec 3<>/dev/tcp/127.0.0.1/9560'
   controller_args+=(--standby 127.0.0.1:9560)
