@@ -136,7 +136,8 @@ class ApiPrincipalsTest {
         assertEquals(422, operators.statusCode(), operators.body());
         assertTrue(operators.body().contains("'devices' is the operator's"), operators.body());
         for (String[] op : new String[][] {{"POST", "/v1/rollback?version=1"}, {"GET", "/v1/devices"},
-            {"POST", "/v1/devices/drain?device=app-1&to=app-2"}}) {
+            {"POST", "/v1/devices/drain?device=app-1&to=app-2"}, {"GET", "/v1/switches"},
+            {"POST", "/v1/switches/activate?switch=x"}}) {
             HttpResponse<String> r = call(op[0], op[1], null, ann);
             assertEquals(403, r.statusCode(), op[1] + ": " + r.body());
             assertTrue(r.body().contains("acts for tenant acme"), r.body());
@@ -154,6 +155,8 @@ class ApiPrincipalsTest {
         assertEquals(403, refused.statusCode());
         assertTrue(refused.body().contains("user vic is a viewer"), refused.body());
         assertEquals(403, call("POST", "/v1/rollback?version=1", null, vic).statusCode());
+        assertEquals(200, call("GET", "/v1/switches", null, vic).statusCode());
+        assertEquals(403, call("POST", "/v1/switches/activate?switch=x", null, vic).statusCode());
         assertEquals(catalog, appliedCatalog());
     }
 
