@@ -194,6 +194,19 @@ class CliTest {
     }
 
     @Test
+    void aStandbysOptionsGoWithTheStandby() {
+        Run alone = sfc("controller", "run", "--standby-device-id", "2", "--program", PROGRAM, "--token-file",
+                dir.resolve("token").toString(), "--db", dir.resolve("sfc.db").toString(), "--listen", "127.0.0.1:0");
+        assertEquals(2, alone.code(), alone.out());
+        assertTrue(alone.err().contains("--standby-device-id goes with --standby"), alone.err());
+        Run negative = sfc("controller", "run", "--standby", "127.0.0.1:9560", "--takeover-after", "-5", "--program",
+                PROGRAM, "--token-file", dir.resolve("token").toString(), "--db", dir.resolve("sfc.db").toString(),
+                "--listen", "127.0.0.1:0");
+        assertEquals(2, negative.code(), negative.out());
+        assertTrue(negative.err().contains("--takeover-after is a number of milliseconds"), negative.err());
+    }
+
+    @Test
     void activatingASwitchOfAPairNeedsTheDaemonThatDrivesIt() {
         Run r = sfc("switch", "activate", "127.0.0.1:9560/1");
         assertEquals(2, r.code());
