@@ -110,6 +110,21 @@ class SemanticsTest {
                 e.getMessage());
     }
 
+    /**
+     * Unlike C, P4's bitwise operators bind tighter than its comparisons (p4c's grammar: == != < relational < | < ^
+     * < &): {@code a & 0x12 == 0x10} is {@code (a & 0x12) == 0x10}; in C's reading it would not even type-check
+     * (bit<8> & bool). a = 0xF0: (0xF0 & 0x12) = 0x10; (0xF0 | 0x01) > 0xF0; 5 ^ 1 != 4 is false.
+     */
+    @Test
+    void bitwiseOperatorsBindTighterThanComparisons() {
+        assertEquals("01051234800000017" + "8",
+                runHex("if (hdr.h.a & 8w0x12 == 8w0x10) { hdr.h.a = 1; } else { hdr.h.a = 2; }"));
+        assertEquals("01051234800000017" + "8",
+                runHex("if (hdr.h.a | 8w1 > 8w0xF0) { hdr.h.a = 1; } else { hdr.h.a = 2; }"));
+        assertEquals("02051234800000017" + "8",
+                runHex("if (hdr.h.b ^ 8w1 != 8w4) { hdr.h.a = 1; } else { hdr.h.a = 2; }"));
+    }
+
     @Test
     void comparisonsOfBitValuesAreUnsigned() {
         assertEquals("01051234800000017" + "8", runHex("if (hdr.h.a > 8w1) { hdr.h.a = 1; } else { hdr.h.a = 2; }"));

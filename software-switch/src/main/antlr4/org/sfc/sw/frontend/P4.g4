@@ -251,11 +251,11 @@ expression
     | expression op=( '*' | '/' | '%' ) expression               # binaryExpr
     | expression op=( '+' | '-' | '|+|' | '|-|' | '++' ) expression # binaryExpr
     | expression ( op='<<' | gt1='>' gt2='>' ) expression        # shiftExpr
-    | expression op=( '<=' | '>=' | '<' | '>' ) expression       # binaryExpr
-    | expression op=( '==' | '!=' ) expression                   # binaryExpr
     | expression op='&' expression                               # binaryExpr
     | expression op='^' expression                               # binaryExpr
     | expression op='|' expression                               # binaryExpr
+    | expression op=( '<=' | '>=' | '<' | '>' ) expression       # binaryExpr
+    | expression op=( '==' | '!=' ) expression                   # binaryExpr
     | expression op='&&' expression                              # binaryExpr
     | expression op='||' expression                              # binaryExpr
     | expression '?' expression ':' expression                   # ternaryExpr
