@@ -22,6 +22,11 @@ const bit<8>  IP_PROTO_TCP  = 6;
 const bit<8>  IP_PROTO_UDP  = 17;
 
 // What a port is connected to (table port_role; 0 until it says).
+// TCP flags (RFC 9293), as Handshake reads them.
+const bit<8> TCP_FLAG_SYN     = 0x02;
+const bit<8> TCP_FLAG_ACK     = 0x10;
+const bit<8> TCP_FLAGS_SYN_ACK = 0x12;
+
 const bit<2> ROLE_UPLINK  = 1;
 const bit<2> ROLE_DEVICE  = 2;
 

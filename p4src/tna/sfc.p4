@@ -43,6 +43,7 @@
 #include "../include/control/arp.p4"
 #include "../include/control/classify.p4"
 #include "../include/control/acl.p4"
+#include "../include/control/handshake.p4"
 #include "../include/control/sequence.p4"
 #include "../include/control/next_hop.p4"
 #include "../include/control/copy_target.p4"
@@ -267,6 +268,7 @@ control SfcIngress(inout tna_headers_t hdr, inout tna_metadata_t meta,
     PortKey() port_key_ctl;
     Classify() classify_ctl;
     Acl() acl_ctl;
+    Handshake() handshake_ctl;
     Sequence() sequence_ctl;
     NextHop() next_hop_ctl;
 
@@ -311,6 +313,7 @@ control SfcIngress(inout tna_headers_t hdr, inout tna_metadata_t meta,
                         acl_ctl.apply(hdr.sfc, meta.sfc);
                     }
                     if (!meta.sfc.drop) {
+                        handshake_ctl.apply(hdr.sfc, meta.sfc);
                         sequence_ctl.apply(hdr.sfc, meta.sfc);
                     }
                     if (!meta.sfc.drop) {

@@ -17,6 +17,7 @@
 #include "../include/control/arp.p4"
 #include "../include/control/classify.p4"
 #include "../include/control/acl.p4"
+#include "../include/control/handshake.p4"
 #include "../include/control/sequence.p4"
 #include "../include/control/next_hop.p4"
 #include "../include/control/copy_target.p4"
@@ -132,6 +133,7 @@ control SfcIngress(inout headers_t hdr, inout local_metadata_t meta,
     PortKey() port_key_ctl;
     Classify() classify_ctl;
     Acl() acl_ctl;
+    Handshake() handshake_ctl;
     Sequence() sequence_ctl;
     NextHop() next_hop_ctl;
 
@@ -175,6 +177,7 @@ control SfcIngress(inout headers_t hdr, inout local_metadata_t meta,
                         acl_ctl.apply(hdr, meta);
                     }
                     if (!meta.drop) {
+                        handshake_ctl.apply(hdr, meta);
                         sequence_ctl.apply(hdr, meta);
                     }
                     if (!meta.drop) {

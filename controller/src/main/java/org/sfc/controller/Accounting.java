@@ -145,6 +145,37 @@ public final class Accounting {
         return out;
     }
 
+    /**
+     * Per service (name): {client SYNs, client packets carrying an ACK}, from the Handshake counters (seed ¶160), read
+     * cell by cell (a wildcard read would return every one of the 64k cells).
+     */
+    public static Map<String, long[]> handshakes(P4RuntimeClient client, p4.config.v1.P4InfoOuterClass.P4Info info,
+                                                 Map<String, Integer> serviceIds) {
+        if (serviceIds.isEmpty()) {
+            return Map.of();
+        }
+        int syns = counterId(info, "client_syns");
+        int acks = counterId(info, "client_acks");
+        Map<Integer, String> byId = new HashMap<>();
+        List<Entity> queries = new ArrayList<>();
+        serviceIds.forEach((name, id) -> {
+            byId.put(id, name);
+            for (int counter : new int[] {syns, acks}) {
+                queries.add(Entity.newBuilder().setCounterEntry(CounterEntry.newBuilder().setCounterId(counter)
+                        .setIndex(p4.v1.P4RuntimeOuterClass.Index.newBuilder().setIndex(id))).build());
+            }
+        });
+        Map<String, long[]> out = new HashMap<>();
+        for (Entity e : client.read(queries)) {
+            CounterEntry c = e.getCounterEntry();
+            String service = byId.get((int) c.getIndex().getIndex());
+            if (service != null) {
+                out.computeIfAbsent(service, n -> new long[2])[c.getCounterId() == syns ? 0 : 1] += c.getData().getPacketCount();
+            }
+        }
+        return out;
+    }
+
     private static void add(Map<String, long[]> out, String device, int at, CounterData data) {
         if (device != null) {
             long[] t = out.computeIfAbsent(device, n -> new long[4]);

@@ -28,7 +28,8 @@ import p4.v1.P4RuntimeOuterClass.PacketIn;
  * on. A device that leaves {@code misses} intervals unanswered, or stops returning what it is sent (passive
  * counters, then one interval to answer a probe), has failed: the {@link Provisioner} acts on its policy
  * (spare, bypass, drop). A failed device that answers for its hold-down time fails back, or waits for an
- * operator ({@code failback: manual}). Every change of state is an {@link Event}: logged, audited, counted.
+ * operator ({@code failback: manual}). A server may also be failed by its clients' repeated SYNs ({@code syn-retries},
+ * seed ¶160: see compareHandshakes). Every change of state is an {@link Event}: logged, audited, counted.
  *
  * <p>Probes ({@link Catalog#probeFor}): {@code loop} — a UDP datagram from and to the probe IP sent to the
  * device's MAC; a one-port device hands it back, a two-port one passes it across, so two-port devices are
@@ -75,6 +76,7 @@ public final class HealthMonitor implements AutoCloseable {
     // round to mean a stalled controller (see controllerLate).
     private final ExecutorService counters = Executors.newSingleThreadExecutor(r -> daemon(r, "sfc-counters"));
     private final java.util.concurrent.atomic.AtomicBoolean comparing = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean watchingSyns = new java.util.concurrent.atomic.AtomicBoolean();
     private final Thread reader;
     private final List<Consumer<Event>> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, Long> transitions = new java.util.concurrent.ConcurrentHashMap<>();
@@ -85,6 +87,12 @@ public final class HealthMonitor implements AutoCloseable {
     private final List<Path> paths = new ArrayList<>();
     private Map<String, long[]> lastCounters = new HashMap<>();
     private long nextPassive;
+    // The SYN watch (seed ¶160): service -> the device its client SYNs watch; per service, the Handshake counters at
+    // the last look and the SYNs counted since the last client ACK.
+    private Map<String, String> synWatched = Map.of();
+    private Map<String, long[]> lastHandshakes = new HashMap<>();
+    private final Map<String, Long> synsInARow = new HashMap<>();
+    private long nextSynWatch;
     private long lastTick;         // when the previous round ran (0: none yet)
     private long stalls;           // rounds that came late: the controller, not the devices, was silent
     private volatile boolean closed;
@@ -205,7 +213,9 @@ public final class HealthMonitor implements AutoCloseable {
                 t.since = now;
             }
             if (t.probe.kind() == Catalog.Probe.NONE) {
-                t.state = states.drained().contains(d.id()) ? State.DRAINED : State.UNPROBED;
+                // (a device with no heartbeats fails by its SYN watch only, and stays failed until restored)
+                t.state = states.drained().contains(d.id()) ? State.DRAINED
+                        : states.affects(d.id()) ? State.FAILED : State.UNPROBED;
             } else if (t.probe.kind() == Catalog.Probe.LOOP && d.twoPort()) {
                 addPath(t, "outside->inside", d.outside().port(), d.outside().mac().value(), d.inside().port());
                 addPath(t, "inside->outside", d.inside().port(), d.inside().mac().value(), d.outside().port());
@@ -226,6 +236,15 @@ public final class HealthMonitor implements AutoCloseable {
         devices = next;
         planned = c;
         lastCounters = new HashMap<>();
+        Map<String, String> watched = new HashMap<>();
+        for (Device d : c.devices().values()) {
+            if (d.health().synRetries() > 0) {
+                c.synWatched(d).forEach(svc -> watched.put(svc.name(), d.id()));
+            }
+        }
+        synWatched = watched;
+        lastHandshakes = new HashMap<>();
+        synsInARow.keySet().retainAll(watched.keySet());
     }
 
     private void addPath(Tracked t, String name, int out, long mac, int back) {
@@ -266,6 +285,20 @@ public final class HealthMonitor implements AutoCloseable {
                             LOG.log(System.Logger.Level.WARNING, "passive counter check failed: " + e.getMessage(), e);
                         } finally {
                             comparing.set(false);
+                        }
+                    });
+                }
+            }
+            if (!synWatched.isEmpty() && now >= nextSynWatch) {
+                nextSynWatch = now + SYN_WATCH_MILLIS * 1_000_000;
+                if (watchingSyns.compareAndSet(false, true)) {
+                    counters.execute(() -> {
+                        try {
+                            compareHandshakes();
+                        } catch (RuntimeException e) {
+                            LOG.log(System.Logger.Level.WARNING, "SYN watch failed: " + e.getMessage(), e);
+                        } finally {
+                            watchingSyns.set(false);
                         }
                     });
                 }
@@ -585,6 +618,61 @@ public final class HealthMonitor implements AutoCloseable {
             }
         }
         probes.forEach(Runnable::run);
+    }
+
+    /** How often the Handshake counters of SYN-watched services are read. */
+    public static final long SYN_WATCH_MILLIS = 200;
+
+    /**
+     * The SYN watch (seed Fig. 15A, ¶160): per service whose server has {@code syn-retries}, the client SYNs since the
+     * last client packet carrying an ACK; that many SYNs in a row and the server has failed (its policy acts, as for a
+     * missed heartbeat). A server with no heartbeats stays failed until an operator restores it: nothing here tells
+     * that it answers again.
+     */
+    private void compareHandshakes() {
+        TableCompiler.Result compiled = provisioner.compiled();
+        Map<String, String> watched = synWatched;
+        if (compiled == null || watched.isEmpty()) {
+            return;
+        }
+        Map<String, Integer> ids = new HashMap<>();
+        Map<String, Integer> serviceIds = compiled.ids().asMap().getOrDefault("service", Map.of());
+        watched.keySet().forEach(svc -> {
+            if (serviceIds.containsKey(svc)) {
+                ids.put(svc, serviceIds.get(svc));
+            }
+        });
+        Map<String, long[]> counts;
+        try {
+            counts = Accounting.handshakes(client, compiled.state().schema().p4info(), ids);
+        } catch (RuntimeException e) {
+            return; // the switch is away; heartbeats will tell
+        }
+        DeviceStates states = provisioner.deviceStates();
+        synchronized (this) {
+            for (var e : counts.entrySet()) {
+                String service = e.getKey();
+                long[] before = lastHandshakes.put(service, e.getValue());
+                Tracked t = devices.get(watched.get(service));
+                if (before == null || t == null || t.busy) {
+                    continue;
+                }
+                if (t.paths.isEmpty() && t.state == State.FAILED && !states.affects(t.device.id())) {
+                    change(t, State.UNPROBED, "back in service (restored by an operator)", 0);
+                }
+                long syns = e.getValue()[0] - before[0];
+                long acks = e.getValue()[1] - before[1];
+                long inARow = acks > 0 ? 0 : synsInARow.getOrDefault(service, 0L) + syns;
+                synsInARow.put(service, inARow);
+                int limit = t.device.health().synRetries();
+                if (inARow >= limit && (t.state == State.HEALTHY || t.state == State.UNPROBED)) {
+                    synsInARow.put(service, 0L);
+                    act(t, State.FAILED, inARow + " SYNs in a row from clients of service " + service + " and no "
+                            + "handshake completed (syn-retries " + limit + "): the server does not answer",
+                            () -> provisioner.fail(t.device.id(), "health"));
+                }
+            }
+        }
     }
 
     @Override

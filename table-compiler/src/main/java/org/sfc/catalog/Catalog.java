@@ -79,6 +79,16 @@ public record Catalog(SwitchInfo switchInfo, Map<String, Device> devices, Map<St
         return new ProbeTarget(kind, ip, port);
     }
 
+    /**
+     * The services whose client SYNs watch {@code d} (its health's syn-retries): TCP services by address, clients from
+     * the uplinks, ending at {@code d} (their last step's device for that service, not leaving by an uplink).
+     */
+    public List<Service> synWatched(Device d) {
+        return services.values().stream().filter(s -> s.address() != null && s.from() == null && s.exit() == null
+                && s.address().protocol() == Protocol.TCP && !s.sequence().isEmpty()
+                && devicesOf(s.sequence().get(s.sequence().size() - 1).target(), s.name()).equals(List.of(d))).toList();
+    }
+
     public Catalog withServices(Map<String, Service> newServices) {
         return new Catalog(switchInfo, devices, pools, groups, packages, ipPools, tenants, newServices);
     }
@@ -130,10 +140,14 @@ public record Catalog(SwitchInfo switchInfo, Map<String, Device> devices, Map<St
     /**
      * Heartbeats of a device: a probe every {@code intervalMs}; {@code misses} probes in a row, each unanswered for
      * its whole interval, make it failed; answering again for {@code holdDownMs} makes it healthy. {@code probePort} (tcp probes) is the
-     * port the handshake goes to (null: the port of a service ending at the device).
+     * port the handshake goes to (null: the port of a service ending at the device). {@code synRetries} (a server;
+     * 0: off): that many client SYNs in a row to a TCP service ending at it, with no client ACK between, make it
+     * failed (seed ¶160: the engine for client traffic never sees the server's answers when they leave through
+     * another engine).
      */
-    public record Health(int intervalMs, int misses, int holdDownMs, Failback failback, Probe probe, Integer probePort) {
-        public static final Health DEFAULT = new Health(100, 3, 1000, Failback.AUTO, Probe.AUTO, null);
+    public record Health(int intervalMs, int misses, int holdDownMs, Failback failback, Probe probe, Integer probePort,
+                         int synRetries) {
+        public static final Health DEFAULT = new Health(100, 3, 1000, Failback.AUTO, Probe.AUTO, null, 0);
     }
 
     /** A device port: the switch port it is cabled to and the device's MAC on it. */

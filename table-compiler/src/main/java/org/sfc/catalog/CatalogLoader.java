@@ -430,15 +430,16 @@ public final class CatalogLoader {
         }
         String what = device + " health";
         Map<String, Node> m = map(n, what, Set.of("interval-ms", "misses", "hold-down-ms", "failback", "probe",
-                "probe-port"));
+                "probe-port", "syn-retries"));
         Health d = Health.DEFAULT;
         Integer interval = integer(m, "interval-ms", n, what, false, 10, 60_000);
         Integer misses = integer(m, "misses", n, what, false, 1, 100);
         Integer holdDown = integer(m, "hold-down-ms", n, what, false, 0, 3_600_000);
         Integer port = integer(m, "probe-port", n, what, false, 1, 65535);
+        Integer synRetries = integer(m, "syn-retries", n, what, false, 0, 100);
         return new Health(interval != null ? interval : d.intervalMs(), misses != null ? misses : d.misses(),
                 holdDown != null ? holdDown : d.holdDownMs(), choice(m, "failback", n, what, Failback.class, d.failback()),
-                choice(m, "probe", n, what, Probe.class, d.probe()), port);
+                choice(m, "probe", n, what, Probe.class, d.probe()), port, synRetries != null ? synRetries : 0);
     }
 
     private Attachment attachment(Map<String, Node> m, String side, Node owner, String what) {

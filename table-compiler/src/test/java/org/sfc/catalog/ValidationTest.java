@@ -85,6 +85,30 @@ class ValidationTest {
                         "    function: firewall\n    health: {misses: 5, misses: 3}")));
     }
 
+    /**
+     * syn-retries watches the client SYNs of the TCP services ending at the device; one that ends none (a catalog
+     * between versions, say) watches nothing, and that is no problem.
+     */
+    @Test
+    void synRetriesWatchTheTcpServicesEndingAtTheDevice() {
+        String services = """
+                services:
+                  web:
+                    address: {ip: 203.0.113.10, protocol: tcp, port: 80}
+                    sequence: [fw-1, app-1]
+                """;
+        Catalog ok = CatalogLoader.loadText("c.yaml", SWITCH + DEVICES.replace("    function: firewall",
+                "    function: firewall\n    health: {syn-retries: 3}").replace("    function: server",
+                "    function: server\n    health: {probe: none, syn-retries: 3}") + services);
+        Validator.validate(ok);
+        assertEquals(List.of("web"), ok.synWatched(ok.devices().get("app-1")).stream().map(Catalog.Service::name).toList());
+        assertEquals(List.of(), ok.synWatched(ok.devices().get("fw-1")), "fw-1 ends no service");
+        assertEquals(3, ok.devices().get("app-1").health().synRetries());
+        assertEquals(List.of("c.yaml:12:40: 'syn-retries' of device app-1 health must be 0..100, not 101"),
+                problems(SWITCH + DEVICES.replace("    function: server",
+                        "    function: server\n    health: {probe: none, syn-retries: 101}") + services));
+    }
+
     @Test
     void aTcpProbeNeedsSomethingToOpen() {
         assertEquals(List.of("c.yaml:7:5: device fw-1 has 'probe: tcp' but ends no service, so there is nothing to "
